@@ -1,0 +1,56 @@
+// Lint rules, including the import direction between layers (docs/architecture.md):
+// cli/server -> run -> (sync, rsync, tasks, store) -> target -> rclone -> crypt; util is below all.
+import tseslint from 'typescript-eslint';
+
+const LAYERS = ['util', 'crypt', 'rclone', 'target', 'sync', 'rsync', 'tasks', 'store', 'run', 'cli', 'server'];
+/** what each layer may import from src/ (besides itself) */
+const ALLOWED = {
+  util: [],
+  crypt: ['util'],
+  rclone: ['util', 'crypt'],
+  target: ['util', 'crypt', 'rclone'],
+  sync: ['util', 'crypt', 'rclone', 'target'],
+  rsync: ['util'],
+  tasks: ['util', 'crypt', 'rclone', 'rsync'],
+  store: ['util'],
+  run: ['util', 'crypt', 'rclone', 'target', 'sync', 'rsync', 'tasks', 'store'],
+  cli: ['util', 'crypt', 'rclone', 'target', 'sync', 'rsync', 'tasks', 'store', 'run'],
+  server: ['util', 'crypt', 'rclone', 'target', 'sync', 'rsync', 'tasks', 'store', 'run'],
+};
+
+const layerRules = LAYERS.map((layer) => {
+  const forbidden = LAYERS.filter((l) => l !== layer && !ALLOWED[layer].includes(l));
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: forbidden.flatMap((l) => [`../${l}/*`, `../../${l}/*`, `../${l}`, `../../${l}`]),
+              message: `src/${layer} may only import from: ${ALLOWED[layer].join(', ') || 'nothing in src'} (see docs/architecture.md)`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/server/**'],
+    rules: { 'no-console': 'error' },
+  },
+  ...layerRules,
+);
