@@ -1,0 +1,53 @@
+// RFC 4648 base32hex, lower case, no '=' padding, as rclone writes names. Decoding is
+// case-insensitive and (like Go) ignores unused trailing bits.
+import { CryptError } from './crypt-error.js';
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuv';
+const BITS_PER_CHAR = 5;
+/** remainders of length mod 8 that no byte count produces */
+const INVALID_TAIL = new Set([1, 3, 6]);
+const DECODE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) {
+  DECODE[ALPHABET.charCodeAt(i)] = i;
+  DECODE[ALPHABET.toUpperCase().charCodeAt(i)] = i;
+}
+
+export function encodeBase32hex(data: Buffer): string {
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  for (const byte of data) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= BITS_PER_CHAR) {
+      bits -= BITS_PER_CHAR;
+      out += ALPHABET[(acc >> bits) & 31];
+    }
+    acc &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += ALPHABET[(acc << (BITS_PER_CHAR - bits)) & 31];
+  return out;
+}
+
+export function decodeBase32hex(s: string, subject: string): Buffer {
+  if (s.endsWith('=')) throw new CryptError('BAD_NAME_ENCODING', 'bad base32 filename encoding', subject);
+  if (INVALID_TAIL.has(s.length % 8)) {
+    throw new CryptError('BAD_NAME_ENCODING', `illegal base32 data at input byte ${s.length}`, subject);
+  }
+  const out = Buffer.allocUnsafe(Math.floor((s.length * BITS_PER_CHAR) / 8));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? (DECODE[c] as number) : -1;
+    if (v < 0) throw new CryptError('BAD_NAME_ENCODING', `illegal base32 data at input byte ${i}`, subject);
+    acc = ((acc << BITS_PER_CHAR) | v) & 0xffff;
+    bits += BITS_PER_CHAR;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, o);
+}
