@@ -5,12 +5,9 @@ import { CryptsyncError, EXIT, describeError } from '../util/errors.js';
 import { type CliIo, processIo, err, jsonLine } from './io.js';
 import { COMMANDS } from './commands/index.js';
 
-/** Thrown by a command that finished but wants a specific exit code (e.g. 3 for partial). */
-export class ExitCode extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+import { ExitCode } from './exit-code.js';
+
+export { ExitCode };
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command();

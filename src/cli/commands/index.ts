@@ -1,7 +1,12 @@
 // Every top-level command of the CLI. Each module registers its own subcommands.
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerTask } from './task.js';
+import { registerRuns } from './runs.js';
+import { registerDoctor } from './doctor.js';
+import { registerImport } from './import-rsyncosx.js';
+import { registerDemo } from './demo.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerTask, registerRuns, registerDoctor, registerImport, registerDemo];

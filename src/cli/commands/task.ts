@@ -1,0 +1,228 @@
+// `cryptsync task ...`: add, edit, remove, show, list, connect, disconnect, command.
+import { Command, Option } from 'commander';
+import type { CliIo } from '../io.js';
+import { out, jsonLine } from '../io.js';
+import { withEngine } from '../open-engine.js';
+import { table } from '../format.js';
+import type { TaskView } from '../../run/index.js';
+import { UsageError } from '../../util/errors.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function intArg(name: string) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v)) throw new UsageError(`${name}: expected a whole number, got "${v}"`, name);
+    return Number(v);
+  };
+}
+
+/** Splits a pre/post command into argv on whitespace; it never goes through a shell. */
+function argvOf(cmd: string): string[] {
+  return cmd.trim().split(/\s+/).filter(Boolean);
+}
+
+function addTaskOptions(c: Command): Command {
+  return c
+    .addOption(new Option('--type <type>', 'task type').choices(['encrypt', 'synchronize', 'snapshot', 'syncremote']))
+    .option('--source <path>', 'source: a plain folder (encrypt), a local folder (synchronize/snapshot) or [user@]host:path (syncremote)')
+    .option('--dest <path>', 'destination: [user@]host:path, host::module/path, or a local folder')
+    .option('--remote <remote>', 'crypt remote of an encrypt task, REMOTE:[path]')
+    .option('--config <file>', 'rclone.conf holding the crypt remote (default: cryptsync\'s own)')
+    .addOption(new Option('--engine <engine>', 'encrypt with the built-in engine or the real rclone binary').choices(['native', 'rclone']))
+    .option('--ssh-port <n>', 'ssh port', intArg('--ssh-port'))
+    .option('--ssh-key <file>', 'ssh identity file')
+    .option('--ssh-option <KEY=VALUE>', 'ssh -o option (repeatable)', collect)
+    .option('--delete', 'delete files on the destination that the source no longer has (default)')
+    .option('--no-delete', 'never delete on the destination')
+    .option('--compress', 'compress (default for remote destinations)')
+    .option('--no-compress', 'do not compress')
+    .option('--protect-args', 'send paths with spaces safely (rsync --protect-args)')
+    .option('--rsync-flag <flag>', 'extra rsync flag, e.g. --rsync-flag=--backup (repeatable)', collect)
+    .option('--exclude <pattern>', 'exclude pattern (repeatable)', collect)
+    .option('--include <pattern>', 'include pattern, encrypt tasks (repeatable)', collect)
+    .option('--exclude-from <file>', 'read exclude patterns from a file (repeatable)', collect)
+    .option('--max-delete <n>', 'refuse to delete more than N files', intArg('--max-delete'))
+    .option('--transfers <n>', 'parallel file transfers of the encrypt step', intArg('--transfers'))
+    .option('--copy-links', 'follow symlinks (encrypt tasks)')
+    .option('--threshold-days <n>', 'days after which the task is shown overdue', intArg('--threshold-days'))
+    .option('--pre-command <cmd>', 'command run before (split on spaces, no shell)')
+    .option('--post-command <cmd>', 'command run after (split on spaces, no shell)')
+    .option('--halt-on-pre-error', 'stop the run when the pre-command fails (default)')
+    .option('--no-halt-on-pre-error', 'go on when the pre-command fails')
+    .option('--halt-on-post-error', 'mark the run failed when the post-command fails')
+    .option('--notes <text>', 'free text')
+    .option('--profile <name>', 'profile (default: "default")')
+    .option('--json', 'JSON output');
+}
+
+type TaskOpts = Record<string, unknown>;
+
+/** Only the fields the user gave: an edit patches exactly those. */
+function taskFields(c: Command, o: TaskOpts): Record<string, unknown> {
+  const given = (k: string) => c.getOptionValueSource(k) === 'cli';
+  const f: Record<string, unknown> = {};
+  const map: Array<[string, string]> = [
+    ['type', 'type'],
+    ['source', 'source'],
+    ['dest', 'dest'],
+    ['remote', 'remote'],
+    ['config', 'config'],
+    ['engine', 'engine'],
+    ['sshPort', 'sshPort'],
+    ['sshKey', 'sshKey'],
+    ['sshOption', 'sshOptions'],
+    ['delete', 'delete'],
+    ['compress', 'compress'],
+    ['protectArgs', 'protectArgs'],
+    ['rsyncFlag', 'extraFlags'],
+    ['exclude', 'excludes'],
+    ['include', 'includes'],
+    ['excludeFrom', 'excludeFrom'],
+    ['maxDelete', 'maxDelete'],
+    ['transfers', 'transfers'],
+    ['copyLinks', 'copyLinks'],
+    ['thresholdDays', 'thresholdDays'],
+    ['haltOnPreError', 'haltOnPreError'],
+    ['haltOnPostError', 'haltOnPostError'],
+    ['notes', 'notes'],
+  ];
+  for (const [opt, field] of map) if (given(opt)) f[field] = o[opt];
+  if (given('preCommand')) f.preCommand = argvOf(String(o.preCommand));
+  if (given('postCommand')) f.postCommand = argvOf(String(o.postCommand));
+  return f;
+}
+
+export function taskRow(t: TaskView): string[] {
+  const type = t.combined ? `combined (encrypt ${t.connectedTo} -> ${t.type})` : t.type;
+  const last = t.lastRunAt ? `${t.lastRunAt.slice(0, 16).replace('T', ' ')} ${t.lastStatus}` : 'not verified (dry run)';
+  const days = t.daysSince === null ? '-' : `${t.daysSince.toFixed(1)}${t.overdue ? ' (overdue)' : ''}`;
+  const est = t.estimate ? (t.estimate.hasChanges ? 'changes' : 'up to date') : '';
+  return [t.name, type, t.source, t.destination, t.server ?? '', days, last, est];
+}
+
+function printTask(io: CliIo, t: TaskView): void {
+  out(io, `${t.name}  (${t.combined ? `combined: encrypt "${t.connectedTo}" then ${t.type}` : t.type})`);
+  out(io, JSON.stringify(t.task, null, 2));
+}
+
+export function registerTask(program: Command, io: CliIo): void {
+  const task = program.command('task').description('manage saved tasks (encrypt, synchronize, snapshot, syncremote)');
+
+  const add = addTaskOptions(task.command('add').argument('<name>', 'task name').description('add a task')).option(
+    '--connect <encrypt-task>',
+    'connect the new synchronize/snapshot task to this encrypt task (combined)',
+  );
+  add.action(async (name: string, o: TaskOpts) => {
+    const fields = taskFields(add, o);
+    const connectTo = typeof o.connect === 'string' ? o.connect : undefined;
+    await withEngine(io, o, async (e) => {
+      const v = await e.addTask({ name, ...fields });
+      if (connectTo) await e.connect(name, connectTo);
+      if (o.json) jsonLine(io, { type: 'task', task: v });
+      else out(io, `added task "${v.name}" (${v.type})`);
+    });
+  });
+
+  const edit = addTaskOptions(task.command('edit').argument('<name>', 'task name').description('change fields of a task'));
+  edit.action(async (name: string, o: TaskOpts) => {
+    const fields = taskFields(edit, o);
+    if (Object.keys(fields).length === 0) throw new UsageError('task edit: give at least one field to change (see --help)');
+    await withEngine(io, o, async (e) => {
+      const v = await e.editTask(name, fields);
+      if (o.json) jsonLine(io, { type: 'task', task: v });
+      else out(io, `updated task "${v.name}"`);
+    });
+  });
+
+  task
+    .command('remove')
+    .argument('<name>')
+    .option('--profile <name>')
+    .option('--json')
+    .description('remove a task (never touches its folders)')
+    .action(async (name: string, o: TaskOpts) => {
+      await withEngine(io, o, async (e) => {
+        await e.removeTask(name);
+        if (o.json) jsonLine(io, { type: 'removed', task: name });
+        else out(io, `removed task "${name}"`);
+      });
+    });
+
+  task
+    .command('show')
+    .argument('<name>')
+    .option('--profile <name>')
+    .option('--json')
+    .description('show one task')
+    .action(async (name: string, o: TaskOpts) => {
+      await withEngine(io, o, async (e) => {
+        const v = e.getTask(name);
+        if (o.json) jsonLine(io, v);
+        else printTask(io, v);
+      });
+    });
+
+  task
+    .command('list')
+    .option('--profile <name>')
+    .option('--json')
+    .description('list the tasks of a profile')
+    .action(async (o: TaskOpts) => {
+      await withEngine(io, o, async (e) => {
+        const tasks = e.listTasks();
+        if (o.json) {
+          jsonLine(io, { type: 'tasks', tasks: tasks.map((t) => ({ ...t, type: t.combined ? 'combined' : t.type, taskType: t.type })) });
+          return;
+        }
+        if (tasks.length === 0) {
+          out(io, 'no tasks yet: add one with "cryptsync task add NAME --type ..." (see --help)');
+          return;
+        }
+        out(io, table([['NAME', 'TYPE', 'SOURCE', 'DESTINATION', 'SERVER', 'DAYS', 'LAST RUN', 'ESTIMATE'], ...tasks.map(taskRow)]));
+      });
+    });
+
+  task
+    .command('connect')
+    .argument('<sync-task>', 'a synchronize or snapshot task whose source is the encrypted catalog')
+    .argument('<encrypt-task>', 'the encrypt task that writes that catalog')
+    .option('--profile <name>')
+    .option('--json')
+    .description('connect a synchronize/snapshot task to an encrypt task: running it encrypts first (combined task)')
+    .action(async (sync: string, enc: string, o: TaskOpts) => {
+      await withEngine(io, o, async (e) => {
+        await e.connect(sync, enc);
+        if (o.json) jsonLine(io, { type: 'connected', task: sync, encrypt: enc });
+        else out(io, `connected: running "${sync}" now encrypts with "${enc}" first, then pushes only if that succeeded`);
+      });
+    });
+
+  task
+    .command('disconnect')
+    .argument('<sync-task>')
+    .option('--profile <name>')
+    .option('--json')
+    .description('disconnect a combined task into two plain tasks')
+    .action(async (sync: string, o: TaskOpts) => {
+      await withEngine(io, o, async (e) => {
+        await e.disconnect(sync);
+        if (o.json) jsonLine(io, { type: 'disconnected', task: sync });
+        else out(io, `disconnected "${sync}"`);
+      });
+    });
+
+  task
+    .command('command')
+    .argument('<name>')
+    .option('--dry-run', 'the estimate\'s command lines')
+    .option('--profile <name>')
+    .option('--json')
+    .description('print the command line(s) a task runs, ready to copy')
+    .action(async (name: string, o: TaskOpts) => {
+      await withEngine(io, o, async (e) => {
+        const lines = e.taskCommand(name, { dryRun: Boolean(o.dryRun) });
+        if (o.json) jsonLine(io, { type: 'commands', task: name, steps: lines });
+        else for (const l of lines) out(io, lines.length > 1 ? `# ${l.step}\n${l.shell}` : l.shell);
+      });
+    });
+}

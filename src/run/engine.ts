@@ -1,0 +1,373 @@
+// The engine facade: the one API the CLI task commands and the web server both use (no logic is
+// written twice). It owns the task store, the run log, active runs and live events; it polls
+// the run log so runs started by another process (the CLI, cron) show up too.
+// Never prints, never exits the process, never speaks HTTP.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunLog, daysSince, type RunRecord, type RunStatus } from '../store/index.js';
+import { TaskStore, parseRemoteSide, type Task } from '../tasks/index.js';
+import { listMapping, restoreCatalog, verifyCatalog, type MappingEntry, type SyncEvent, type SyncSummary, type VerifyResult } from '../sync/index.js';
+import { cryptsyncHome } from '../util/home.js';
+import { CryptsyncError } from '../util/errors.js';
+import type { EngineEvent, Estimate, StepKind, StepCounts } from './events.js';
+import { prepareRun, executeRun, planSteps, isCombined, type RunEnv, type RunOutcome } from './run-task.js';
+import { isProcessAlive } from './lock.js';
+import { resolveCatalog } from './catalog.js';
+import { commandLinesFor } from './task-command.js';
+import { listRemoteViews, addRemote, rcloneConfigPath, type RemoteView, type AddRemoteInput } from './remotes.js';
+import { createDemo } from './demo.js';
+
+export interface EngineOptions {
+  home?: string;
+  env?: NodeJS.ProcessEnv;
+  profile?: string;
+}
+
+export interface TaskView {
+  name: string;
+  type: Task['type'];
+  combined: boolean;
+  connectedTo?: string;
+  source: string;
+  destination: string;
+  server?: string;
+  user?: string;
+  snapshotNum?: number;
+  lastRunAt: string | null;
+  lastStatus: RunStatus | null;
+  daysSince: number | null;
+  thresholdDays: number;
+  overdue: boolean;
+  estimate: Estimate | null;
+  running: number | null;
+  task: Task;
+}
+
+export interface BrowseEntry {
+  name: string;
+  path: string;
+  type: 'file' | 'dir';
+  size: number;
+  mtimeMs: number;
+  encrypted: string;
+}
+
+const DEFAULT_THRESHOLD_DAYS = 7;
+const POLL_MS = 1000;
+
+interface ActiveRun {
+  controller: AbortController;
+  done: Promise<RunOutcome>;
+  task: string;
+}
+
+export class Engine {
+  readonly home: string;
+  readonly profile: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly tasks: TaskStore;
+  readonly log: RunLog;
+  #listeners = new Set<(e: EngineEvent) => void>();
+  #active = new Map<number, ActiveRun>();
+  #poll: NodeJS.Timeout | undefined;
+  #seenRunId = 0;
+  #externalRunning = new Set<number>();
+
+  private constructor(o: Required<EngineOptions>) {
+    this.home = o.home;
+    this.profile = o.profile;
+    this.env = { ...o.env, CRYPTSYNC_HOME: o.home };
+    this.tasks = TaskStore.open(o.home, o.profile);
+    this.log = RunLog.open(join(o.home, 'cryptsync.db'));
+    this.log.markStaleRuns(isProcessAlive);
+    this.#seenRunId = this.log.listRuns({ limit: 1 })[0]?.id ?? 0;
+  }
+
+  static open(o: EngineOptions = {}): Engine {
+    const env = o.env ?? process.env;
+    return new Engine({ home: o.home ?? cryptsyncHome(env), env, profile: o.profile ?? 'default' });
+  }
+
+  close(): void {
+    for (const a of this.#active.values()) a.controller.abort();
+    if (this.#poll) clearInterval(this.#poll);
+    this.#poll = undefined;
+    this.log.close();
+  }
+
+  get rcloneConfig(): string {
+    return rcloneConfigPath(this.home, this.env);
+  }
+
+  private get runEnv(): RunEnv {
+    return { home: this.home, profile: this.profile, env: this.env, tasks: this.tasks, log: this.log };
+  }
+
+  // ---- events ----
+
+  subscribe(fn: (e: EngineEvent) => void): () => void {
+    this.#listeners.add(fn);
+    if (!this.#poll) {
+      this.#poll = setInterval(() => this.#pollExternal(), POLL_MS);
+      this.#poll.unref();
+    }
+    return () => {
+      this.#listeners.delete(fn);
+      if (this.#listeners.size === 0 && this.#poll) {
+        clearInterval(this.#poll);
+        this.#poll = undefined;
+      }
+    };
+  }
+
+  #emit(e: EngineEvent): void {
+    for (const fn of this.#listeners) {
+      try {
+        fn(e);
+      } catch {
+        /* a broken listener must not break a run */
+      }
+    }
+  }
+
+  /** Runs started by other processes: announce new ones, and their end. */
+  #pollExternal(): void {
+    try {
+      const fresh = this.log.listRuns({ sinceId: this.#seenRunId, profile: this.profile, limit: 100 });
+      for (const r of fresh.sort((a, b) => a.id - b.id)) {
+        this.#seenRunId = Math.max(this.#seenRunId, r.id);
+        if (this.#active.has(r.id)) continue;
+        this.#emit({ type: 'run-start', runId: r.id, task: r.task, dryRun: r.dryRun, steps: r.steps.filter(isMainStep).map((s) => s.kind as StepKind), startedAt: r.startedAt, external: true });
+        if (r.status === 'running') this.#externalRunning.add(r.id);
+        else this.#emitExternalEnd(r);
+      }
+      for (const id of [...this.#externalRunning]) {
+        const r = this.log.getRun(id);
+        if (!r || r.status === 'running') continue;
+        this.#externalRunning.delete(id);
+        this.#emitExternalEnd(r);
+      }
+    } catch {
+      /* the db may be busy; try again next tick */
+    }
+  }
+
+  #emitExternalEnd(r: RunRecord): void {
+    const est = r.dryRun ? estimateFromRun(r) : undefined;
+    this.#emit({ type: 'run-end', runId: r.id, task: r.task, status: r.status, exitCode: r.exitCode ?? 1, durationMs: r.durationMs ?? 0, external: true, ...(est ? { estimate: est } : {}) });
+  }
+
+  // ---- tasks ----
+
+  listTasks(): TaskView[] {
+    const last = this.log.lastRuns(this.profile);
+    return this.tasks.list().map((t) => this.#view(t, last));
+  }
+
+  getTask(name: string): TaskView {
+    return this.#view(this.tasks.get(name), this.log.lastRuns(this.profile));
+  }
+
+  #view(t: Task, last: Map<string, { lastRunAt: string; status: RunStatus }>): TaskView {
+    const l = last.get(t.name);
+    const thresholdDays = t.thresholdDays ?? DEFAULT_THRESHOLD_DAYS;
+    const ds = l ? daysSince(l.lastRunAt) : null;
+    const running = [...this.#active.entries()].find(([, a]) => a.task === t.name)?.[0] ?? null;
+    const base: TaskView = {
+      name: t.name,
+      type: t.type,
+      combined: isCombined(t),
+      source: t.source,
+      destination: t.type === 'encrypt' ? t.remote : t.dest,
+      lastRunAt: l?.lastRunAt ?? null,
+      lastStatus: l?.status ?? null,
+      daysSince: ds,
+      thresholdDays,
+      overdue: ds !== null && ds > thresholdDays,
+      estimate: this.#latestEstimate(t.name, l?.lastRunAt ?? null),
+      running,
+      task: t,
+    };
+    if (t.type !== 'encrypt') {
+      if (t.connectedTo) base.connectedTo = t.connectedTo;
+      const remote = parseRemoteSide(t.type === 'syncremote' ? t.source : t.dest);
+      if (remote) {
+        base.server = remote.host;
+        if (remote.user) base.user = remote.user;
+      }
+      if (t.type === 'snapshot') base.snapshotNum = t.snapshotNum ?? 1;
+    }
+    return base;
+  }
+
+  /** The newest successful estimate of a task, if no real run came after it. */
+  #latestEstimate(task: string, lastRunAt: string | null): Estimate | null {
+    const r = this.log.listRuns({ task, profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status === 'ok');
+    if (!r) return null;
+    if (lastRunAt && r.startedAt < lastRunAt) return null;
+    return estimateFromRun(r);
+  }
+
+  async addTask(input: unknown): Promise<TaskView> {
+    const t = await this.tasks.add(input);
+    this.#emit({ type: 'tasks-changed' });
+    return this.getTask(t.name);
+  }
+
+  async editTask(name: string, patch: unknown): Promise<TaskView> {
+    const t = await this.tasks.update(name, patch);
+    this.#emit({ type: 'tasks-changed' });
+    return this.getTask(t.name);
+  }
+
+  async removeTask(name: string): Promise<void> {
+    await this.tasks.remove(name);
+    this.#emit({ type: 'tasks-changed' });
+  }
+
+  async connect(syncName: string, encryptName: string): Promise<void> {
+    await this.tasks.connect(syncName, encryptName);
+    this.#emit({ type: 'tasks-changed' });
+  }
+
+  async disconnect(syncName: string): Promise<void> {
+    await this.tasks.disconnect(syncName);
+    this.#emit({ type: 'tasks-changed' });
+  }
+
+  taskCommand(name: string, o: { dryRun?: boolean } = {}): Array<{ step: StepKind; shell: string }> {
+    const steps = planSteps(this.tasks.get(name), this.tasks);
+    return commandLinesFor(steps, { dryRun: o.dryRun ?? false, defaultConfig: this.rcloneConfig });
+  }
+
+  // ---- crypt remotes ----
+
+  listRemotes(): Promise<RemoteView[]> {
+    return listRemoteViews(this.rcloneConfig);
+  }
+
+  async addRemote(i: AddRemoteInput): Promise<{ remote: RemoteView; generatedPassword?: string }> {
+    return addRemote(this.rcloneConfig, i);
+  }
+
+  // ---- runs ----
+
+  startRun(name: string, o: { dryRun?: boolean } = {}): { runId: number } {
+    const prepared = prepareRun(this.runEnv, name, { dryRun: o.dryRun ?? false });
+    const controller = new AbortController();
+    const done = executeRun(this.runEnv, prepared, { signal: controller.signal, onEvent: (e) => this.#emit(e) }).finally(() => {
+      this.#active.delete(prepared.runId);
+    });
+    this.#seenRunId = Math.max(this.#seenRunId, prepared.runId);
+    this.#active.set(prepared.runId, { controller, done, task: prepared.task.name });
+    return { runId: prepared.runId };
+  }
+
+  async waitRun(runId: number): Promise<{ status: RunStatus; exitCode: number; estimate?: Estimate }> {
+    const a = this.#active.get(runId);
+    if (a) return a.done;
+    const r = this.log.getRun(runId);
+    if (!r) throw new CryptsyncError('not-found', 'RUN_NOT_FOUND', `no run with id ${runId}`);
+    return { status: r.status, exitCode: r.exitCode ?? 1 };
+  }
+
+  abortRun(runId: number): boolean {
+    const a = this.#active.get(runId);
+    if (!a) return false;
+    a.controller.abort();
+    return true;
+  }
+
+  activeRuns(): Array<{ runId: number; task: string }> {
+    return [...this.#active.entries()].map(([runId, a]) => ({ runId, task: a.task }));
+  }
+
+  listRuns(f: { task?: string; status?: RunStatus; limit?: number } = {}): RunRecord[] {
+    return this.log.listRuns({ ...f, profile: this.profile });
+  }
+
+  getRun(id: number): RunRecord | null {
+    return this.log.getRun(id);
+  }
+
+  // ---- encrypted catalogs: browse, restore, mapping, verify ----
+
+  async mapping(taskOrRemote: string): Promise<MappingEntry[]> {
+    const c = await resolveCatalog(taskOrRemote, this.tasks, this.rcloneConfig);
+    return listMapping({ dest: c.dest });
+  }
+
+  async browse(taskOrRemote: string, path = ''): Promise<BrowseEntry[]> {
+    const dir = path.replace(/^\/+|\/+$/g, '');
+    const all = await this.mapping(taskOrRemote);
+    const prefix = dir === '' ? '' : `${dir}/`;
+    return all
+      .filter((m) => m.plain.startsWith(prefix) && m.plain.length > prefix.length && !m.plain.slice(prefix.length).includes('/'))
+      .map((m) => ({
+        name: m.plain.slice(prefix.length),
+        path: m.plain,
+        type: m.type,
+        size: m.size ?? 0,
+        mtimeMs: m.mtimeMs ?? 0,
+        encrypted: m.encrypted,
+      }))
+      .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1));
+  }
+
+  async restore(
+    taskOrRemote: string,
+    o: { paths?: string[]; target?: string; dryRun?: boolean; overwrite?: boolean; signal?: AbortSignal },
+    onEvent?: (e: SyncEvent) => void,
+  ): Promise<{ target: string; summary: SyncSummary }> {
+    const c = await resolveCatalog(taskOrRemote, this.tasks, this.rcloneConfig);
+    const target = o.target ?? (await mkdtemp(join(tmpdir(), 'cryptsync-restore-')));
+    const include = (o.paths ?? []).flatMap((p) => {
+      const clean = p.replace(/^\/+|\/+$/g, '');
+      return clean === '' ? [] : [`/${clean}`, `/${clean}/**`];
+    });
+    const summary = await restoreCatalog({
+      source: c.dest,
+      target,
+      ...(include.length ? { include } : {}),
+      dryRun: o.dryRun ?? false,
+      overwrite: o.overwrite ?? false,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(onEvent ? { onEvent } : {}),
+    });
+    return { target, summary };
+  }
+
+  async verify(encryptTaskName: string, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
+    const c = await resolveCatalog(encryptTaskName, this.tasks, this.rcloneConfig);
+    if (!c.task) throw new CryptsyncError('usage', 'NOT_ENCRYPT_TASK', 'verify needs an encrypt task (it compares its plain folder with its catalog)');
+    return verifyCatalog({
+      plain: c.task.source,
+      dest: c.dest,
+      filter: { include: c.task.includes ?? [], exclude: c.task.excludes ?? [], excludeFrom: c.task.excludeFrom ?? [] },
+      ...(onEvent ? { onEvent } : {}),
+    });
+  }
+
+  async loadDemo(): Promise<{ tasks: string[]; folder: string }> {
+    const r = await createDemo(this);
+    this.#emit({ type: 'tasks-changed' });
+    return r;
+  }
+}
+
+function isMainStep(s: { kind: string }): boolean {
+  return s.kind === 'encrypt' || s.kind === 'rsync';
+}
+
+export function estimateFromRun(r: RunRecord): Estimate {
+  const steps = r.steps.filter(isMainStep).map((s) => {
+    const counts: StepCounts = { newFiles: s.filesNew, changedFiles: s.filesChanged, deletedFiles: s.filesDeleted, files: s.files, bytes: s.bytes };
+    return { step: s.kind as StepKind, counts };
+  });
+  return {
+    at: r.startedAt,
+    steps,
+    hasChanges: steps.some((s) => s.counts.newFiles + s.counts.changedFiles + s.counts.deletedFiles > 0),
+  };
+}

@@ -1,0 +1,59 @@
+// The typed events the run engine emits. Front ends render them (CLI text/JSON lines, SSE to the
+// web UI); the engine itself never prints.
+import type { RunStatus } from '../store/index.js';
+
+export type StepKind = 'encrypt' | 'rsync';
+
+export interface StepCounts {
+  newFiles: number;
+  changedFiles: number;
+  deletedFiles: number;
+  /** files the step looked at (scanned / rsync "Number of files") */
+  files: number;
+  /** bytes written (or, in a dry run, that would be written) */
+  bytes: number;
+}
+
+export interface Estimate {
+  at: string;
+  steps: Array<{ step: StepKind; counts: StepCounts }>;
+  hasChanges: boolean;
+}
+
+export type EngineEvent =
+  | { type: 'run-start'; runId: number; task: string; dryRun: boolean; steps: StepKind[]; startedAt: string; external?: boolean }
+  | { type: 'step-start'; runId: number; step: StepKind; command?: string }
+  | {
+      type: 'progress';
+      runId: number;
+      step: StepKind;
+      files: number;
+      filesTotal: number;
+      bytes: number;
+      bytesTotal: number;
+      rateBps: number;
+      etaSec: number | null;
+    }
+  | { type: 'log'; runId: number; step: StepKind; level: 'info' | 'warning' | 'error'; message: string; path?: string }
+  | {
+      type: 'step-end';
+      runId: number;
+      step: StepKind;
+      status: RunStatus;
+      exitCode: number | null;
+      counts: StepCounts;
+      message?: string;
+    }
+  | {
+      type: 'run-end';
+      runId: number;
+      task: string;
+      status: RunStatus;
+      exitCode: number;
+      durationMs: number;
+      estimate?: Estimate;
+      external?: boolean;
+    }
+  | { type: 'tasks-changed' };
+
+export const ZERO_COUNTS: StepCounts = { newFiles: 0, changedFiles: 0, deletedFiles: 0, files: 0, bytes: 0 };

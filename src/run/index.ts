@@ -1,0 +1,7 @@
+// The run layer: the engine facade and the types front ends render.
+export { Engine, estimateFromRun, type EngineOptions, type TaskView, type BrowseEntry } from './engine.js';
+export type { EngineEvent, Estimate, StepCounts, StepKind } from './events.js';
+export type { RemoteView, AddRemoteInput } from './remotes.js';
+export { GENERATED_PASSWORD_BITS } from './remotes.js';
+export { runDoctor, type DoctorCheck } from './doctor.js';
+export { DEMO_ENCRYPT_TASK, DEMO_SYNC_TASK, DEMO_REMOTE, writeDemoFiles } from './demo.js';

@@ -1,0 +1,81 @@
+// Crypt remotes as the front ends see them: never with a password in them. Adding a remote can
+// generate a strong password, which is returned once to be shown to the user and then only
+// stored obscured in the rclone.conf (mode 0600).
+import { join } from 'node:path';
+import { addCryptRemote, generatePassword, getCryptRemote, listRemotes, loadRcloneConfig } from '../rclone/index.js';
+import type { FilenameEncryption, FilenameEncoding } from '../crypt/index.js';
+import { CryptsyncError } from '../util/errors.js';
+
+export interface RemoteView {
+  name: string;
+  path: string;
+  filenameEncryption: string;
+  filenameEncoding: string;
+  directoryNameEncryption: boolean;
+  hasPassword2: boolean;
+}
+
+export interface AddRemoteInput {
+  name: string;
+  path: string;
+  filenameEncryption?: string;
+  filenameEncoding?: string;
+  directoryNameEncryption?: boolean;
+  password?: string;
+  password2?: string;
+  generatePassword?: boolean;
+  bits?: number;
+}
+
+/** The strongest password rclone config offers; used when the user asks for a generated one. */
+export const GENERATED_PASSWORD_BITS = 1024;
+
+export function rcloneConfigPath(home: string, env: NodeJS.ProcessEnv): string {
+  return env.RCLONE_CONFIG || join(home, 'rclone.conf');
+}
+
+export async function listRemoteViews(configPath: string): Promise<RemoteView[]> {
+  let cfg;
+  try {
+    cfg = await loadRcloneConfig(configPath);
+  } catch (e) {
+    if (e instanceof CryptsyncError && e.code === 'CONFIG_NOT_FOUND') return [];
+    throw e;
+  }
+  return listRemotes(cfg)
+    .filter((r) => r.type === 'crypt')
+    .map((r) => {
+      const c = getCryptRemote(cfg, r.name);
+      return {
+        name: c.name,
+        path: c.remote,
+        filenameEncryption: c.filenameEncryption,
+        filenameEncoding: c.filenameEncoding,
+        directoryNameEncryption: c.directoryNameEncryption,
+        hasPassword2: c.password2 !== undefined && !c.password2.isEmpty,
+      };
+    });
+}
+
+export async function addRemote(configPath: string, i: AddRemoteInput): Promise<{ remote: RemoteView; generatedPassword?: string }> {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_. -]*$/.test(i.name ?? '')) {
+    throw new CryptsyncError('usage', 'VALIDATION', 'name: use letters, digits, "_", "-", "." and spaces (not starting with "-" or a space)', { subject: 'name' });
+  }
+  if (!i.path) throw new CryptsyncError('usage', 'VALIDATION', 'path: the folder that will hold the encrypted catalog is required', { subject: 'path' });
+  const generated = i.generatePassword ? generatePassword(i.bits ?? GENERATED_PASSWORD_BITS) : undefined;
+  const password = generated ?? i.password;
+  if (!password) throw new CryptsyncError('usage', 'VALIDATION', 'password: give a password or ask for a generated one', { subject: 'password' });
+  await addCryptRemote(configPath, {
+    name: i.name,
+    remote: i.path,
+    ...(i.filenameEncryption ? { filenameEncryption: i.filenameEncryption as FilenameEncryption } : {}),
+    ...(i.filenameEncoding ? { filenameEncoding: i.filenameEncoding as FilenameEncoding } : {}),
+    ...(i.directoryNameEncryption !== undefined ? { directoryNameEncryption: i.directoryNameEncryption } : {}),
+    password,
+    ...(i.password2 ? { password2: i.password2 } : {}),
+  });
+  const views = await listRemoteViews(configPath);
+  const remote = views.find((v) => v.name === i.name);
+  if (!remote) throw new CryptsyncError('internal', 'REMOTE_NOT_SAVED', `remote "${i.name}" was not saved to ${configPath}`);
+  return { remote, ...(generated ? { generatedPassword: generated } : {}) };
+}

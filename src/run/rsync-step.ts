@@ -1,0 +1,94 @@
+// The rsync step of a run: argv from the task (pure), the real rsync spawned without a shell,
+// progress and stats parsed from its output, success judged by its exit code.
+import { mkdir } from 'node:fs/promises';
+import { buildRsyncArgs, runRsync, describeRsyncExit, estimateFromDryRun, formatShellCommand } from '../rsync/index.js';
+import { rsyncOptionsFor, parseRemoteSide, type SynchronizeTask, type SnapshotTask, type SyncremoteTask } from '../tasks/index.js';
+import { TailBuffer } from '../util/tail-buffer.js';
+import { ZERO_COUNTS, type StepCounts } from './events.js';
+import { failedStep, type StepContext, type StepResult } from './step-result.js';
+
+export type RsyncTask = SynchronizeTask | SnapshotTask | SyncremoteTask;
+
+/** Exit codes after which rsync did part of the work (some files failed or vanished). */
+const PARTIAL_EXIT_CODES = new Set([23, 24, 25]);
+
+export interface SnapshotPlan {
+  /** the snapshot number this run writes */
+  num: number;
+  destOverride: string;
+  linkDest?: string;
+}
+
+/** Snapshot tasks write to <dest>/<n> with --link-dest=../<n-1> (relative to the new snapshot). */
+export function snapshotPlan(task: SnapshotTask): SnapshotPlan {
+  const num = task.snapshotNum ?? 1;
+  const dest = task.dest.replace(/\/+$/, '');
+  return { num, destOverride: `${dest}/${num}`, ...(num > 1 ? { linkDest: `../${num - 1}` } : {}) };
+}
+
+export function rsyncArgsFor(task: RsyncTask, dryRun: boolean): string[] {
+  if (task.type === 'snapshot') {
+    const p = snapshotPlan(task);
+    return buildRsyncArgs(rsyncOptionsFor(task, { dryRun, destOverride: p.destOverride, ...(p.linkDest ? { linkDest: p.linkDest } : {}) }));
+  }
+  return buildRsyncArgs(rsyncOptionsFor(task, { dryRun }));
+}
+
+export function rsyncCommandLine(task: RsyncTask, dryRun: boolean): string {
+  return formatShellCommand('rsync', rsyncArgsFor(task, dryRun));
+}
+
+export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<StepResult> {
+  const tail = new TailBuffer();
+  let counts: StepCounts = { ...ZERO_COUNTS };
+  try {
+    if (task.type === 'snapshot' && parseRemoteSide(task.dest) === null && !ctx.dryRun) {
+      await mkdir(task.dest, { recursive: true }); // the snapshot root; rsync makes only <root>/<n>
+    }
+    const args = rsyncArgsFor(task, ctx.dryRun);
+    tail.line(`$ ${formatShellCommand('rsync', args)}`);
+    const res = await runRsync(args, {
+      signal: ctx.signal,
+      env: ctx.env,
+      onProgress: (p) =>
+        ctx.emit({
+          type: 'progress',
+          runId: ctx.runId,
+          step: 'rsync',
+          files: p.filesDone ?? 0,
+          filesTotal: p.filesTotal ?? 0,
+          bytes: p.bytes,
+          bytesTotal: p.percent > 0 ? Math.round((p.bytes * 100) / p.percent) : 0,
+          rateBps: p.rateBps,
+          etaSec: p.etaSec,
+        }),
+    });
+    tail.push(res.tail);
+    const est = estimateFromDryRun(res.tail);
+    counts = {
+      newFiles: est.newFiles,
+      changedFiles: est.changedFiles,
+      deletedFiles: res.stats?.filesDeleted ?? est.deletedFiles,
+      files: res.stats?.filesTotal ?? 0,
+      bytes: res.stats?.totalTransferredFileSize ?? est.bytes,
+    };
+    if (res.aborted) return { status: 'aborted', exitCode: res.exitCode, counts, message: 'aborted', errorCode: 'CANCELLED', tail: tail.toString() };
+    const code = res.exitCode ?? -1;
+    if (code === 0) return { status: 'ok', exitCode: 0, counts, tail: tail.toString() };
+    const message = `rsync exit code ${code}: ${describeRsyncExit(code)}${serverHint(task, code)}`;
+    ctx.emit({ type: 'log', runId: ctx.runId, step: 'rsync', level: 'error', message });
+    return { status: PARTIAL_EXIT_CODES.has(code) ? 'partial' : 'failed', exitCode: code, counts, message, tail: tail.toString() };
+  } catch (e) {
+    tail.line(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return failedStep(e, counts, tail.toString());
+  }
+}
+
+/** For connection failures, name the server and port the user has to check. */
+function serverHint(task: RsyncTask, code: number): string {
+  if (code !== 255 && code !== 12 && code !== 5 && code !== 10) return '';
+  const side = parseRemoteSide(task.type === 'syncremote' ? task.source : task.dest);
+  if (!side) return '';
+  const port = task.sshPort ?? (side.daemon ? 873 : 22);
+  return ` (server ${side.user ? `${side.user}@` : ''}${side.host}, port ${port})`;
+}

@@ -1,0 +1,30 @@
+// The command lines a task's steps stand for, as copyable shell lines: the rsync argv exactly as
+// it is spawned; for the encrypt step, the rclone command (engine "rclone") or the cryptsync one.
+import { formatShellCommand } from '../rsync/index.js';
+import type { EncryptTask } from '../tasks/index.js';
+import type { StepKind } from './events.js';
+import type { PlannedStep } from './run-task.js';
+import { rsyncArgsFor, type RsyncTask } from './rsync-step.js';
+import { rcloneSyncArgs } from './rclone-engine.js';
+
+export function encryptCommandArgs(task: EncryptTask, configPath: string, dryRun: boolean): string[] {
+  const args = ['encrypt', task.source, task.remote, '--config', configPath];
+  for (const p of task.excludes ?? []) args.push('--exclude', p);
+  for (const p of task.includes ?? []) args.push('--include', p);
+  for (const f of task.excludeFrom ?? []) args.push('--exclude-from', f);
+  if (task.maxDelete !== undefined) args.push('--max-delete', String(task.maxDelete));
+  if (task.transfers !== undefined) args.push('--transfers', String(task.transfers));
+  if (task.copyLinks) args.push('--copy-links');
+  if (dryRun) args.push('--dry-run');
+  return args;
+}
+
+export function commandLinesFor(steps: PlannedStep[], o: { dryRun: boolean; defaultConfig: string }): Array<{ step: StepKind; shell: string }> {
+  return steps.map((s) => {
+    if (s.kind === 'rsync') return { step: s.kind, shell: formatShellCommand('rsync', rsyncArgsFor(s.task as RsyncTask, o.dryRun)) };
+    const t = s.task as EncryptTask;
+    const conf = t.config ?? o.defaultConfig;
+    if (t.engine === 'rclone') return { step: s.kind, shell: formatShellCommand('rclone', rcloneSyncArgs(t, conf, o.dryRun)) };
+    return { step: s.kind, shell: formatShellCommand('cryptsync', encryptCommandArgs(t, conf, o.dryRun)) };
+  });
+}
