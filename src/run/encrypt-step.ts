@@ -29,7 +29,7 @@ export async function runEncryptStep(task: EncryptTask, ctx: StepContext): Promi
         tail.line(`${ctx.dryRun ? 'would ' : ''}${e.action}: ${e.path}`);
         break;
       case 'progress':
-        ctx.emit({ type: 'progress', runId: ctx.runId, step: 'encrypt', ...e });
+        ctx.emit({ ...e, type: 'progress', runId: ctx.runId, step: 'encrypt' });
         break;
       case 'warning':
       case 'error':

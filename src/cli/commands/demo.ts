@@ -26,7 +26,7 @@ export function registerDemo(program: Command, io: CliIo): void {
     .description('a guided tour: encrypt a small folder, push it with rsync, show the mapping, restore and verify')
     .action(async (o: { home?: string }) => {
       const home = o.home ?? (await mkdtemp(join(tmpdir(), 'cryptsync-demo-')));
-      const env = { ...io.env, CRYPTSYNC_HOME: home };
+      const env: NodeJS.ProcessEnv = { ...io.env, CRYPTSYNC_HOME: home };
       delete env.RCLONE_CONFIG;
       const e = Engine.open({ home, env });
       let failed = false;
