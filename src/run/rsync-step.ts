@@ -1,7 +1,7 @@
 // The rsync step of a run: argv from the task (pure), the real rsync spawned without a shell,
 // progress and stats parsed from its output, success judged by its exit code.
 import { mkdir } from 'node:fs/promises';
-import { buildRsyncArgs, runRsync, describeRsyncExit, estimateFromDryRun, formatShellCommand } from '../rsync/index.js';
+import { buildRsyncArgs, runRsync, describeRsyncExit, formatShellCommand } from '../rsync/index.js';
 import { rsyncOptionsFor, parseRemoteSide, type SynchronizeTask, type SnapshotTask, type SyncremoteTask } from '../tasks/index.js';
 import { TailBuffer } from '../util/tail-buffer.js';
 import { ZERO_COUNTS, type StepCounts } from './events.js';
@@ -64,18 +64,17 @@ export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<S
         }),
     });
     tail.push(res.tail);
-    const est = estimateFromDryRun(res.tail);
     counts = {
-      newFiles: est.newFiles,
-      changedFiles: est.changedFiles,
-      deletedFiles: res.stats?.filesDeleted ?? est.deletedFiles,
+      newFiles: res.itemized.newFiles,
+      changedFiles: res.itemized.changedFiles,
+      deletedFiles: res.itemized.deletedFiles,
       files: res.stats?.filesTotal ?? 0,
-      bytes: res.stats?.totalTransferredFileSize ?? est.bytes,
+      bytes: res.stats?.totalTransferredFileSize ?? 0,
     };
     if (res.aborted) return { status: 'aborted', exitCode: res.exitCode, counts, message: 'aborted', errorCode: 'CANCELLED', tail: tail.toString() };
     const code = res.exitCode ?? -1;
     if (code === 0) return { status: 'ok', exitCode: 0, counts, tail: tail.toString() };
-    const message = `rsync exit code ${code}: ${describeRsyncExit(code)}${serverHint(task, code)}`;
+    const message = `rsync exit code ${code}: ${res.message || describeRsyncExit(code)}${serverHint(task, code)}`;
     ctx.emit({ type: 'log', runId: ctx.runId, step: 'rsync', level: 'error', message });
     return { status: PARTIAL_EXIT_CODES.has(code) ? 'partial' : 'failed', exitCode: code, counts, message, tail: tail.toString() };
   } catch (e) {
