@@ -49,3 +49,17 @@ export function classifyRsyncExit(code: number | null): RsyncOutcome {
   if (code !== null && PARTIAL_EXITS.has(code)) return 'partial';
   return 'failed';
 }
+
+/** stderr lines that only ssh prints when it could not connect or log in */
+const SSH_FAILURE_LINE = /^ssh: |^Host key verification failed\.|^Permission denied \(|^kex_exchange_identification:|^Connection (closed|reset) by /;
+const RSYNC_PROTOCOL_EXIT = 12;
+
+/**
+ * When ssh fails, rsync exits with 255 (ssh's status) or 12 (the pipe closed first), depending on
+ * a race inside rsync: the same unreachable server gives either on successive runs. So a 12 whose
+ * stderr shows ssh's own failure message is reported as 255, making "ssh failed" stable.
+ */
+export function effectiveRsyncExit(code: number | null, stderrLines: readonly string[]): number | null {
+  if (code === RSYNC_PROTOCOL_EXIT && stderrLines.some((l) => SSH_FAILURE_LINE.test(l))) return SSH_FAILURE_EXIT;
+  return code;
+}

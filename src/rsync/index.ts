@@ -7,6 +7,6 @@ export { formatShellCommand, quoteShellWord } from './shell-quote.js';
 export { parseProgressLine, type RsyncProgress } from './progress.js';
 export { parseStats, type RsyncStats } from './stats.js';
 export { estimateFromDryRun, countItemizedLine, emptyItemizeCounts, type ItemizeCounts, type RsyncEstimate } from './itemize.js';
-export { describeRsyncExit, isRsyncSuccess, classifyRsyncExit, SSH_FAILURE_EXIT, type RsyncOutcome } from './exit-codes.js';
+export { describeRsyncExit, isRsyncSuccess, classifyRsyncExit, effectiveRsyncExit, SSH_FAILURE_EXIT, type RsyncOutcome } from './exit-codes.js';
 export { runRsync, DEFAULT_RSYNC_PATH, DEFAULT_GRACE_MS, DEFAULT_TAIL_BYTES, type RunRsyncOptions, type RsyncRunResult } from './runner.js';
 export { rsyncVersion, parseRsyncVersion, type RsyncVersion } from './version.js';

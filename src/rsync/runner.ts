@@ -4,7 +4,7 @@
 // layer's job) and never prints: lines and progress go to callbacks.
 import { spawn } from 'node:child_process';
 import { CryptsyncError } from '../util/errors.js';
-import { describeRsyncExit } from './exit-codes.js';
+import { describeRsyncExit, effectiveRsyncExit } from './exit-codes.js';
 import { countItemizedLine, emptyItemizeCounts, type ItemizeCounts } from './itemize.js';
 import { LineSplitter } from './line-splitter.js';
 import { OutputTail } from './output-tail.js';
@@ -33,8 +33,13 @@ export interface RunRsyncOptions {
 }
 
 export interface RsyncRunResult {
-  /** null when rsync was killed by a signal or never started (aborted before spawn) */
+  /**
+   * null when rsync was killed by a signal or never started (aborted before spawn). An ssh failure
+   * is always 255 here even when rsync itself said 12 (see effectiveRsyncExit); rawExitCode keeps
+   * rsync's own value.
+   */
   exitCode: number | null;
+  rawExitCode: number | null;
   signal: string | null;
   aborted: boolean;
   stats: RsyncStats | null;
@@ -62,7 +67,7 @@ export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<Rsync
 
   if (o.signal?.aborted) {
     return Promise.resolve({
-      exitCode: null, signal: null, aborted: true, stats: null, tail: '', durationMs: 0, itemized, errors,
+      exitCode: null, rawExitCode: null, signal: null, aborted: true, stats: null, tail: '', durationMs: 0, itemized, errors,
       message: 'aborted before rsync started', lastProgress,
     });
   }
@@ -131,8 +136,10 @@ export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<Rsync
       out.end();
       err.end();
       const stats = statsLines ? parseStats((statsLines as string[]).join('\n')) : null;
+      const exitCode = effectiveRsyncExit(code, errors);
       resolve({
-        exitCode: code,
+        exitCode,
+        rawExitCode: code,
         signal: sig,
         aborted,
         stats,
@@ -140,7 +147,7 @@ export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<Rsync
         durationMs: Date.now() - started,
         itemized,
         errors,
-        message: summarize(code, sig, aborted, errors),
+        message: summarize(exitCode, sig, aborted, errors),
         lastProgress,
       });
     });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  classifyRsyncExit, describeRsyncExit, estimateFromDryRun, isRsyncSuccess, parseProgressLine, parseRsyncVersion, parseStats,
+  classifyRsyncExit, describeRsyncExit, effectiveRsyncExit, estimateFromDryRun, isRsyncSuccess, parseProgressLine, parseRsyncVersion, parseStats,
 } from '../../src/rsync/index.js';
 
 /** compiled to dist/test/rsync; the transcripts stay in the source tree */
@@ -137,4 +137,14 @@ test('parseRsyncVersion', () => {
   assert.deepEqual(parseRsyncVersion('rsync  version 3.2.7  protocol version 31\n'), { version: '3.2.7', protocol: 31 });
   assert.deepEqual(parseRsyncVersion('openrsync: protocol version 29'), { version: 'openrsync', protocol: 29 });
   assert.equal(parseRsyncVersion('bash: nope'), null);
+});
+
+test('effectiveRsyncExit: an ssh failure reported as 12 (rsync race) becomes 255; other 12s stay', () => {
+  const sshLines = ['ssh: connect to host 127.0.0.1 port 1: Connection refused', 'rsync: connection unexpectedly closed (0 bytes received so far) [sender]'];
+  assert.equal(effectiveRsyncExit(12, sshLines), 255);
+  assert.equal(effectiveRsyncExit(255, sshLines), 255);
+  assert.equal(effectiveRsyncExit(12, ['Host key verification failed.']), 255);
+  assert.equal(effectiveRsyncExit(12, ['rsync: connection unexpectedly closed (120 bytes received so far) [receiver]']), 12);
+  assert.equal(effectiveRsyncExit(23, sshLines), 23);
+  assert.equal(effectiveRsyncExit(null, sshLines), null);
 });
