@@ -1,0 +1,213 @@
+// The encrypt step: makes an encrypted catalog match a plain folder (rclone sync semantics: new
+// and changed files encrypted whole, extraneous files and folders deleted, empty folders kept,
+// mtimes preserved to the nanosecond). Scan both sides, build a pure plan, apply it: folders,
+// then files through the worker pool (atomic), then deletions last and only when nothing failed.
+// Guards refuse to empty a full catalog from a missing/empty source and to exceed --max-delete.
+import { stat, mkdir, unlink, rmdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { CancelledError, CryptsyncError } from '../util/errors.js';
+import { scanPlainTree, scanCatalog, PathEncryptor, type PlainScan } from '../target/index.js';
+import { buildFilter, type FilterOptions } from './filter.js';
+import { buildPlan, type SyncPlan } from './plan.js';
+import { checkCatalogKey } from './catalog-guards.js';
+import { TransferPool } from './transfer-pool.js';
+import type { EncryptJob, TransferJob } from './transfer-job.js';
+import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from './events.js';
+
+export interface EncryptOptions extends RunControl {
+  source: string;
+  dest: CryptDest;
+  dryRun?: boolean;
+  filter?: FilterOptions;
+  maxDelete?: number;
+  /** worker threads doing the byte work; default: one per core */
+  transfers?: number;
+  copyLinks?: boolean;
+  /** allow a missing or empty source to empty a full catalog */
+  force?: boolean;
+}
+
+async function sourceExists(source: string, force: boolean): Promise<boolean> {
+  try {
+    const st = await stat(source);
+    if (!st.isDirectory()) throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source ${source} is not a folder`, { subject: source });
+    return true;
+  } catch (e) {
+    if (e instanceof CryptsyncError) throw e;
+    if (force && (e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source folder ${source} not found (is the disk mounted?)`, { subject: source });
+  }
+}
+
+export async function encryptCatalog(o: EncryptOptions): Promise<SyncSummary> {
+  const rep = new RunReporter(o.onEvent);
+  const { cipher, root } = o.dest;
+  const dryRun = o.dryRun === true;
+  const exists = await sourceExists(o.source, o.force === true);
+  const filter = await buildFilter(o.filter);
+  const issue = (fn: 'warn' | 'error') => (i: { path: string; code: string; message: string }) => rep[fn](i.path, i.code, i.message);
+
+  const [src, dst] = await Promise.all([
+    exists
+      ? scanPlainTree(o.source, { copyLinks: o.copyLinks === true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') })
+      : Promise.resolve<PlainScan>({ files: [], dirs: [], errors: 0 }),
+    scanCatalog(root, cipher, { ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') }),
+  ]);
+  await checkCatalogKey(o.dest, dst);
+  for (const u of dst.undecryptable) rep.warn(u, 'UNDECRYPTABLE_NAME', 'name in the encrypted catalog does not decrypt; left alone');
+
+  if (src.files.length === 0 && dst.files.length > 0 && o.force !== true) {
+    throw new CryptsyncError(
+      'guard',
+      'EMPTY_SOURCE',
+      `source ${o.source} is ${exists ? 'empty' : 'missing'} but the encrypted catalog holds ${dst.files.length} files; refusing to delete them (is the disk mounted? use --force to allow)`,
+      { subject: o.source },
+    );
+  }
+
+  const plan = buildPlan(src, dst, new PathEncryptor(cipher));
+  for (const c of plan.conflicts) rep.error(c.path, 'TYPE_CONFLICT', c.message);
+  rep.emit({
+    type: 'plan',
+    newFiles: plan.copies.filter((c) => c.action === 'new').length,
+    changedFiles: plan.copies.filter((c) => c.action === 'update').length,
+    deletedFiles: plan.deletes.length,
+    newDirs: plan.mkdirs.length,
+    deletedDirs: plan.rmdirs.length,
+    bytes: plan.bytes,
+    unchanged: plan.unchanged,
+  });
+  if (o.maxDelete !== undefined && plan.deletes.length > o.maxDelete) {
+    throw new CryptsyncError(
+      'guard',
+      'MAX_DELETE',
+      `the plan deletes ${plan.deletes.length} files, more than --max-delete ${o.maxDelete}; nothing was changed`,
+      { subject: root },
+    );
+  }
+
+  const summary: SyncSummary = {
+    dryRun,
+    filesScanned: src.files.length,
+    newFiles: 0,
+    changedFiles: 0,
+    deletedFiles: 0,
+    newDirs: 0,
+    deletedDirs: 0,
+    unchanged: plan.unchanged,
+    bytes: 0,
+    errors: 0,
+    warnings: 0,
+    deletionsSkipped: false,
+    durationMs: 0,
+  };
+  if (dryRun) {
+    reportPlan(plan, rep, summary);
+  } else {
+    await applyPlan(plan, o, rep, summary, dst.temporaries);
+  }
+  summary.errors = rep.errors;
+  summary.warnings = rep.warnings;
+  summary.durationMs = rep.elapsedMs();
+  return summary;
+}
+
+function reportPlan(plan: SyncPlan, rep: RunReporter, s: SyncSummary): void {
+  for (const d of plan.mkdirs) rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
+  for (const c of plan.copies) rep.emit({ type: 'file', action: c.action, path: c.std, bytes: c.size });
+  for (const d of plan.deletes) rep.emit({ type: 'file', action: 'delete', path: d.std, bytes: Math.max(0, d.size) });
+  for (const d of plan.rmdirs) rep.emit({ type: 'file', action: 'rmdir', path: d.std, bytes: 0 });
+  s.newDirs = plan.mkdirs.length;
+  s.newFiles = plan.copies.filter((c) => c.action === 'new').length;
+  s.changedFiles = plan.copies.length - s.newFiles;
+  s.deletedFiles = plan.deletes.length;
+  s.deletedDirs = plan.rmdirs.length;
+  s.bytes = plan.bytes;
+}
+
+async function applyPlan(plan: SyncPlan, o: EncryptOptions, rep: RunReporter, s: SyncSummary, temporaries: string[]): Promise<void> {
+  const { root } = o.dest;
+  const signal = o.signal;
+  // leftovers of a killed run: never complete, never under a real name
+  for (const t of temporaries) await unlink(t).catch(() => undefined);
+  await mkdir(root, { recursive: true });
+  for (const d of plan.mkdirs) {
+    if (signal?.aborted) throw new CancelledError();
+    try {
+      await mkdir(`${root}/${d.encDisk}`);
+      s.newDirs++;
+      rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') rep.error(d.std, 'MKDIR_FAILED', `cannot create encrypted folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
+
+  if (plan.copies.length > 0) {
+    const jobs: EncryptJob[] = plan.copies.map((c) => ({
+      kind: 'encrypt',
+      src: `${o.source}/${c.srcDisk}`,
+      dst: `${root}/${c.encDisk}`,
+      size: c.size,
+      mtimeNs: c.mtimeNs.toString(),
+    }));
+    const byJob = new Map<TransferJob, (typeof plan.copies)[number]>();
+    jobs.forEach((j, i) => byJob.set(j, plan.copies[i] as (typeof plan.copies)[number]));
+    const pool = new TransferPool(o.dest.cipher, o.transfers ?? availableParallelism());
+    let files = 0;
+    let bytes = 0;
+    try {
+      await pool.run(
+        jobs,
+        (j) => (j as EncryptJob).size,
+        (j, r) => {
+          const c = byJob.get(j);
+          if (!c) return;
+          files++;
+          if (r.ok) {
+            bytes += c.size;
+            s.bytes += c.size;
+            if (c.action === 'new') s.newFiles++;
+            else s.changedFiles++;
+            rep.emit({ type: 'file', action: c.action, path: c.std, bytes: c.size });
+          } else {
+            rep.error(c.std, r.code, r.message);
+          }
+          rep.progress(files, jobs.length, bytes, plan.bytes);
+        },
+        signal,
+      );
+    } finally {
+      await pool.close();
+    }
+    rep.progress(files, jobs.length, bytes, plan.bytes, true);
+  }
+  if (signal?.aborted) throw new CancelledError();
+
+  if (plan.deletes.length + plan.rmdirs.length === 0) return;
+  if (rep.errors > 0) {
+    s.deletionsSkipped = true;
+    rep.warn(undefined, 'DELETIONS_SKIPPED', `not deleting ${plan.deletes.length} files and ${plan.rmdirs.length} folders because of errors`);
+    return;
+  }
+  for (const d of plan.deletes) {
+    if (signal?.aborted) throw new CancelledError();
+    try {
+      await unlink(`${root}/${d.encDisk}`);
+      s.deletedFiles++;
+      rep.emit({ type: 'file', action: 'delete', path: d.std, bytes: Math.max(0, d.size) });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') rep.error(d.std, 'DELETE_FAILED', `cannot delete: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
+  for (const d of plan.rmdirs) {
+    try {
+      await rmdir(`${root}/${d.encDisk}`);
+      s.deletedDirs++;
+      rep.emit({ type: 'file', action: 'rmdir', path: d.std, bytes: 0 });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY') rep.warn(d.std, 'DIR_NOT_EMPTY', 'encrypted folder still holds undecryptable entries; kept');
+      else if (code !== 'ENOENT') rep.error(d.std, 'RMDIR_FAILED', `cannot remove folder: ${code ?? String(e)}`);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+// Public API of the sync engine: encrypt (plain -> encrypted catalog), restore, verify, mapping.
+// The task runner, the CLI and the web server call only these. The engine reports through
+// events and never prints, exits or speaks HTTP.
+export type { CryptDest, SyncEvent, SyncSummary, RunControl } from './events.js';
+export type { FilterOptions } from './filter.js';
+export { buildFilter, globToRegExp } from './filter.js';
+export { buildPlan, type SyncPlan, type CopyItem } from './plan.js';
+export { encryptCatalog, type EncryptOptions } from './encrypt-catalog.js';
+export { restoreCatalog, type RestoreOptions } from './restore-catalog.js';
+export { verifyCatalog, type VerifyResult } from './verify-catalog.js';
+export { listMapping, type MappingEntry } from './list-mapping.js';

@@ -1,0 +1,154 @@
+// Restore: decrypts an encrypted catalog (or the part matching --include) into a plain folder,
+// preserving mtimes, atomically per file. Names that do not decrypt, or decrypt to something that
+// could escape the target ("..", "/", NUL, absolute), are reported and skipped, never guessed.
+// A damaged file is reported with its typed error and the rest still restored. Refuses a
+// non-empty target unless overwrite; with overwrite, files equal in size and mtime are skipped.
+import { readdir, mkdir, lstat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { CancelledError, CryptsyncError } from '../util/errors.js';
+import { scanCatalog, safeRestorePath } from '../target/index.js';
+import { buildFilter } from './filter.js';
+import { checkCatalogKey } from './catalog-guards.js';
+import { TransferPool } from './transfer-pool.js';
+import type { DecryptJob, TransferJob } from './transfer-job.js';
+import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from './events.js';
+
+export interface RestoreOptions extends RunControl {
+  source: CryptDest;
+  target: string;
+  include?: string[];
+  dryRun?: boolean;
+  overwrite?: boolean;
+  transfers?: number;
+}
+
+async function targetEntries(target: string): Promise<number> {
+  try {
+    return (await readdir(target)).length;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw new CryptsyncError('io', 'TARGET_UNREADABLE', `cannot read restore target ${target}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { subject: target });
+  }
+}
+
+export async function restoreCatalog(o: RestoreOptions): Promise<SyncSummary> {
+  const rep = new RunReporter(o.onEvent);
+  const { cipher, root } = o.source;
+  const dryRun = o.dryRun === true;
+  const filter = await buildFilter(o.include && o.include.length > 0 ? { include: o.include } : undefined);
+  const scan = await scanCatalog(root, cipher, {
+    ...(filter ? { filter } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    onWarning: (i) => rep.warn(i.path, i.code, i.message),
+    onError: (i) => rep.error(i.path, i.code, i.message),
+  });
+  await checkCatalogKey(o.source, scan);
+  if (!o.overwrite && (await targetEntries(o.target)) > 0) {
+    throw new CryptsyncError('conflict', 'TARGET_NOT_EMPTY', `restore target ${o.target} is not empty (use --overwrite to restore into it)`, { subject: o.target });
+  }
+  for (const u of scan.undecryptable) rep.error(u, 'UNDECRYPTABLE_NAME', 'name does not decrypt; not restored');
+
+  const summary: SyncSummary = {
+    dryRun,
+    filesScanned: scan.files.length,
+    newFiles: 0,
+    changedFiles: 0,
+    deletedFiles: 0,
+    newDirs: 0,
+    deletedDirs: 0,
+    unchanged: 0,
+    bytes: 0,
+    errors: 0,
+    warnings: 0,
+    deletionsSkipped: false,
+    durationMs: 0,
+  };
+
+  const dirs: { std: string; disk: string }[] = [];
+  for (const d of scan.dirs) {
+    const disk = safeRestorePath(d.std);
+    if (disk === null) rep.error(d.disk, 'UNSAFE_NAME', 'decrypted folder name would escape the target; not restored');
+    else dirs.push({ std: d.std, disk });
+  }
+  dirs.sort((a, b) => a.disk.length - b.disk.length);
+  const jobs: DecryptJob[] = [];
+  const stdOf = new Map<TransferJob, string>();
+  let bytesTotal = 0;
+  for (const f of scan.files) {
+    const disk = safeRestorePath(f.std);
+    if (disk === null) {
+      rep.error(f.disk, 'UNSAFE_NAME', 'decrypted file name would escape the target; not restored');
+      continue;
+    }
+    if (f.size < 0) {
+      rep.error(f.std, 'TRUNCATED_BLOCK_HEADER', `${f.std}: file has truncated block header (encrypted size ${f.encSize} is impossible)`);
+      continue;
+    }
+    if (o.overwrite) {
+      try {
+        const st = await lstat(`${o.target}/${disk}`, { bigint: true });
+        if (st.isFile() && Number(st.size) === f.size && st.mtimeNs === f.mtimeNs) {
+          summary.unchanged++;
+          continue;
+        }
+      } catch {
+        // not there yet
+      }
+    }
+    const job: DecryptJob = { kind: 'decrypt', src: `${root}/${f.disk}`, dst: `${o.target}/${disk}`, name: f.std, size: f.size, mtimeNs: f.mtimeNs.toString() };
+    jobs.push(job);
+    stdOf.set(job, f.std);
+    bytesTotal += f.size;
+  }
+  rep.emit({ type: 'plan', newFiles: jobs.length, changedFiles: 0, deletedFiles: 0, newDirs: dirs.length, deletedDirs: 0, bytes: bytesTotal, unchanged: summary.unchanged });
+
+  if (dryRun) {
+    for (const d of dirs) rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
+    for (const j of jobs) rep.emit({ type: 'file', action: 'restore', path: j.name, bytes: j.size });
+    summary.newDirs = dirs.length;
+    summary.newFiles = jobs.length;
+    summary.bytes = bytesTotal;
+  } else {
+    await mkdir(o.target, { recursive: true });
+    for (const d of dirs) {
+      try {
+        await mkdir(`${o.target}/${d.disk}`, { recursive: true });
+        summary.newDirs++;
+        rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
+      } catch (e) {
+        rep.error(d.std, 'MKDIR_FAILED', `cannot create folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+    }
+    if (jobs.length > 0) {
+      const pool = new TransferPool(cipher, o.transfers ?? availableParallelism());
+      let files = 0;
+      try {
+        await pool.run(
+          jobs,
+          (j) => (j as DecryptJob).size,
+          (j, r) => {
+            const std = stdOf.get(j) ?? '';
+            files++;
+            if (r.ok) {
+              summary.newFiles++;
+              summary.bytes += r.bytes;
+              rep.emit({ type: 'file', action: 'restore', path: std, bytes: r.bytes });
+            } else {
+              rep.error(std, r.code, r.message);
+            }
+            rep.progress(files, jobs.length, summary.bytes, bytesTotal);
+          },
+          o.signal,
+        );
+      } finally {
+        await pool.close();
+      }
+      rep.progress(files, jobs.length, summary.bytes, bytesTotal, true);
+    }
+    if (o.signal?.aborted) throw new CancelledError();
+  }
+  summary.errors = rep.errors;
+  summary.warnings = rep.warnings;
+  summary.durationMs = rep.elapsedMs();
+  return summary;
+}

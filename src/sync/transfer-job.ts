@@ -1,0 +1,51 @@
+// Messages between the sync engine and its transfer workers. Plain data only (structured clone):
+// keys travel once at start-up in the init message and never appear in jobs or results.
+import type { DerivedKeys, CipherSettings } from '../crypt/index.js';
+
+export interface WorkerInit {
+  keys: DerivedKeys;
+  options: CipherSettings;
+}
+
+/** encrypt a plain file into `dst` (atomically, via a temporary name in dst's folder) */
+export interface EncryptJob {
+  kind: 'encrypt';
+  src: string;
+  dst: string;
+  size: number;
+  mtimeNs: string;
+}
+
+/** decrypt an encrypted file into `dst` (atomically); `name` is used in error messages */
+export interface DecryptJob {
+  kind: 'decrypt';
+  src: string;
+  dst: string;
+  name: string;
+  size: number;
+  mtimeNs: string;
+}
+
+/** re-encrypt `plain` with the nonce of `enc` and compare byte for byte (rclone cryptcheck) */
+export interface VerifyJob {
+  kind: 'verify';
+  plain: string;
+  enc: string;
+  name: string;
+}
+
+export type TransferJob = EncryptJob | DecryptJob | VerifyJob;
+
+export type TransferResult =
+  | { ok: true; bytes: number; same?: boolean }
+  | { ok: false; code: string; message: string };
+
+export interface BatchRequest {
+  id: number;
+  jobs: TransferJob[];
+}
+
+export interface BatchReply {
+  id: number;
+  results: TransferResult[];
+}

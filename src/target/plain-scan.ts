@@ -1,0 +1,127 @@
+// Lists a plain folder recursively: files and folders with size and nanosecond mtime, names
+// converted to rclone's Standard encoding. Symlinks are skipped with a warning unless followed
+// (copyLinks); special files are always skipped with a warning; unreadable folders are reported
+// and counted. Never reads file contents, never writes.
+import { readdir, stat, lstat } from 'node:fs/promises';
+import type { Dirent, BigIntStats } from 'node:fs';
+import { diskToStandard } from '../crypt/index.js';
+import { mapLimit } from '../util/map-limit.js';
+import { CancelledError } from '../util/errors.js';
+import { type TreeEntry, joinRel } from './tree-entry.js';
+
+/** concurrent readdir calls (folders) and stat calls per folder */
+const DIR_CONCURRENCY = 8;
+const STAT_CONCURRENCY = 64;
+
+export interface ScanIssue {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export interface PathFilter {
+  /** std path of a file; false = leave it out of the sync on both sides */
+  file(std: string): boolean;
+  /** std path of a folder; false = do not descend */
+  dir(std: string): boolean;
+}
+
+export interface PlainScanOptions {
+  copyLinks?: boolean;
+  filter?: PathFilter;
+  signal?: AbortSignal;
+  onWarning?: (w: ScanIssue) => void;
+  onError?: (e: ScanIssue) => void;
+}
+
+export interface PlainScan {
+  files: TreeEntry[];
+  dirs: TreeEntry[];
+  errors: number;
+}
+
+interface DirJob {
+  abs: string;
+  disk: string;
+  std: string;
+}
+
+export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): Promise<PlainScan> {
+  const files: TreeEntry[] = [];
+  const dirs: TreeEntry[] = [];
+  let errors = 0;
+  const seenDirs = new Set<string>();
+  const warn = (path: string, code: string, message: string) => opts.onWarning?.({ path, code, message });
+  const fail = (path: string, code: string, message: string) => {
+    errors++;
+    opts.onError?.({ path, code, message });
+  };
+
+  if (opts.copyLinks) {
+    const st = await stat(root, { bigint: true });
+    seenDirs.add(`${st.dev}:${st.ino}`);
+  }
+
+  let queue: DirJob[] = [{ abs: root, disk: '', std: '' }];
+  while (queue.length > 0) {
+    if (opts.signal?.aborted) throw new CancelledError();
+    const found: DirJob[] = [];
+    await mapLimit(queue, DIR_CONCURRENCY, async (job) => {
+      let ents: Dirent[];
+      try {
+        ents = await readdir(job.abs, { withFileTypes: true });
+      } catch (e) {
+        fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+        return;
+      }
+      await mapLimit(ents, STAT_CONCURRENCY, async (d) => {
+        const disk = joinRel(job.disk, d.name);
+        const abs = `${job.abs}/${d.name}`;
+        let st: BigIntStats;
+        try {
+          if (d.isSymbolicLink()) {
+            if (!opts.copyLinks) {
+              warn(disk, 'SYMLINK_SKIPPED', 'symlink skipped (use --copy-links to follow)');
+              return;
+            }
+            st = await stat(abs, { bigint: true });
+          } else if (d.isFile() || d.isDirectory()) {
+            st = d.isDirectory() ? await lstat(abs, { bigint: true }) : await stat(abs, { bigint: true });
+          } else {
+            warn(disk, 'SPECIAL_SKIPPED', 'special file skipped');
+            return;
+          }
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') return; // vanished since readdir: nothing to sync
+          fail(disk, 'STAT_FAILED', `cannot stat: ${code ?? String(e)}`);
+          return;
+        }
+        const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+        if (kind === 'other') {
+          warn(disk, 'SPECIAL_SKIPPED', 'special file skipped');
+          return;
+        }
+        const std = joinRel(job.std, diskToStandard(d.name));
+        if (kind === 'dir') {
+          if (opts.filter && !opts.filter.dir(std)) return;
+          if (opts.copyLinks) {
+            const id = `${st.dev}:${st.ino}`;
+            if (seenDirs.has(id)) {
+              warn(disk, 'SYMLINK_LOOP', 'folder already visited through another link; skipped');
+              return;
+            }
+            seenDirs.add(id);
+          }
+          dirs.push({ kind: 'dir', std, disk, size: 0, mtimeNs: st.mtimeNs });
+          found.push({ abs, disk, std });
+        } else {
+          if (opts.filter && !opts.filter.file(std)) return;
+          files.push({ kind: 'file', std, disk, size: Number(st.size), mtimeNs: st.mtimeNs });
+        }
+      });
+    });
+    queue = found;
+  }
+  return { files, dirs, errors };
+}
