@@ -6,7 +6,8 @@ import { registerRuns } from './runs.js';
 import { registerDoctor } from './doctor.js';
 import { registerImport } from './import-rsyncosx.js';
 import { registerDemo } from './demo.js';
+import { registerServe } from './serve.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerTask, registerRuns, registerDoctor, registerImport, registerDemo];
+export const COMMANDS: RegisterCommand[] = [registerTask, registerRuns, registerDoctor, registerImport, registerDemo, registerServe];

@@ -1,0 +1,75 @@
+// `cryptsync serve`: the local web UI over the same Engine the CLI uses. Prints the start-up URL
+// (with the access token) as `cryptsync web UI: <url>` and runs until SIGINT/SIGTERM, then closes
+// the server and the engine. It must never print the token anywhere else.
+import type { Command } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { Engine } from '../../run/engine.js';
+// `serve` is the one CLI command that starts the other front end; the server still only uses run/.
+// eslint-disable-next-line no-restricted-imports
+import { startWebServer, DEFAULT_HOST, DEFAULT_PORT, isLoopback } from '../../server/web-server.js';
+import { UsageError, describeError } from '../../util/errors.js';
+import { type CliIo, out, err, jsonLine } from '../io.js';
+
+/** web/dist, from dist/src/cli/commands/serve.js */
+const WEB_ROOT = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
+
+interface ServeOptions {
+  port?: string;
+  host: string;
+  allowRemote?: boolean;
+  profile?: string;
+  json?: boolean;
+}
+
+function parsePort(raw: string | undefined, env: NodeJS.ProcessEnv): number {
+  const s = raw ?? env.PORT;
+  if (s === undefined || s === '') return DEFAULT_PORT;
+  if (!/^\d{1,5}$/.test(s) || Number(s) > 65535) throw new UsageError(`--port: not a port number: ${s}`, 'port');
+  return Number(s);
+}
+
+export function registerServe(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('run the local web UI (http://127.0.0.1:8787 by default; PORT env honoured)')
+    .option('--port <N>', 'TCP port; 0 picks a free one (default: $PORT or 8787)')
+    .option('--host <HOST>', 'address to bind', DEFAULT_HOST)
+    .option('--allow-remote', 'allow binding a non-loopback address (exposes the UI on the network)')
+    .option('--profile <NAME>', 'task profile')
+    .option('--json', 'print the start-up line as JSON')
+    .action(async (o: ServeOptions) => {
+      const port = parsePort(o.port, io.env);
+      const engine = Engine.open({ env: io.env, ...(o.profile ? { profile: o.profile } : {}) });
+      let server;
+      try {
+        server = await startWebServer({
+          engine,
+          host: o.host,
+          port,
+          allowRemote: o.allowRemote === true,
+          webRoot: io.env.CRYPTSYNC_WEB_ROOT || WEB_ROOT,
+          report: (e) => err(io, `cryptsync serve: internal error: ${describeError(e)}`),
+        });
+      } catch (e) {
+        engine.close();
+        throw e;
+      }
+      if (!isLoopback(server.host)) {
+        err(io, `cryptsync: warning: the web UI listens on ${server.host}, reachable from the network; anyone with the token can run your tasks`);
+      }
+      if (o.json) jsonLine(io, { type: 'serve', url: server.urlWithToken, port: server.port, host: server.host });
+      else out(io, `cryptsync web UI: ${server.urlWithToken}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await server.close();
+      engine.close();
+      if (!o.json) out(io, 'cryptsync web UI stopped');
+    });
+}

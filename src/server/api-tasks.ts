@@ -1,0 +1,45 @@
+// /api/tasks...: list, add, edit, remove, connect, disconnect, show the command, start a run,
+// and the estimate-all / run-all-with-changes batches. Thin calls into the engine.
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { EnginePort } from './engine-port.js';
+import type { BatchRunner } from './batch.js';
+import { readBody, readJson, withoutSecrets } from './request-input.js';
+
+const ConnectBody = z.object({ encrypt: z.string().min(1) });
+const RunBody = z.object({ dryRun: z.boolean().optional() });
+const BatchBody = z.object({ mode: z.enum(['estimate', 'run-changed']) });
+
+export function registerTaskRoutes(app: Hono, engine: EnginePort, batch: BatchRunner): void {
+  app.get('/api/tasks', (c) => c.json(withoutSecrets(engine.listTasks())));
+  app.get('/api/tasks/:name', (c) => c.json(withoutSecrets(engine.getTask(c.req.param('name')))));
+  app.post('/api/tasks', async (c) => c.json(withoutSecrets(await engine.addTask(await readJson(c))), 201));
+  app.patch('/api/tasks/:name', async (c) =>
+    c.json(withoutSecrets(await engine.editTask(c.req.param('name'), await readJson(c)))),
+  );
+  app.delete('/api/tasks/:name', async (c) => {
+    await engine.removeTask(c.req.param('name'));
+    return c.body(null, 204);
+  });
+  app.post('/api/tasks/:name/connect', async (c) => {
+    const { encrypt } = await readBody(c, ConnectBody);
+    await engine.connect(c.req.param('name'), encrypt);
+    return c.json(withoutSecrets(engine.getTask(c.req.param('name'))));
+  });
+  app.post('/api/tasks/:name/disconnect', async (c) => {
+    await engine.disconnect(c.req.param('name'));
+    return c.json(withoutSecrets(engine.getTask(c.req.param('name'))));
+  });
+  app.get('/api/tasks/:name/command', (c) => c.json(engine.taskCommand(c.req.param('name'))));
+  app.post('/api/tasks/:name/runs', async (c) => {
+    const { dryRun } = await readBody(c, RunBody);
+    return c.json(engine.startRun(c.req.param('name'), { dryRun: dryRun ?? false }), 202);
+  });
+
+  app.get('/api/batch', (c) => c.json({ state: batch.current }));
+  app.post('/api/batch', async (c) => {
+    const { mode } = await readBody(c, BatchBody);
+    return c.json({ mode, tasks: batch.start(mode) }, 202);
+  });
+  app.post('/api/batch/abort', (c) => c.json({ aborted: batch.abort() }));
+}

@@ -1,0 +1,243 @@
+// The app shell: navigation, the live connection, the shared state (tasks, live runs, batch)
+// and the global keyboard shortcuts. Views get data and actions as props.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { errorText, get, post, api } from './api';
+import { applyRunEvent, useLive } from './live';
+import { isTyping, shortcutOf } from './shortcuts';
+import type { BatchState, EngineEvent, LiveRun, RemoteView, TaskView } from './types';
+import { TasksView, type TaskActions } from './views/tasks-view';
+import { LogsView } from './views/logs-view';
+import { RestoreView } from './views/restore-view';
+import { MappingView } from './views/mapping-view';
+import { VerifyView } from './views/verify-view';
+import { RemotesView } from './views/remotes-view';
+import { TaskForm } from './views/task-form';
+import { ConnectDialog } from './views/connect-dialog';
+
+type View = 'tasks' | 'logs' | 'restore' | 'mapping' | 'verify' | 'remotes';
+const VIEWS: Array<[View, string]> = [
+  ['tasks', 'Tasks'],
+  ['logs', 'Logs'],
+  ['restore', 'Restore'],
+  ['mapping', 'Mapping'],
+  ['verify', 'Verify'],
+  ['remotes', 'Crypt remotes'],
+];
+type Dialog = null | { kind: 'add' } | { kind: 'edit'; task: TaskView } | { kind: 'connect'; task: TaskView };
+
+function viewFromHash(): View {
+  const h = location.hash.replace(/^#\/?/, '');
+  return (VIEWS.find(([v]) => v === h)?.[0] ?? 'tasks') as View;
+}
+
+export function App() {
+  const [view, setView] = useState<View>(viewFromHash);
+  const [tasks, setTasks] = useState<TaskView[] | null>(null);
+  const [remotes, setRemotes] = useState<RemoteView[]>([]);
+  const [live, setLive] = useState<Record<number, LiveRun>>({});
+  const [batch, setBatch] = useState<BatchState | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [notice, setNotice] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
+  const [runsVersion, setRunsVersion] = useState(0);
+  const [restoreEvents, setRestoreEvents] = useState<EngineEvent[]>([]);
+
+  const reloadTasks = useCallback(async () => {
+    try {
+      const t = await get<TaskView[]>('/api/tasks');
+      setTasks(t);
+      setSelected((s) => (s && t.some((x) => x.name === s) ? s : (t[0]?.name ?? null)));
+    } catch (e) {
+      setNotice({ kind: 'error', text: `Could not load tasks: ${errorText(e)}` });
+    }
+  }, []);
+  const reloadRemotes = useCallback(async () => {
+    try {
+      setRemotes(await get<RemoteView[]>('/api/remotes'));
+    } catch {
+      setRemotes([]);
+    }
+  }, []);
+  const reloadAll = useCallback(() => {
+    void reloadTasks();
+    void reloadRemotes();
+    void get<{ state: BatchState | null }>('/api/batch').then((b) => setBatch(b.state), () => {});
+    setRunsVersion((v) => v + 1);
+  }, [reloadTasks, reloadRemotes]);
+
+  const onEvent = useCallback(
+    (e: EngineEvent) => {
+      setLive((runs) => applyRunEvent(runs, e));
+      if (e.type === 'run-start' || e.type === 'run-end' || e.type === 'tasks-changed') void reloadTasks();
+      if (e.type === 'run-end' || e.type === 'run-start') setRunsVersion((v) => v + 1);
+      if (e.type === 'batch') setBatch(e.state);
+      if (e.type === 'batch-skip') setNotice({ kind: 'error', text: `${e.task}: ${e.message}` });
+      if (e.type.startsWith('restore-')) setRestoreEvents((l) => [...l.slice(-200), e]);
+    },
+    [reloadTasks],
+  );
+  const connection = useLive(reloadAll, onEvent);
+
+  useEffect(() => {
+    const f = () => setView(viewFromHash());
+    window.addEventListener('hashchange', f);
+    return () => window.removeEventListener('hashchange', f);
+  }, []);
+
+  const guard = useCallback(async (what: string, f: () => Promise<unknown>) => {
+    try {
+      setNotice(null);
+      await f();
+    } catch (e) {
+      setNotice({ kind: 'error', text: `${what}: ${errorText(e)}` });
+    }
+  }, []);
+
+  const actions: TaskActions = {
+    select: setSelected,
+    estimate: (name) => guard('Estimate', () => post(`/api/tasks/${encodeURIComponent(name)}/runs`, { dryRun: true })),
+    execute: (name) => guard('Execute', () => post(`/api/tasks/${encodeURIComponent(name)}/runs`, { dryRun: false })),
+    abort: (runId) => guard('Abort', () => post(`/api/runs/${runId}/abort`)),
+    batch: (mode) => guard(mode === 'estimate' ? 'Estimate all' : 'Run all with changes', () => post('/api/batch', { mode })),
+    abortBatch: () => guard('Abort', () => post('/api/batch/abort')),
+    add: () => setDialog({ kind: 'add' }),
+    edit: (task) => setDialog({ kind: 'edit', task }),
+    connect: (task) => setDialog({ kind: 'connect', task }),
+    disconnect: (name) =>
+      guard('Disconnect', async () => {
+        await post(`/api/tasks/${encodeURIComponent(name)}/disconnect`);
+        await reloadTasks();
+      }),
+    remove: (name) =>
+      guard('Delete', async () => {
+        if (!window.confirm(`Delete task "${name}"? Its files are not touched.`)) return;
+        await api('DELETE', `/api/tasks/${encodeURIComponent(name)}`);
+        await reloadTasks();
+      }),
+    loadDemo: () =>
+      guard('Demo', async () => {
+        const r = await post<{ tasks: string[] }>('/api/demo');
+        await reloadTasks();
+        await reloadRemotes();
+        setNotice({ kind: 'info', text: `Demo profile loaded: ${r.tasks.join(', ')}. Estimate, then execute the combined task.` });
+      }),
+  };
+
+  // the latest handler is read at key time; the listener itself is installed once
+  const keyRef = useRef<(e: KeyboardEvent) => void>(() => {});
+  keyRef.current = (e: KeyboardEvent) => {
+    const sc = shortcutOf(e);
+    if (!sc) return;
+    if (sc === 'escape') {
+      if (dialog) setDialog(null);
+      return;
+    }
+    if (dialog || isTyping(e.target) || view !== 'tasks' || !tasks) return;
+    const i = tasks.findIndex((t) => t.name === selected);
+    const sel = tasks[i];
+    switch (sc) {
+      case 'down':
+      case 'up': {
+        e.preventDefault();
+        const next = tasks[Math.max(0, Math.min(tasks.length - 1, i + (sc === 'down' ? 1 : -1)))];
+        if (next) setSelected(next.name);
+        break;
+      }
+      case 'execute':
+        e.preventDefault();
+        if (sel) void actions.execute(sel.name);
+        break;
+      case 'estimate':
+        if (sel) void actions.estimate(sel.name);
+        break;
+      case 'estimate-all':
+        e.preventDefault();
+        void actions.batch('estimate');
+        break;
+      case 'run-changed':
+        e.preventDefault();
+        void actions.batch('run-changed');
+        break;
+    }
+  };
+  useEffect(() => {
+    const f = (e: KeyboardEvent) => keyRef.current(e);
+    window.addEventListener('keydown', f);
+    return () => window.removeEventListener('keydown', f);
+  }, []);
+
+  const encryptTasks = (tasks ?? []).filter((t) => t.type === 'encrypt');
+  const sources = [...encryptTasks.map((t) => t.name), ...remotes.map((r) => `${r.name}:`)];
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden>
+            🔒
+          </span>{' '}
+          cryptsync
+        </div>
+        <nav className="tabs" role="tablist">
+          {VIEWS.map(([v, label]) => (
+            <a key={v} role="tab" aria-selected={view === v} className={view === v ? 'tab active' : 'tab'} href={`#/${v}`} onClick={() => setView(v)}>
+              {label}
+            </a>
+          ))}
+        </nav>
+        <div className={`conn conn-${connection}`} title="live updates from the server" data-testid="connection">
+          <span className="dot" /> {connection === 'live' ? 'live' : connection === 'connecting' ? 'connecting…' : 'reconnecting…'}
+        </div>
+      </header>
+      {notice && (
+        <div className={`notice notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
+          <span>{notice.text}</span>
+          <button className="link" onClick={() => setNotice(null)} aria-label="dismiss">
+            ✕
+          </button>
+        </div>
+      )}
+      <main className="content">
+        {view === 'tasks' && <TasksView tasks={tasks} live={live} batch={batch} selected={selected} actions={actions} />}
+        {view === 'logs' && <LogsView tasks={tasks ?? []} version={runsVersion} />}
+        {view === 'restore' && <RestoreView sources={sources} events={restoreEvents} />}
+        {view === 'mapping' && <MappingView sources={sources} />}
+        {view === 'verify' && <VerifyView encryptTasks={encryptTasks.map((t) => t.name)} />}
+        {view === 'remotes' && <RemotesView remotes={remotes} onAdded={reloadRemotes} />}
+      </main>
+      {dialog?.kind === 'add' && (
+        <TaskForm
+          remotes={remotes}
+          onClose={() => setDialog(null)}
+          onSaved={(t) => {
+            setDialog(null);
+            void reloadTasks().then(() => setSelected(t.name));
+          }}
+        />
+      )}
+      {dialog?.kind === 'edit' && (
+        <TaskForm
+          remotes={remotes}
+          existing={dialog.task}
+          onClose={() => setDialog(null)}
+          onSaved={() => {
+            setDialog(null);
+            void reloadTasks();
+          }}
+        />
+      )}
+      {dialog?.kind === 'connect' && (
+        <ConnectDialog
+          task={dialog.task}
+          encryptTasks={encryptTasks.map((t) => t.name)}
+          onClose={() => setDialog(null)}
+          onDone={() => {
+            setDialog(null);
+            void reloadTasks();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+

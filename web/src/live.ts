@@ -1,0 +1,67 @@
+// The live connection: an EventSource on /api/events. Every `hello` (first connect and every
+// reconnect) makes the page reload its full state, so nothing missed while offline lingers.
+import { useEffect, useRef, useState } from 'react';
+import type { EngineEvent, LiveRun, LiveStep } from './types';
+
+export type Connection = 'connecting' | 'live' | 'offline';
+
+export function useLive(onHello: () => void, onEvent: (e: EngineEvent) => void): Connection {
+  const [state, setState] = useState<Connection>('connecting');
+  const handlers = useRef({ onHello, onEvent });
+  handlers.current = { onHello, onEvent };
+  useEffect(() => {
+    const es = new EventSource('/api/events', { withCredentials: true });
+    es.addEventListener('hello', () => {
+      setState('live');
+      handlers.current.onHello();
+    });
+    es.addEventListener('engine', (m) => {
+      try {
+        handlers.current.onEvent(JSON.parse((m as MessageEvent<string>).data) as EngineEvent);
+      } catch {
+        /* a malformed message is ignored; the next hello reloads everything */
+      }
+    });
+    es.onerror = () => setState('offline');
+    return () => es.close();
+  }, []);
+  return state;
+}
+
+function emptyStep(step: LiveStep['step']): LiveStep {
+  return { step, status: 'waiting', files: 0, filesTotal: 0, bytes: 0, bytesTotal: 0, rateBps: 0, etaSec: null };
+}
+
+/** Folds one engine event into the map of live runs (runId -> LiveRun). Pure. */
+export function applyRunEvent(runs: Record<number, LiveRun>, e: EngineEvent): Record<number, LiveRun> {
+  if (!('runId' in e)) return runs;
+  if (e.type === 'run-start') {
+    return { ...runs, [e.runId]: { runId: e.runId, task: e.task, dryRun: e.dryRun, status: 'running', steps: e.steps.map(emptyStep) } };
+  }
+  const run = runs[e.runId];
+  if (!run) return runs;
+  const setStep = (step: string, f: (s: LiveStep) => LiveStep): LiveRun => ({
+    ...run,
+    steps: run.steps.some((s) => s.step === step) ? run.steps.map((s) => (s.step === step ? f(s) : s)) : [...run.steps, f(emptyStep(step as LiveStep['step']))],
+  });
+  switch (e.type) {
+    case 'step-start':
+      return { ...runs, [e.runId]: setStep(e.step, (s) => ({ ...s, status: 'running' })) };
+    case 'progress':
+      return {
+        ...runs,
+        [e.runId]: setStep(e.step, (s) => ({ ...s, files: e.files, filesTotal: e.filesTotal, bytes: e.bytes, bytesTotal: e.bytesTotal, rateBps: e.rateBps, etaSec: e.etaSec })),
+      };
+    case 'step-end':
+      return {
+        ...runs,
+        [e.runId]: setStep(e.step, (s) => ({ ...s, status: e.status, counts: e.counts, etaSec: null, ...(e.message ? { message: e.message } : {}) })),
+      };
+    case 'log':
+      return { ...runs, [e.runId]: { ...run, lastLog: `${e.level}: ${e.message}` } };
+    case 'run-end':
+      return { ...runs, [e.runId]: { ...run, status: e.status, exitCode: e.exitCode, durationMs: e.durationMs } };
+    default:
+      return runs;
+  }
+}

@@ -1,0 +1,167 @@
+// Crypt remotes in cryptsync's rclone.conf: the list (never with passwords) and the add form.
+// "Generate a strong password" runs here in the browser (Web Crypto); the password is shown
+// once with a copy button, and the server never sends any password back.
+import { useState, type FormEvent } from 'react';
+import { ApiError, errorText, post } from '../api';
+import type { RemoteView } from '../types';
+import { Field } from './form-bits';
+
+/** Random bytes in a generated password (base64url: 43 characters, 256 bits). */
+const GENERATED_PASSWORD_BYTES = 32;
+
+export function generatePassword(): string {
+  const b = crypto.getRandomValues(new Uint8Array(GENERATED_PASSWORD_BYTES));
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdded(): void }) {
+  const [v, setV] = useState({ name: '', path: '', filenameEncryption: 'standard', filenameEncoding: 'base32', directoryNameEncryption: true, password: '', password2: '' });
+  const [generated, setGenerated] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [added, setAdded] = useState<string | null>(null);
+
+  const set = (k: string) => (e: { target: { value: string } }) => setV((o) => ({ ...o, [k]: e.target.value }));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setErrors({});
+    setFormError(null);
+    setAdded(null);
+    try {
+      const body = { ...v, ...(v.password2 ? {} : { password2: undefined }) };
+      await post('/api/remotes', body);
+      setAdded(v.name);
+      setV((o) => ({ ...o, name: '', path: '', password: '', password2: '' }));
+      setGenerated(null);
+      onAdded();
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const fe = err.fieldErrors();
+        setErrors(fe);
+        if (Object.keys(fe).length === 0) setFormError(err.message);
+      } else setFormError(errorText(err));
+    }
+  }
+
+  function gen() {
+    const p = generatePassword();
+    setV((o) => ({ ...o, password: p }));
+    setGenerated(p);
+    setCopied(false);
+  }
+
+  return (
+    <div className="split">
+      <div className="pane list-pane">
+        <div className="table-wrap">
+          <table className="grid" aria-label="crypt remotes">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Encrypted folder</th>
+                <th>File names</th>
+                <th>Encoding</th>
+                <th>Folder names</th>
+                <th>Salt</th>
+              </tr>
+            </thead>
+            <tbody>
+              {remotes.map((r) => (
+                <tr key={r.name}>
+                  <td className="name">{r.name}:</td>
+                  <td className="path">{r.path}</td>
+                  <td>{r.filenameEncryption}</td>
+                  <td>{r.filenameEncoding}</td>
+                  <td>{r.directoryNameEncryption ? 'encrypted' : 'plain'}</td>
+                  <td>{r.hasPassword2 ? 'yes' : 'no'}</td>
+                </tr>
+              ))}
+              {remotes.length === 0 && (
+                <tr>
+                  <td colSpan={6} className="muted">
+                    No crypt remotes yet.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      <div className="pane detail-pane">
+        <h2>Add a crypt remote</h2>
+        <form className="form" onSubmit={submit} noValidate data-testid="remote-form">
+          <Field label="Name" name="name" error={errors.name}>
+            <input value={v.name} onChange={set('name')} placeholder="secret" autoComplete="off" />
+          </Field>
+          <Field label="Encrypted folder" name="path" error={errors.path} hint="where the ciphertext lives (a local folder; rsync pushes it)">
+            <input value={v.path} onChange={set('path')} placeholder="/home/me/encrypted" autoComplete="off" />
+          </Field>
+          <div className="row">
+            <Field label="File name encryption" name="filenameEncryption" error={errors.filenameEncryption}>
+              <select value={v.filenameEncryption} onChange={set('filenameEncryption')}>
+                <option>standard</option>
+                <option>obfuscate</option>
+                <option>off</option>
+              </select>
+            </Field>
+            <Field label="Encoding" name="filenameEncoding" error={errors.filenameEncoding}>
+              <select value={v.filenameEncoding} onChange={set('filenameEncoding')}>
+                <option>base32</option>
+                <option>base64</option>
+                <option>base32768</option>
+              </select>
+            </Field>
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={v.directoryNameEncryption} onChange={(e) => setV((o) => ({ ...o, directoryNameEncryption: e.target.checked }))} /> encrypt folder names
+          </label>
+          <Field label="Password" name="password" error={errors.password}>
+            <div className="inline">
+              <input type="password" value={v.password} onChange={set('password')} autoComplete="new-password" data-testid="remote-password" />
+              <button type="button" onClick={gen}>
+                Generate a strong password
+              </button>
+            </div>
+          </Field>
+          {generated && (
+            <div className="generated" role="status" data-testid="generated-password">
+              <p className="warn-text">
+                Store this password now (in a password manager). It is shown only once; without it the encrypted files cannot be read by anyone, you included.
+              </p>
+              <div className="inline">
+                <code className="secret">{generated}</code>
+                <button
+                  type="button"
+                  onClick={() =>
+                    void navigator.clipboard?.writeText(generated).then(
+                      () => setCopied(true),
+                      () => setCopied(false),
+                    )
+                  }
+                >
+                  {copied ? 'Copied' : 'Copy'}
+                </button>
+              </div>
+            </div>
+          )}
+          <Field label="Salt password (password2, optional)" name="password2" error={errors.password2}>
+            <input type="password" value={v.password2} onChange={set('password2')} autoComplete="new-password" />
+          </Field>
+          {formError && (
+            <p className="form-error" role="alert">
+              {formError}
+            </p>
+          )}
+          {added && <p className="ok-text">Crypt remote {added}: added.</p>}
+          <footer className="left">
+            <button type="submit" className="primary">
+              Add crypt remote
+            </button>
+          </footer>
+        </form>
+      </div>
+    </div>
+  );
+}

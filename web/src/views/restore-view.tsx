@@ -1,0 +1,193 @@
+// Restore: browse an encrypted catalog by decrypted names (folders expand on demand), pick files
+// and folders, dry run or restore into a chosen folder (a fresh temporary folder by default),
+// with live progress and the result summary.
+import { useEffect, useState } from 'react';
+import { errorText, get, post, q } from '../api';
+import { bytes, when } from '../format';
+import type { BrowseEntry, EngineEvent } from '../types';
+import { SourcePicker } from './source-picker';
+
+interface Result {
+  restoreId: number;
+  target: string;
+  summary: Record<string, unknown>;
+}
+
+function Folder({ source, path, picked, toggle, depth }: { source: string; path: string; picked: Set<string>; toggle(p: string): void; depth: number }) {
+  const [entries, setEntries] = useState<BrowseEntry[] | null>(null);
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let gone = false;
+    setEntries(null);
+    get<BrowseEntry[]>(`/api/browse${q({ source, path })}`).then(
+      (e) => !gone && setEntries(e),
+      (e) => !gone && setError(errorText(e)),
+    );
+    return () => {
+      gone = true;
+    };
+  }, [source, path]);
+  if (error) return <div className="form-error">{error}</div>;
+  if (!entries) return <div className="muted tree-row" style={{ paddingLeft: depth * 18 + 24 }}>loading…</div>;
+  if (entries.length === 0 && depth === 0) return <div className="muted pad">The catalog is empty (run the encrypt task first).</div>;
+  return (
+    <>
+      {entries.map((e) => (
+        <div key={e.path}>
+          <div className={picked.has(e.path) ? 'tree-row picked' : 'tree-row'} style={{ paddingLeft: depth * 18 + 4 }} data-path={e.path}>
+            {e.type === 'dir' ? (
+              <button
+                className="twisty"
+                aria-label={open.has(e.path) ? 'collapse' : 'expand'}
+                onClick={() =>
+                  setOpen((o) => {
+                    const n = new Set(o);
+                    if (n.has(e.path)) n.delete(e.path);
+                    else n.add(e.path);
+                    return n;
+                  })
+                }
+              >
+                {open.has(e.path) ? '▾' : '▸'}
+              </button>
+            ) : (
+              <span className="twisty" />
+            )}
+            <label>
+              <input type="checkbox" checked={picked.has(e.path)} onChange={() => toggle(e.path)} aria-label={`pick ${e.path}`} />{' '}
+              <span className={e.type === 'dir' ? 'dir-name' : 'file-name'}>
+                {e.type === 'dir' ? '📁 ' : ''}
+                {e.name}
+              </span>
+            </label>
+            <span className="grow" />
+            <span className="muted enc" title="encrypted name">
+              {e.encrypted}
+            </span>
+            <span className="num size">{e.type === 'file' ? bytes(e.size) : ''}</span>
+            <span className="muted when">{e.mtimeMs ? when(new Date(e.mtimeMs).toISOString()) : ''}</span>
+          </div>
+          {e.type === 'dir' && open.has(e.path) && <Folder source={source} path={e.path} picked={picked} toggle={toggle} depth={depth + 1} />}
+        </div>
+      ))}
+    </>
+  );
+}
+
+export function RestoreView({ sources, events }: { sources: string[]; events: EngineEvent[] }) {
+  const [source, setSource] = useState(sources[0] ?? '');
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [target, setTarget] = useState('');
+  const [overwrite, setOverwrite] = useState(false);
+  const [busy, setBusy] = useState<null | 'dry' | 'real'>(null);
+  const [result, setResult] = useState<(Result & { dryRun: boolean }) | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [ref, setRef] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!source && sources[0]) setSource(sources[0]);
+  }, [sources, source]);
+
+  const toggle = (p: string) =>
+    setPicked((s) => {
+      const n = new Set(s);
+      if (n.has(p)) n.delete(p);
+      else n.add(p);
+      return n;
+    });
+
+  async function go(dryRun: boolean) {
+    setBusy(dryRun ? 'dry' : 'real');
+    setError(null);
+    setResult(null);
+    const myRef = Math.random().toString(36).slice(2);
+    setRef(myRef);
+    try {
+      const r = await post<Result>('/api/restore', { source, paths: [...picked], ...(target.trim() ? { target: target.trim() } : {}), dryRun, overwrite, ref: myRef });
+      setResult({ ...r, dryRun });
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const mine = events.filter((e) => e.type === 'restore-event' && e.ref === ref) as Array<{ event: Record<string, unknown> }>;
+  const last = mine[mine.length - 1]?.event;
+
+  return (
+    <div className="split">
+      <div className="pane list-pane">
+        <div className="toolbar">
+          <SourcePicker
+            sources={sources}
+            value={source}
+            onChange={(s) => {
+              setSource(s);
+              setPicked(new Set());
+            }}
+          />
+          <span className="muted">{picked.size ? `${picked.size} picked` : 'nothing picked = everything'}</span>
+          {picked.size > 0 && (
+            <button className="link" onClick={() => setPicked(new Set())}>
+              clear
+            </button>
+          )}
+        </div>
+        <div className="tree" data-testid="restore-tree">
+          {source ? <Folder key={source} source={source} path="" picked={picked} toggle={toggle} depth={0} /> : <p className="muted pad">Add an encrypt task or a crypt remote first.</p>}
+        </div>
+      </div>
+      <div className="pane detail-pane">
+        <h2>Restore</h2>
+        <div className="form">
+          <label className="field">
+            <span className="label">Restore into</span>
+            <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder="a fresh temporary folder (default)" aria-label="restore target" />
+            <span className="hint">Leave empty to restore into a new temporary folder, so nothing existing is touched.</span>
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> overwrite files that exist in the target
+          </label>
+          <footer className="left">
+            <button onClick={() => go(true)} disabled={!source || busy !== null}>
+              {busy === 'dry' ? 'Checking…' : 'Dry run'}
+            </button>
+            <button className="primary" onClick={() => go(false)} disabled={!source || busy !== null}>
+              {busy === 'real' ? 'Restoring…' : 'Restore'}
+            </button>
+          </footer>
+        </div>
+        {busy && last && (
+          <p className="progress-text" data-testid="restore-progress">
+            {String(last.type ?? '')} {String(last.path ?? '')}
+          </p>
+        )}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        {result && (
+          <div className="result" data-testid="restore-result">
+            <h3>{result.dryRun ? 'Dry run: nothing was written' : 'Restored'}</h3>
+            <p>
+              Target: <code data-testid="restore-target">{result.target}</code>
+            </p>
+            <table className="kv">
+              <tbody>
+                {Object.entries(result.summary).map(([k, val]) => (
+                  <tr key={k}>
+                    <th>{k}</th>
+                    <td>{typeof val === 'object' ? JSON.stringify(val) : String(val)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+// One step of a run (encrypt or rsync): its counts from the estimate or the finished step, and
+// while it runs, live progress (files, bytes, rate, ETA).
+import type { LiveStep, StepCounts, StepKind } from '../types';
+import { bytes, eta, pct, rate } from '../format';
+
+const STEP_LABEL: Record<StepKind, string> = { encrypt: 'Encrypt', rsync: 'rsync' };
+
+export function Counts({ c }: { c: StepCounts }) {
+  return (
+    <dl className="counts">
+      <div>
+        <dt>new</dt>
+        <dd data-testid="count-new">{c.newFiles}</dd>
+      </div>
+      <div>
+        <dt>changed</dt>
+        <dd>{c.changedFiles}</dd>
+      </div>
+      <div>
+        <dt>deleted</dt>
+        <dd className={c.deletedFiles > 0 ? 'warn' : ''}>{c.deletedFiles}</dd>
+      </div>
+      <div>
+        <dt>files</dt>
+        <dd>{c.files}</dd>
+      </div>
+      <div>
+        <dt>bytes</dt>
+        <dd>{bytes(c.bytes)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+export function StepPanel({ step, estimate, live }: { step: StepKind; estimate?: StepCounts; live?: LiveStep }) {
+  const status = live?.status ?? (estimate ? 'estimated' : 'idle');
+  const running = live?.status === 'running';
+  const p = live ? pct(live.bytesTotal > 0 ? live.bytes : live.files, live.bytesTotal > 0 ? live.bytesTotal : live.filesTotal) : 0;
+  return (
+    <section className={`step step-${status}`} data-testid={`step-${step}`} data-status={status}>
+      <header>
+        <span className={`badge badge-${step}`}>{STEP_LABEL[step]}</span>
+        <span className={`status status-${status}`}>{status}</span>
+      </header>
+      {live && (live.status === 'running' || live.bytes > 0 || live.files > 0) && (
+        <div className="progress-block">
+          <div className="bar" role="progressbar" aria-valuenow={p} aria-valuemin={0} aria-valuemax={100}>
+            <div className={running ? 'fill running' : 'fill'} style={{ width: `${live.status === 'ok' ? 100 : p}%` }} />
+          </div>
+          <div className="progress-text" data-testid={`progress-${step}`}>
+            {live.files}
+            {live.filesTotal ? ` / ${live.filesTotal}` : ''} files · {bytes(live.bytes)}
+            {live.bytesTotal ? ` / ${bytes(live.bytesTotal)}` : ''} · {rate(live.rateBps)} · ETA {eta(live.etaSec)}
+          </div>
+        </div>
+      )}
+      {live?.counts ? <Counts c={live.counts} /> : estimate ? <Counts c={estimate} /> : <p className="muted">not estimated yet</p>}
+      {live?.message && <p className="step-message">{live.message}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,229 @@
+// Add / edit a task. The server validates with the same schema as the CLI; its issues appear
+// inline under the fields they name. Only fields the user filled in are sent.
+import { useState, type FormEvent } from 'react';
+import { ApiError, api, errorText } from '../api';
+import type { RemoteView, TaskType, TaskView } from '../types';
+import { Field, Modal, lines } from './form-bits';
+
+type Values = Record<string, string | boolean>;
+
+const TYPE_HELP: Record<TaskType, string> = {
+  encrypt: 'plain folder → crypt remote (the encrypted catalog)',
+  synchronize: 'rsync push: local folder → [user@]host:path or a local path',
+  snapshot: 'rsync push into numbered snapshot folders (hard links to the previous one)',
+  syncremote: 'rsync pull: [user@]host:path → local folder',
+};
+
+const LIST_FIELDS = ['excludes', 'includes', 'sshOptions', 'extraFlags', 'preCommand', 'postCommand'];
+const NUMBER_FIELDS = ['thresholdDays', 'sshPort', 'maxDelete', 'transfers'];
+const BOOL_FIELDS = ['delete', 'compress', 'protectArgs', 'haltOnPreError', 'haltOnPostError', 'copyLinks'];
+/** fields kept as they are on edit, never shown in the form */
+const HIDDEN_FIELDS = ['connectedTo', 'snapshotNum', 'excludeFrom'];
+
+function toValues(t?: Record<string, unknown>): Values {
+  const v: Values = { type: 'synchronize', delete: true };
+  if (!t) return v;
+  for (const [k, x] of Object.entries(t)) {
+    if (Array.isArray(x)) v[k] = x.join('\n');
+    else if (typeof x === 'boolean') v[k] = x;
+    else if (x !== undefined && x !== null) v[k] = String(x);
+  }
+  if (t.delete === undefined) v.delete = true;
+  return v;
+}
+
+function toInput(v: Values, type: TaskType, original?: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const allowed = new Set(type === 'encrypt' ? ENCRYPT_KEYS : RSYNC_KEYS);
+  for (const [k, x] of Object.entries(v)) {
+    if (!allowed.has(k)) continue;
+    if (BOOL_FIELDS.includes(k)) {
+      if (k === 'delete' ? x === false : x === true) out[k] = x;
+      continue;
+    }
+    const s = String(x).trim();
+    if (s === '') continue;
+    if (LIST_FIELDS.includes(k)) out[k] = k === 'extraFlags' || k.endsWith('Command') ? lines(s) : lines(s);
+    else if (NUMBER_FIELDS.includes(k)) out[k] = /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s;
+    else out[k] = s;
+  }
+  for (const k of HIDDEN_FIELDS) if (original && original[k] !== undefined) out[k] = original[k];
+  out.type = type;
+  return out;
+}
+
+const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete'];
+const ENCRYPT_KEYS = [...COMMON_KEYS, 'remote', 'engine', 'includes', 'transfers', 'copyLinks', 'config'];
+const RSYNC_KEYS = [...COMMON_KEYS, 'dest', 'sshPort', 'sshKey', 'sshOptions', 'delete', 'compress', 'protectArgs', 'extraFlags'];
+
+interface Props {
+  remotes: RemoteView[];
+  existing?: TaskView;
+  onClose(): void;
+  onSaved(t: TaskView): void;
+}
+
+export function TaskForm({ remotes, existing, onClose, onSaved }: Props) {
+  const [v, setV] = useState<Values>(() => toValues(existing?.task));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const type = (v.type as TaskType) ?? 'synchronize';
+  const isRsync = type !== 'encrypt';
+
+  const text = (k: string) => ({
+    name: k,
+    value: String(v[k] ?? ''),
+    onChange: (e: { target: { value: string } }) => setV((o) => ({ ...o, [k]: e.target.value })),
+    'aria-invalid': errors[k] ? true : undefined,
+  });
+  const check = (k: string) => ({
+    name: k,
+    type: 'checkbox',
+    checked: v[k] === true,
+    onChange: (e: { target: { checked: boolean } }) => setV((o) => ({ ...o, [k]: e.target.checked })),
+  });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setFormError(null);
+    try {
+      const input = toInput(v, type, existing?.task);
+      const saved = existing
+        ? await api<TaskView>('PATCH', `/api/tasks/${encodeURIComponent(existing.name)}`, input)
+        : await api<TaskView>('POST', '/api/tasks', input);
+      onSaved(saved);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const fe = err.fieldErrors();
+        setErrors(fe);
+        if (Object.keys(fe).length === 0 || err.issues.length === 0) setFormError(err.message);
+      } else setFormError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title={existing ? `Edit task ${existing.name}` : 'Add task'} onClose={onClose} wide>
+      <form onSubmit={submit} className="form" noValidate data-testid="task-form">
+        <div className="row">
+          <Field label="Name" name="name" error={errors.name}>
+            <input {...text('name')} disabled={!!existing} placeholder="documents" autoComplete="off" />
+          </Field>
+          <Field label="Type" name="type" error={errors.type} hint={TYPE_HELP[type]}>
+            <select {...text('type')} disabled={!!existing}>
+              <option value="encrypt">encrypt</option>
+              <option value="synchronize">synchronize</option>
+              <option value="snapshot">snapshot</option>
+              <option value="syncremote">syncremote</option>
+            </select>
+          </Field>
+        </div>
+        <Field label="Source" name="source" error={errors.source} hint={type === 'syncremote' ? '[user@]host:path' : 'a local folder'}>
+          <input {...text('source')} placeholder={type === 'syncremote' ? 'backup@nas:/srv/backup/docs' : '/home/me/Documents'} autoComplete="off" />
+        </Field>
+        {type === 'encrypt' ? (
+          <div className="row">
+            <Field label="Crypt remote" name="remote" error={errors.remote} hint="REMOTE: or REMOTE:sub/path (see Crypt remotes)">
+              <input {...text('remote')} list="remote-names" placeholder="secret:" autoComplete="off" />
+              <datalist id="remote-names">
+                {remotes.map((r) => (
+                  <option key={r.name} value={`${r.name}:`} />
+                ))}
+              </datalist>
+            </Field>
+            <Field label="Engine" name="engine" error={errors.engine}>
+              <select {...text('engine')}>
+                <option value="">native (built in)</option>
+                <option value="rclone">rclone (runs the rclone binary)</option>
+              </select>
+            </Field>
+          </div>
+        ) : (
+          <Field label="Destination" name="dest" error={errors.dest} hint={type === 'syncremote' ? 'a local folder' : '[user@]host:path or a local path'}>
+            <input {...text('dest')} placeholder="backup@nas:/srv/backup/docs" autoComplete="off" />
+          </Field>
+        )}
+        {isRsync && (
+          <>
+            <div className="row">
+              <Field label="ssh port" name="sshPort" error={errors.sshPort}>
+                <input {...text('sshPort')} inputMode="numeric" placeholder="22" />
+              </Field>
+              <Field label="ssh identity file" name="sshKey" error={errors.sshKey}>
+                <input {...text('sshKey')} placeholder="~/.ssh/id_ed25519" />
+              </Field>
+            </div>
+            <div className="checks">
+              <label>
+                <input {...check('delete')} /> delete files gone from the source
+              </label>
+              <label>
+                <input {...check('compress')} /> compress
+              </label>
+              <label>
+                <input {...check('protectArgs')} /> --protect-args (paths with spaces)
+              </label>
+            </div>
+          </>
+        )}
+        <details className="more" open={Object.keys(errors).some((k) => !['name', 'type', 'source', 'dest', 'remote', 'sshPort', 'sshKey'].includes(k))}>
+          <summary>More options</summary>
+          <div className="row">
+            <Field label="Days-since threshold" name="thresholdDays" error={errors.thresholdDays} hint="highlight when not run for this many days (default 7)">
+              <input {...text('thresholdDays')} inputMode="decimal" placeholder="7" />
+            </Field>
+            <Field label="max delete" name="maxDelete" error={errors.maxDelete} hint="refuse to delete more files than this">
+              <input {...text('maxDelete')} inputMode="numeric" />
+            </Field>
+          </div>
+          <Field label="Excludes (one pattern a line)" name="excludes" error={errors.excludes}>
+            <textarea {...text('excludes')} rows={2} />
+          </Field>
+          {isRsync && (
+            <div className="row">
+              <Field label="ssh options (KEY=VALUE a line)" name="sshOptions" error={errors.sshOptions}>
+                <textarea {...text('sshOptions')} rows={2} placeholder="UserKnownHostsFile=/home/me/.ssh/known_hosts" />
+              </Field>
+              <Field label="Extra rsync flags (one a line)" name="extraFlags" error={errors.extraFlags}>
+                <textarea {...text('extraFlags')} rows={2} placeholder="--numeric-ids" />
+              </Field>
+            </div>
+          )}
+          <div className="row">
+            <Field label="Pre-command (program, then one argument a line)" name="preCommand" error={errors.preCommand}>
+              <textarea {...text('preCommand')} rows={2} />
+            </Field>
+            <Field label="Post-command" name="postCommand" error={errors.postCommand}>
+              <textarea {...text('postCommand')} rows={2} />
+            </Field>
+          </div>
+          <div className="checks">
+            <label>
+              <input {...check('haltOnPreError')} /> halt when the pre-command fails
+            </label>
+            <label>
+              <input {...check('haltOnPostError')} /> report a failing post-command as a failed run
+            </label>
+          </div>
+        </details>
+        {formError && (
+          <p className="form-error" role="alert" data-testid="form-error">
+            {formError}
+          </p>
+        )}
+        <footer>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {existing ? 'Save' : 'Add task'}
+          </button>
+        </footer>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,259 @@
+// The task table (RsyncOSX-like): type with a combined badge and row colour, both steps shown,
+// days since last run (red past the threshold), last run or "not verified (dry run)", a green
+// estimated marker; below it the selected task's steps with estimate counts and live progress.
+import { useEffect, useRef, useState } from 'react';
+import { get } from '../api';
+import { when } from '../format';
+import { MOD } from '../shortcuts';
+import type { BatchState, LiveRun, StepKind, TaskView } from '../types';
+import { StepPanel } from './step-panel';
+
+export interface TaskActions {
+  select(name: string): void;
+  estimate(name: string): Promise<void>;
+  execute(name: string): Promise<void>;
+  abort(runId: number): Promise<void>;
+  batch(mode: 'estimate' | 'run-changed'): Promise<void>;
+  abortBatch(): Promise<void>;
+  add(): void;
+  edit(t: TaskView): void;
+  connect(t: TaskView): void;
+  disconnect(name: string): Promise<void>;
+  remove(name: string): Promise<void>;
+  loadDemo(): Promise<void>;
+}
+
+interface Props {
+  tasks: TaskView[] | null;
+  live: Record<number, LiveRun>;
+  batch: BatchState | null;
+  selected: string | null;
+  actions: TaskActions;
+}
+
+function stepsOf(t: TaskView): StepKind[] {
+  if (t.combined && t.type !== 'encrypt') return ['encrypt', 'rsync'];
+  return t.type === 'encrypt' ? ['encrypt'] : ['rsync'];
+}
+
+function latestRunOf(live: Record<number, LiveRun>, task: string): LiveRun | undefined {
+  return Object.values(live)
+    .filter((r) => r.task === task)
+    .sort((a, b) => b.runId - a.runId)[0];
+}
+
+function TypeCell({ t }: { t: TaskView }) {
+  if (t.combined && t.type !== 'encrypt') {
+    return (
+      <td className="type">
+        <span className="badge badge-combined">combined</span>
+        <span className="steps-inline">
+          encrypt <span aria-hidden>→</span> {t.type}
+        </span>
+      </td>
+    );
+  }
+  return (
+    <td className="type">
+      <span className={`badge badge-${t.type}`}>{t.type}</span>
+      {t.type === 'encrypt' && t.connectedTo && <span className="steps-inline muted">in {t.connectedTo}</span>}
+    </td>
+  );
+}
+
+function EstimateCell({ t, run }: { t: TaskView; run?: LiveRun }) {
+  if (run && run.status === 'running') {
+    return <td className="est running">{run.dryRun ? 'estimating…' : 'running…'}</td>;
+  }
+  if (!t.estimate) return <td className="est muted">–</td>;
+  const n = t.estimate.steps.reduce((a, s) => a + s.counts.newFiles + s.counts.changedFiles + s.counts.deletedFiles, 0);
+  return (
+    <td className="est" data-testid="estimated">
+      <span className="estimated" title={`estimated ${when(t.estimate.at)}`}>
+        ●
+      </span>{' '}
+      {t.estimate.hasChanges ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'}
+    </td>
+  );
+}
+
+export function TasksView({ tasks, live, batch, selected, actions }: Props) {
+  const tableRef = useRef<HTMLTableSectionElement>(null);
+  const [commands, setCommands] = useState<Array<{ step: string; shell: string }>>([]);
+  const sel = tasks?.find((t) => t.name === selected);
+
+  useEffect(() => {
+    setCommands([]);
+    if (!sel) return;
+    let gone = false;
+    get<Array<{ step: string; shell: string }>>(`/api/tasks/${encodeURIComponent(sel.name)}/command`).then(
+      (c) => !gone && setCommands(c),
+      () => {},
+    );
+    return () => {
+      gone = true;
+    };
+  }, [sel?.name, sel?.task]);
+
+  useEffect(() => {
+    tableRef.current?.querySelector('tr.selected')?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+
+  if (tasks === null) return <p className="muted pad">Loading…</p>;
+  const selRun = sel ? latestRunOf(live, sel.name) : undefined;
+  const selRunning = sel?.running ?? (selRun?.status === 'running' ? selRun.runId : null);
+
+  return (
+    <div className="tasks-view">
+      <div className="toolbar">
+        <button onClick={() => sel && actions.estimate(sel.name)} disabled={!sel || selRunning !== null} title="Estimate the selected task (E)">
+          Estimate
+        </button>
+        <button className="primary" onClick={() => sel && actions.execute(sel.name)} disabled={!sel || selRunning !== null} title={`Execute the selected task (${MOD}R)`}>
+          Execute <kbd>{MOD}R</kbd>
+        </button>
+        <button className="danger" onClick={() => selRunning !== null && actions.abort(selRunning)} disabled={selRunning === null}>
+          Abort
+        </button>
+        <span className="sep" />
+        <button onClick={() => actions.batch('estimate')} disabled={batch !== null || tasks.length === 0} title="Estimate every task, one after another">
+          Estimate all <kbd>{MOD}T</kbd>
+        </button>
+        <button onClick={() => actions.batch('run-changed')} disabled={batch !== null || !tasks.some((t) => t.estimate?.hasChanges)} title="Execute every task whose estimate found changes">
+          Run all with changes <kbd>{MOD}B</kbd>
+        </button>
+        {batch && (
+          <span className="batch" data-testid="batch">
+            {batch.mode === 'estimate' ? 'Estimating' : 'Running'} {batch.done.length + 1}/{batch.tasks.length}
+            {batch.current ? `: ${batch.current}` : ''}{' '}
+            <button className="link" onClick={() => actions.abortBatch()}>
+              stop
+            </button>
+          </span>
+        )}
+        <span className="grow" />
+        <button onClick={actions.add}>+ Add task</button>
+        <button onClick={() => sel && actions.edit(sel)} disabled={!sel}>
+          Edit
+        </button>
+        {sel && sel.type !== 'encrypt' && sel.type !== 'syncremote' && (
+          sel.combined ? (
+            <button onClick={() => actions.disconnect(sel.name)}>Disconnect</button>
+          ) : (
+            <button onClick={() => actions.connect(sel)}>Connect…</button>
+          )
+        )}
+        <button className="danger-quiet" onClick={() => sel && actions.remove(sel.name)} disabled={!sel || selRunning !== null}>
+          Delete
+        </button>
+      </div>
+
+      {tasks.length === 0 ? (
+        <div className="empty">
+          <h2>No tasks yet</h2>
+          <p>Start with the demo profile: a small plain folder, a crypt remote, an encrypt task and a synchronize task to a local “server” folder, connected as one combined task.</p>
+          <p>
+            <button className="primary big" onClick={actions.loadDemo} data-testid="load-demo">
+              Load the demo profile
+            </button>{' '}
+            or <button className="link" onClick={actions.add}>add your own task</button>.
+          </p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="grid tasks" aria-label="tasks">
+            <thead>
+              <tr>
+                <th>Type</th>
+                <th>Name</th>
+                <th>Source</th>
+                <th>Destination</th>
+                <th>Server</th>
+                <th className="num">Days</th>
+                <th>Last run</th>
+                <th>Estimate</th>
+              </tr>
+            </thead>
+            <tbody ref={tableRef}>
+              {tasks.map((t) => {
+                const run = latestRunOf(live, t.name);
+                const cls = [t.name === selected ? 'selected' : '', t.combined && t.type !== 'encrypt' ? 'combined' : '', t.running !== null ? 'is-running' : '']
+                  .filter(Boolean)
+                  .join(' ');
+                return (
+                  <tr key={t.name} className={cls} onClick={() => actions.select(t.name)} onDoubleClick={() => actions.edit(t)} aria-selected={t.name === selected} data-task={t.name}>
+                    <TypeCell t={t} />
+                    <td className="name">{t.name}</td>
+                    <td className="path" title={t.source}>
+                      {t.source}
+                    </td>
+                    <td className="path" title={t.destination}>
+                      {t.destination}
+                    </td>
+                    <td>{t.server ? `${t.user ? `${t.user}@` : ''}${t.server}` : <span className="muted">local</span>}</td>
+                    <td className={t.overdue ? 'num overdue' : 'num'} title={`threshold ${t.thresholdDays} days`}>
+                      {t.daysSince === null ? '–' : t.daysSince.toFixed(t.daysSince < 10 ? 1 : 0)}
+                    </td>
+                    <td>
+                      {t.lastRunAt ? (
+                        <>
+                          {when(t.lastRunAt)} <span className={`status status-${t.lastStatus}`}>{t.lastStatus}</span>
+                        </>
+                      ) : (
+                        <span className="not-verified">not verified (dry run)</span>
+                      )}
+                    </td>
+                    <EstimateCell t={t} {...(run ? { run } : {})} />
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {sel && (
+        <div className="detail" data-testid="task-detail">
+          <div className="detail-head">
+            <h2>{sel.name}</h2>
+            {selRun && (
+              <span className={`status status-${selRun.status}`} data-testid="run-status">
+                {selRun.dryRun ? 'estimate' : 'run'} #{selRun.runId}: {selRun.status}
+              </span>
+            )}
+            {sel.estimate && <span className="muted">estimated {when(sel.estimate.at)}</span>}
+          </div>
+          <div className="steps">
+            {stepsOf(sel).map((step, i) => {
+              const est = sel.estimate?.steps.find((s) => s.step === step)?.counts;
+              const liveStep = selRun?.steps.find((s) => s.step === step);
+              return (
+                <div className="step-wrap" key={step}>
+                  {i > 0 && (
+                    <span className="arrow" aria-hidden>
+                      →
+                    </span>
+                  )}
+                  <StepPanel step={step} {...(est ? { estimate: est } : {})} {...(liveStep ? { live: liveStep } : {})} />
+                </div>
+              );
+            })}
+          </div>
+          {selRun?.lastLog && <p className="lastlog">{selRun.lastLog}</p>}
+          {commands.length > 0 && (
+            <details className="commands">
+              <summary>Command lines</summary>
+              {commands.map((c) => (
+                <pre key={c.step}>
+                  <span className="muted"># {c.step}</span>
+                  {'\n'}
+                  {c.shell}
+                </pre>
+              ))}
+            </details>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
