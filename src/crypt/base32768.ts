@@ -11,13 +11,13 @@ const LOOKUP = new Map<number, number>();
 FIFTEEN_BIT_BLOCKS.forEach((b, i) => LOOKUP.set(b, i << 1));
 SEVEN_BIT_BLOCKS.forEach((b, i) => LOOKUP.set(b, (i << 1) | 1));
 
-function emit(v: number, width: number): string {
+function emit(v: number, width: number): number {
   const table = width === WIDE ? FIFTEEN_BIT_BLOCKS : SEVEN_BIT_BLOCKS;
-  return String.fromCharCode((table[v >> BLOCK_BITS] as number) + (v & 31));
+  return (table[v >> BLOCK_BITS] as number) + (v & 31);
 }
 
 export function encodeBase32768(data: Buffer): string {
-  let out = '';
+  const out: number[] = [];
   let acc = 0;
   let bits = 0;
   for (const byte of data) {
@@ -25,16 +25,16 @@ export function encodeBase32768(data: Buffer): string {
     bits += 8;
     if (bits >= WIDE) {
       bits -= WIDE;
-      out += emit((acc >> bits) & 0x7fff, WIDE);
+      out.push(emit((acc >> bits) & 0x7fff, WIDE));
     }
   }
   if (bits > 0) {
     const width = bits <= NARROW ? NARROW : WIDE;
     const fill = width - bits;
     const v = (((acc & ((1 << bits) - 1)) << fill) | ((1 << fill) - 1)) & ((1 << width) - 1);
-    out += emit(v, width);
+    out.push(emit(v, width));
   }
-  return out;
+  return String.fromCharCode(...out);
 }
 
 export function decodeBase32768(s: string, subject: string): Buffer {

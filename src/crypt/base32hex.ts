@@ -12,21 +12,23 @@ for (let i = 0; i < ALPHABET.length; i++) {
   DECODE[ALPHABET.toUpperCase().charCodeAt(i)] = i;
 }
 
-export function encodeBase32hex(data: Buffer): string {
-  let out = '';
+const ALPHABET_CODES = Buffer.from(ALPHABET, 'latin1');
+
+export function encodeBase32hex(data: Uint8Array): string {
+  const out = Buffer.allocUnsafe(Math.ceil((data.length * 8) / BITS_PER_CHAR));
+  let o = 0;
   let acc = 0;
   let bits = 0;
-  for (const byte of data) {
-    acc = (acc << 8) | byte;
+  for (let i = 0; i < data.length; i++) {
+    acc = ((acc << 8) | (data[i] as number)) & 0xfff;
     bits += 8;
     while (bits >= BITS_PER_CHAR) {
       bits -= BITS_PER_CHAR;
-      out += ALPHABET[(acc >> bits) & 31];
+      out[o++] = ALPHABET_CODES[(acc >> bits) & 31] as number;
     }
-    acc &= (1 << bits) - 1;
   }
-  if (bits > 0) out += ALPHABET[(acc << (BITS_PER_CHAR - bits)) & 31];
-  return out;
+  if (bits > 0) out[o++] = ALPHABET_CODES[(acc << (BITS_PER_CHAR - bits)) & 31] as number;
+  return out.toString('latin1', 0, o);
 }
 
 export function decodeBase32hex(s: string, subject: string): Buffer {

@@ -1,82 +1,89 @@
 // EME (ECB-Mix-ECB, Halevi-Rogaway) wide-block encryption over AES-256, as rclone uses it for
-// names (spec section 4). The ECB cipher objects are created once per key and reused: with
-// padding off and final() never called, update() is a pure block function.
-import { createCipheriv, createDecipheriv, type Cipher as NodeCipher, type Decipher } from 'node:crypto';
+// names (spec section 4). One instance per key: the AES key schedule and the masks
+// L_0..L_127 are computed once. Not safe to share across threads (scratch buffers are reused).
+import { AesBlock } from './aes-block.js';
 import { EME_MAX_BLOCKS, NAME_BLOCK_SIZE } from './constants.js';
 
 const GF_REDUCTION = 0x87;
+const B = NAME_BLOCK_SIZE;
 
 /** Doubling in GF(2^128), little-endian byte order, in place. */
-function double(b: Buffer): void {
-  const top = (b[NAME_BLOCK_SIZE - 1] as number) >> 7;
-  for (let j = NAME_BLOCK_SIZE - 1; j > 0; j--) {
-    b[j] = (((b[j] as number) << 1) & 0xff) | ((b[j - 1] as number) >> 7);
+function double(b: Uint8Array, o = 0): void {
+  const top = (b[o + B - 1] as number) >> 7;
+  for (let j = B - 1; j > 0; j--) {
+    b[o + j] = (((b[o + j] as number) << 1) & 0xff) | ((b[o + j - 1] as number) >> 7);
   }
-  b[0] = (((b[0] as number) << 1) & 0xff) ^ (top ? GF_REDUCTION : 0);
+  b[o] = (((b[o] as number) << 1) & 0xff) ^ (top ? GF_REDUCTION : 0);
 }
 
-function xorInto(dst: Buffer, dOff: number, src: Buffer, sOff: number): void {
-  for (let i = 0; i < NAME_BLOCK_SIZE; i++) {
-    dst[dOff + i] = (dst[dOff + i] as number) ^ (src[sOff + i] as number);
-  }
+function xorBlock(dst: Uint8Array, dOff: number, src: Uint8Array, sOff: number): void {
+  for (let i = 0; i < B; i++) dst[dOff + i] = (dst[dOff + i] as number) ^ (src[sOff + i] as number);
 }
 
 export class Eme {
-  readonly #enc: NodeCipher;
-  readonly #dec: Decipher;
+  readonly #aes: AesBlock;
   readonly #tweak: Buffer;
   /** L_0 .. L_127 concatenated */
   readonly #masks: Buffer;
+  readonly #mp = Buffer.alloc(B);
+  readonly #mc = Buffer.alloc(B);
+  readonly #m = Buffer.alloc(B);
 
   constructor(key: Buffer, tweak: Buffer) {
-    this.#enc = createCipheriv('aes-256-ecb', key, null).setAutoPadding(false);
-    this.#dec = createDecipheriv('aes-256-ecb', key, null).setAutoPadding(false);
+    this.#aes = new AesBlock(key);
     this.#tweak = Buffer.from(tweak);
-    const l = Buffer.from(this.#enc.update(Buffer.alloc(NAME_BLOCK_SIZE)));
-    this.#masks = Buffer.alloc(NAME_BLOCK_SIZE * EME_MAX_BLOCKS);
+    const l = Buffer.alloc(B);
+    this.#aes.encrypt(l, 0, l, 0);
+    this.#masks = Buffer.alloc(B * EME_MAX_BLOCKS);
     for (let j = 0; j < EME_MAX_BLOCKS; j++) {
       double(l);
-      l.copy(this.#masks, j * NAME_BLOCK_SIZE);
+      l.copy(this.#masks, j * B);
     }
   }
 
-  encrypt(p: Buffer): Buffer {
+  encrypt(p: Uint8Array): Buffer {
     return this.#transform(p, true);
   }
 
-  decrypt(c: Buffer): Buffer {
+  decrypt(c: Uint8Array): Buffer {
     return this.#transform(c, false);
   }
 
-  #aes(data: Buffer, forward: boolean): Buffer {
-    return forward ? this.#enc.update(data) : this.#dec.update(data);
-  }
-
-  #transform(input: Buffer, forward: boolean): Buffer {
-    const m = input.length / NAME_BLOCK_SIZE;
-    if (!Number.isInteger(m) || m < 1 || m > EME_MAX_BLOCKS) {
-      throw new RangeError(`EME operates on 1 to ${EME_MAX_BLOCKS} blocks, got ${input.length} bytes`);
-    }
+  #transform(input: Uint8Array, forward: boolean): Buffer {
     const n = input.length;
-    const ppp = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i++) ppp[i] = (input[i] as number) ^ (this.#masks[i] as number);
-    const x = this.#aes(ppp, forward);
-    const mp = Buffer.from(this.#tweak);
-    for (let j = 0; j < m; j++) xorInto(mp, 0, x, j * NAME_BLOCK_SIZE);
-    const mc = this.#aes(mp, forward);
-    const mask = Buffer.allocUnsafe(NAME_BLOCK_SIZE);
-    for (let i = 0; i < NAME_BLOCK_SIZE; i++) mask[i] = (mp[i] as number) ^ (mc[i] as number);
-    const y = Buffer.from(x);
-    for (let j = 1; j < m; j++) {
-      double(mask);
-      xorInto(y, j * NAME_BLOCK_SIZE, mask, 0);
+    const m = n / B;
+    if (!Number.isInteger(m) || m < 1 || m > EME_MAX_BLOCKS) {
+      throw new RangeError(`EME operates on 1 to ${EME_MAX_BLOCKS} blocks, got ${n} bytes`);
     }
-    const y0 = Buffer.from(mc);
-    xorInto(y0, 0, this.#tweak, 0);
-    for (let j = 1; j < m; j++) xorInto(y0, 0, y, j * NAME_BLOCK_SIZE);
-    y0.copy(y, 0);
-    const out = this.#aes(y, forward);
-    for (let i = 0; i < n; i++) out[i] = (out[i] as number) ^ (this.#masks[i] as number);
-    return out;
+    const aes = this.#aes;
+    const masks = this.#masks;
+    const buf = Buffer.allocUnsafe(n);
+    for (let i = 0; i < n; i++) buf[i] = (input[i] as number) ^ (masks[i] as number);
+    const mp = this.#mp;
+    this.#tweak.copy(mp);
+    for (let o = 0; o < n; o += B) {
+      if (forward) aes.encrypt(buf, o, buf, o);
+      else aes.decrypt(buf, o, buf, o);
+      xorBlock(mp, 0, buf, o);
+    }
+    const mc = this.#mc;
+    if (forward) aes.encrypt(mp, 0, mc, 0);
+    else aes.decrypt(mp, 0, mc, 0);
+    const mask = this.#m;
+    for (let i = 0; i < B; i++) mask[i] = (mp[i] as number) ^ (mc[i] as number);
+    for (let o = B; o < n; o += B) {
+      double(mask);
+      xorBlock(buf, o, mask, 0);
+    }
+    // Y_0 = MC ^ T ^ Y_1 ^ ... ^ Y_{m-1}
+    mc.copy(buf, 0);
+    xorBlock(buf, 0, this.#tweak, 0);
+    for (let o = B; o < n; o += B) xorBlock(buf, 0, buf, o);
+    for (let o = 0; o < n; o += B) {
+      if (forward) aes.encrypt(buf, o, buf, o);
+      else aes.decrypt(buf, o, buf, o);
+    }
+    for (let i = 0; i < n; i++) buf[i] = (buf[i] as number) ^ (masks[i] as number);
+    return buf;
   }
 }
