@@ -1,0 +1,22 @@
+// Saved tasks and profiles: schemas, validation, the JSON store, RsyncOSX import, and the mapping
+// of a task to one rsync invocation. Callers (run, cli, server) import only from here.
+export {
+  TASK_TYPES,
+  TASK_NAME_PATTERN,
+  DEFAULT_THRESHOLD_DAYS,
+  TASKS_FILE_VERSION,
+  isCombined,
+  isRsyncTask,
+  encryptTaskSchema,
+  synchronizeTaskSchema,
+  snapshotTaskSchema,
+  syncremoteTaskSchema,
+} from './task-schema.js';
+export type { TaskType, Task, EncryptTask, SynchronizeTask, SnapshotTask, SyncremoteTask, RsyncTask } from './task-schema.js';
+export { parseRemoteSide, checkRemoteSide, parseRcloneSpec, type RemoteSide, type RcloneSpec } from './remote-side.js';
+export { validateTask, validateProfile, ValidationError, formatIssue, type ValidationIssue, type ValidationResult, type ValidateContext } from './validate.js';
+export { TaskStore, listProfiles, DEFAULT_PROFILE, type TaskStoreOptions, type CatalogResolver } from './task-store.js';
+export { findCatalogFolder, parseRcloneConf, type CatalogFolder } from './crypt-catalog.js';
+export { readTasksFile, parseTasksText, formatTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
+export { rsyncOptionsFor, type RsyncInvocation } from './rsync-options.js';
+export { importRsyncOSX, type ImportResult } from './import-rsyncosx.js';

@@ -1,0 +1,116 @@
+// The shape of a saved task, as zod schemas (the types are inferred from them, so the file format
+// and the TypeScript types cannot drift apart). Shape only: checks that need other tasks or the
+// file system live in validate.ts. Unknown fields are refused, so a typo such as "exclude" for
+// "excludes" is reported instead of silently ignored.
+import { z } from 'zod';
+
+export const TASK_TYPES = ['encrypt', 'synchronize', 'snapshot', 'syncremote'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+export const TASK_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+export const DEFAULT_THRESHOLD_DAYS = 7;
+export const MAX_THRESHOLD_DAYS = 3650;
+export const MAX_TCP_PORT = 65535;
+export const MAX_TRANSFERS = 64;
+export const TASKS_FILE_VERSION = 1;
+
+const noLineBreak = (s: string): boolean => !/[\n\r\0]/.test(s);
+
+const name = z
+  .string()
+  .regex(TASK_NAME_PATTERN, 'use 1 to 64 letters, digits, ".", "_" or "-"')
+  .refine((s) => s !== '.' && s !== '..', 'cannot be "." or ".."');
+const path = z.string().min(1, 'must not be empty').refine(noLineBreak, 'must not contain line breaks');
+const pattern = z.string().min(1, 'must not be empty').refine(noLineBreak, 'must not contain line breaks');
+const argv = z
+  .array(z.string().refine((s) => !s.includes('\0'), 'must not contain NUL'))
+  .min(1, 'give the program and its arguments as a list, e.g. ["/usr/local/bin/mount-disk", "backup"]')
+  .refine((a) => (a[0] ?? '') !== '', 'the program (first item) must not be empty');
+const count = z.number().int('must be a whole number').min(0, 'must be 0 or more');
+
+/** fields every task has after name, type and its source/destination (kept in this order on disk) */
+const common = {
+  thresholdDays: z.number().positive('must be more than 0').max(MAX_THRESHOLD_DAYS, `must be at most ${MAX_THRESHOLD_DAYS}`).optional(),
+  preCommand: argv.optional(),
+  postCommand: argv.optional(),
+  haltOnPreError: z.boolean().optional(),
+  haltOnPostError: z.boolean().optional(),
+  notes: z.string().optional(),
+};
+
+export const encryptTaskSchema = z.strictObject({
+  name,
+  type: z.literal('encrypt'),
+  source: path,
+  remote: z.string().min(1, 'must not be empty'),
+  ...common,
+  config: path.optional(),
+  engine: z.enum(['native', 'rclone']).optional(),
+  excludes: z.array(pattern).optional(),
+  includes: z.array(pattern).optional(),
+  excludeFrom: z.array(path).optional(),
+  maxDelete: count.optional(),
+  transfers: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(MAX_TRANSFERS, `must be at most ${MAX_TRANSFERS}`).optional(),
+  copyLinks: z.boolean().optional(),
+});
+
+const rsyncFields = {
+  source: path,
+  dest: path,
+  ...common,
+  sshPort: z.number().int('must be a whole number').min(1, `must be 1..${MAX_TCP_PORT}`).max(MAX_TCP_PORT, `must be 1..${MAX_TCP_PORT}`).optional(),
+  sshKey: path.optional(),
+  sshOptions: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*=[^\n\r\0]*$/, 'must look like KEY=VALUE (passed to ssh as -o KEY=VALUE)')).optional(),
+  delete: z.boolean().optional(),
+  compress: z.boolean().optional(),
+  protectArgs: z.boolean().optional(),
+  extraFlags: z.array(z.string()).optional(),
+  excludes: z.array(pattern).optional(),
+  maxDelete: count.optional(),
+};
+
+export const synchronizeTaskSchema = z.strictObject({
+  name,
+  type: z.literal('synchronize'),
+  ...rsyncFields,
+  connectedTo: name.optional(),
+});
+
+export const snapshotTaskSchema = z.strictObject({
+  name,
+  type: z.literal('snapshot'),
+  ...rsyncFields,
+  connectedTo: name.optional(),
+  snapshotNum: z.number().int('must be a whole number').min(1, 'must be 1 or more').optional(),
+});
+
+export const syncremoteTaskSchema = z.strictObject({
+  name,
+  type: z.literal('syncremote'),
+  ...rsyncFields,
+  /** in the type for symmetry with the other rsync tasks; validation refuses it (pulls are never combined) */
+  connectedTo: name.optional(),
+});
+
+export const SCHEMA_BY_TYPE = {
+  encrypt: encryptTaskSchema,
+  synchronize: synchronizeTaskSchema,
+  snapshot: snapshotTaskSchema,
+  syncremote: syncremoteTaskSchema,
+} as const;
+
+export type EncryptTask = z.infer<typeof encryptTaskSchema>;
+export type SynchronizeTask = z.infer<typeof synchronizeTaskSchema>;
+export type SnapshotTask = z.infer<typeof snapshotTaskSchema>;
+export type SyncremoteTask = z.infer<typeof syncremoteTaskSchema>;
+export type RsyncTask = SynchronizeTask | SnapshotTask | SyncremoteTask;
+export type Task = EncryptTask | RsyncTask;
+
+export function isRsyncTask(t: Task): t is RsyncTask {
+  return t.type !== 'encrypt';
+}
+
+/** A synchronize or snapshot task connected to an encrypt task runs as one combined task. */
+export function isCombined(t: Task): boolean {
+  return (t.type === 'synchronize' || t.type === 'snapshot') && t.connectedTo !== undefined;
+}

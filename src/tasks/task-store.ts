@@ -1,0 +1,273 @@
+// One profile's saved tasks: $CRYPTSYNC_HOME/profiles/<profile>/tasks.json. Every read sees the
+// file as it is on disk now (hand edits, the web server and the CLI share it); every change is
+// validated, then written atomically under a lock. A corrupt file is reported and never
+// overwritten. This store never runs tasks and never reads passwords.
+import { readdirSync, statSync } from 'node:fs';
+import { join, normalize, sep } from 'node:path';
+import { CryptsyncError, UsageError } from '../util/errors.js';
+import { withFileLock } from './file-lock.js';
+import { findCatalogFolder } from './crypt-catalog.js';
+import { readTasksFile, writeTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
+import { TASK_NAME_PATTERN, type EncryptTask, type Task } from './task-schema.js';
+import { validateTask, ValidationError, type ValidationIssue } from './validate.js';
+
+export const DEFAULT_PROFILE = 'default';
+const PROFILES_DIR = 'profiles';
+
+/** Finds the local folder of a crypt remote's ciphertext when the light config read cannot
+ *  (encrypted folder names need the cipher). The run layer can pass one built on src/rclone. */
+export type CatalogResolver = (spec: string, configPath: string) => Promise<string>;
+
+export interface TaskStoreOptions {
+  /** the rclone.conf for encrypt tasks without their own `config` */
+  rcloneConfig?: string;
+  resolveCatalog?: CatalogResolver;
+}
+
+function checkProfileName(profile: string): void {
+  if (!TASK_NAME_PATTERN.test(profile) || profile === '.' || profile === '..') {
+    throw new UsageError(`profile name "${profile}" is not valid: use 1 to 64 letters, digits, ".", "_" or "-"`, 'profile');
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  const strip = (p: string): string => {
+    const n = normalize(p);
+    return n.length > 1 && n.endsWith(sep) ? n.slice(0, -1) : n;
+  };
+  return strip(a) === strip(b);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export class TaskStore {
+  readonly path: string;
+  readonly profile: string;
+  readonly rcloneConfig: string;
+  readonly #resolveCatalog: CatalogResolver | undefined;
+  #cache: { mtimeMs: number; size: number; ino: number; tasks: Task[] } | undefined;
+  /** in-process queue so edits from one process never interleave */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(path: string, profile: string, opts: TaskStoreOptions, home: string) {
+    this.path = path;
+    this.profile = profile;
+    this.rcloneConfig = opts.rcloneConfig ?? (process.env.RCLONE_CONFIG || join(home, 'rclone.conf'));
+    this.#resolveCatalog = opts.resolveCatalog;
+  }
+
+  /** Creates nothing until the first write. */
+  static open(home: string, profile: string = DEFAULT_PROFILE, opts: TaskStoreOptions = {}): TaskStore {
+    checkProfileName(profile);
+    return new TaskStore(join(home, PROFILES_DIR, profile, TASKS_FILE_NAME), profile, opts, home);
+  }
+
+  /** All tasks, in file order. Throws for a corrupt or invalid file. */
+  list(): Task[] {
+    let st;
+    try {
+      st = statSync(this.path);
+    } catch {
+      this.#cache = undefined;
+      return [];
+    }
+    const c = this.#cache;
+    if (c && c.mtimeMs === st.mtimeMs && c.size === st.size && c.ino === st.ino) return structuredClone(c.tasks);
+    const tasks = readTasksFile(this.path);
+    this.#cache = { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, tasks };
+    return structuredClone(tasks);
+  }
+
+  get(name: string): Task {
+    const t = this.list().find((x) => x.name === name);
+    if (!t) throw notFound(name, this.profile);
+    return t;
+  }
+
+  /** Validates (by default including the file system) and appends a task. Warnings do not stop it. */
+  async add(input: unknown, opts: { checkFs?: boolean } = {}): Promise<Task> {
+    const [task] = await this.addMany([input], opts);
+    return task as Task;
+  }
+
+  /**
+   * Adds several tasks at once, all or none (e.g. an import). checkFs: false skips the existence
+   * checks, for tasks whose folders live on another machine or an unmounted disk.
+   */
+  addMany(inputs: unknown[], opts: { checkFs?: boolean } = {}): Promise<Task[]> {
+    return this.#edit(async (tasks) => {
+      const added: Task[] = [];
+      const catalogFolders = await this.#catalogFolders(tasks);
+      for (const input of inputs) {
+        const label = isPlainObject(input) && typeof input.name === 'string' ? `task "${input.name}"` : 'task';
+        const r = validateTask(input, { existing: [...tasks, ...added], checkFs: opts.checkFs ?? true, catalogFolders });
+        if (!r.task) throw new ValidationError(label, r.errors, r.warnings);
+        added.push(r.task);
+      }
+      return { tasks: [...tasks, ...added], result: added };
+    });
+  }
+
+  /**
+   * Applies a patch: fields in it replace the task's, a field set to null is removed. Renaming
+   * follows connections; changing an encrypt task others are connected to into another type is refused.
+   */
+  update(name: string, patch: unknown): Promise<Task> {
+    return this.#edit(async (tasks) => {
+      if (!isPlainObject(patch)) throw new UsageError('the changes to a task must be a JSON object');
+      const index = tasks.findIndex((t) => t.name === name);
+      if (index < 0) throw notFound(name, this.profile);
+      const old = tasks[index] as Task;
+      const merged: Record<string, unknown> = { ...old };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === null) delete merged[k];
+        else merged[k] = v;
+      }
+      if (merged.type !== 'synchronize' && merged.type !== 'snapshot') delete merged.connectedTo;
+      if (merged.type !== 'snapshot') delete merged.snapshotNum;
+      const newName = typeof merged.name === 'string' ? merged.name : name;
+      const dependants = tasks.filter((t) => t.type !== 'encrypt' && t.connectedTo === name);
+      if (old.type === 'encrypt' && merged.type !== 'encrypt' && dependants.length > 0) {
+        throw new CryptsyncError('conflict', 'TASK_CONNECTED', `task "${name}" is connected to ${dependants.map((d) => `"${d.name}"`).join(', ')}; disconnect first (cryptsync task disconnect ${dependants[0]?.name})`, { subject: name });
+      }
+      const others = tasks.filter((_, i) => i !== index);
+      const r = validateTask(merged, { existing: others, checkFs: true, catalogFolders: await this.#catalogFolders(others) });
+      if (!r.task) throw new ValidationError(`task "${name}"`, r.errors, r.warnings);
+      const next = tasks.map((t, i) => {
+        if (i === index) return r.task as Task;
+        if (newName !== name && t.type !== 'encrypt' && t.connectedTo === name) return { ...t, connectedTo: newName };
+        return t;
+      });
+      return { tasks: next, result: r.task };
+    });
+  }
+
+  /** Refuses while another task is connected to this one (disconnect first). */
+  remove(name: string): Promise<void> {
+    return this.#edit(async (tasks) => {
+      if (!tasks.some((t) => t.name === name)) throw notFound(name, this.profile);
+      const dependant = tasks.find((t) => t.type !== 'encrypt' && t.connectedTo === name);
+      if (dependant) {
+        throw new CryptsyncError('conflict', 'TASK_CONNECTED', `task "${name}" is connected to "${dependant.name}"; disconnect first (cryptsync task disconnect ${dependant.name})`, { subject: name });
+      }
+      return { tasks: tasks.filter((t) => t.name !== name), result: undefined };
+    });
+  }
+
+  /**
+   * Makes a synchronize/snapshot task run as combined with an encrypt task. Its source must be
+   * that task's encrypted catalog folder; if not, the error says which folder to set.
+   */
+  connect(syncName: string, encryptName: string): Promise<void> {
+    return this.#edit(async (tasks) => {
+      const sync = tasks.find((t) => t.name === syncName);
+      const enc = tasks.find((t) => t.name === encryptName);
+      if (!sync) throw notFound(syncName, this.profile);
+      if (!enc) throw notFound(encryptName, this.profile);
+      if (sync.type !== 'synchronize' && sync.type !== 'snapshot') {
+        throw new CryptsyncError('usage', 'NOT_CONNECTABLE', `task "${syncName}" is a ${sync.type} task; only synchronize and snapshot tasks can be connected to an encrypt task`, { subject: syncName });
+      }
+      if (enc.type !== 'encrypt') {
+        throw new CryptsyncError('usage', 'NOT_ENCRYPT_TASK', `task "${encryptName}" is a ${enc.type} task; connect "${syncName}" to an encrypt task`, { subject: encryptName });
+      }
+      const folder = await this.catalogFolder(enc);
+      if (!samePath(folder, sync.source)) {
+        throw new CryptsyncError(
+          'config',
+          'CONNECT_SOURCE_MISMATCH',
+          `task "${syncName}" pushes ${sync.source}, but encrypt task "${encryptName}" writes its encrypted catalog to ${folder} (${enc.remote}); ` +
+            `a combined task must push exactly that folder. Fix: cryptsync task edit ${syncName} --source ${folder}${this.profile === DEFAULT_PROFILE ? '' : ` --profile ${this.profile}`}, then connect again`,
+          { subject: `${syncName}.source` },
+        );
+      }
+      const next = tasks.map((t) => (t.name === syncName ? { ...t, connectedTo: encryptName } : t)) as Task[];
+      return { tasks: next, result: undefined };
+    });
+  }
+
+  /** Back to two plain tasks; both keep every other setting. */
+  disconnect(syncName: string): Promise<void> {
+    return this.#edit(async (tasks) => {
+      const sync = tasks.find((t) => t.name === syncName);
+      if (!sync) throw notFound(syncName, this.profile);
+      if (sync.type === 'encrypt' || sync.type === 'syncremote' || sync.connectedTo === undefined) {
+        throw new CryptsyncError('usage', 'NOT_CONNECTED', `task "${syncName}" is not connected to an encrypt task`, { subject: syncName });
+      }
+      const next = tasks.map((t) => {
+        if (t.name !== syncName) return t;
+        const copy = { ...t } as Record<string, unknown>;
+        delete copy.connectedTo;
+        return copy as Task;
+      });
+      return { tasks: next, result: undefined };
+    });
+  }
+
+  /** The snapshot number the next run of a snapshot task writes. */
+  setSnapshotNum(name: string, n: number): Promise<void> {
+    return this.#edit(async (tasks) => {
+      const t = tasks.find((x) => x.name === name);
+      if (!t) throw notFound(name, this.profile);
+      if (t.type !== 'snapshot') throw new UsageError(`task "${name}" is a ${t.type} task, not a snapshot task`, name);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`snapshot number must be a whole number >= 1, got ${n}`, 'snapshotNum');
+      return { tasks: tasks.map((x) => (x.name === name ? { ...x, snapshotNum: n } : x)) as Task[], result: undefined };
+    });
+  }
+
+  /** The local folder an encrypt task writes its ciphertext to (from its rclone.conf). */
+  async catalogFolder(enc: EncryptTask): Promise<string> {
+    const configPath = enc.config ?? this.rcloneConfig;
+    const found = await findCatalogFolder(enc.remote, configPath);
+    if (found.ok) return found.folder;
+    if (found.reason === 'encrypted-subpath' && this.#resolveCatalog) return this.#resolveCatalog(enc.remote, configPath);
+    throw new CryptsyncError('config', 'CATALOG_UNKNOWN', `encrypt task "${enc.name}": cannot tell where its encrypted catalog is: ${found.message}`, {
+      subject: `${enc.name}.remote`,
+    });
+  }
+
+  async #catalogFolders(tasks: Task[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const t of tasks) {
+      if (t.type !== 'encrypt') continue;
+      const found = await findCatalogFolder(t.remote, t.config ?? this.rcloneConfig);
+      if (found.ok) out.set(normalize(found.folder).replace(/\/+$/, '') || '/', t.name);
+    }
+    return out;
+  }
+
+  #edit<T>(change: (tasks: Task[]) => Promise<{ tasks: Task[]; result: T }>): Promise<T> {
+    const run = this.#queue.then(() =>
+      withFileLock(`${this.path}.lock`, async () => {
+        const tasks = readTasksFile(this.path); // throws for a corrupt file: it is never overwritten
+        const { tasks: next, result } = await change(tasks);
+        await writeTasksFile(this.path, next);
+        this.#cache = undefined;
+        return result;
+      }),
+    );
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function notFound(name: string, profile: string): CryptsyncError {
+  return new CryptsyncError('not-found', 'TASK_NOT_FOUND', `no task "${name}" in profile "${profile}"`, { subject: name });
+}
+
+/** Profile names under the home, 'default' always first (it exists without a folder). */
+export function listProfiles(home: string): string[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(join(home, PROFILES_DIR), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && TASK_NAME_PATTERN.test(d.name))
+      .map((d) => d.name);
+  } catch {
+    /* no profiles folder yet */
+  }
+  const rest = names.filter((n) => n !== DEFAULT_PROFILE).sort();
+  return [DEFAULT_PROFILE, ...rest];
+}
+
+export type { ValidationIssue };
