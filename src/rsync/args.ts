@@ -9,7 +9,7 @@ const MAX_TCP_PORT = 65535;
 
 /**
  * argv WITHOUT 'rsync':
- * --archive --verbose [--compress] [--delete] [-e "ssh -i KEY -p PORT -o K=V"] [--protect-args]
+ * --archive --verbose [--compress] [--delete] [-e "ssh -i KEY -p PORT -o K=V" | --port=N] [--protect-args]
  * [user flags] [--exclude=P]... [--max-delete=N] [--link-dest=DIR] [--dry-run] [--itemize-changes]
  * [--stats] [--info=progress2 | --progress] SOURCE DEST
  *
@@ -27,6 +27,7 @@ export function buildRsyncArgs(o: RsyncOptions): string[] {
   if (o.compress ?? isRemote) args.push('--compress');
   if (o.delete ?? true) args.push('--delete');
   if (remote !== undefined && !remote.daemon) args.push('-e', buildSshCommand(o));
+  if (remote?.daemon && remote.port !== undefined) args.push(`--port=${remote.port}`);
   if (o.protectArgs) args.push('--protect-args');
   for (const f of o.extraFlags ?? []) args.push(f);
   for (const p of o.excludes ?? []) args.push(`--exclude=${p}`);
@@ -64,6 +65,10 @@ export function remoteSpec(r: RsyncRemote): string {
   return `${who}${r.daemon ? '::' : ':'}${r.path}`;
 }
 
+function isTcpPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= MAX_TCP_PORT;
+}
+
 function withTrailingSlash(p: string): string {
   return p.endsWith('/') ? p : `${p}/`;
 }
@@ -88,8 +93,11 @@ function checkOptions(o: RsyncOptions): void {
       throw new UsageError(`ssh key, port and options do not apply to the rsync daemon on ${r.host}`, 'daemon');
     }
   }
-  if (o.sshPort !== undefined && !(Number.isInteger(o.sshPort) && o.sshPort >= 1 && o.sshPort <= MAX_TCP_PORT)) {
+  if (o.sshPort !== undefined && !isTcpPort(o.sshPort)) {
     throw new UsageError(`ssh port must be 1..${MAX_TCP_PORT}, got ${o.sshPort}`, 'sshPort');
+  }
+  if (r?.port !== undefined && (!r.daemon || !isTcpPort(r.port))) {
+    throw new UsageError(`rsync daemon port on ${r.host} must be 1..${MAX_TCP_PORT} and needs a daemon remote, got ${r.port}`, 'port');
   }
   for (const kv of o.sshOptions ?? []) {
     if (!/^[A-Za-z][A-Za-z0-9]*=/.test(kv) || /[\n\r\0]/.test(kv)) {

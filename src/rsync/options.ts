@@ -10,6 +10,8 @@ export interface RsyncRemote {
   path: string;
   /** true: rsync daemon (`host::module/path`), no ssh */
   daemon?: boolean;
+  /** rsync daemon TCP port (--port=N) when not 873; for ssh use RsyncOptions.sshPort */
+  port?: number;
 }
 
 export interface RsyncOptions {

@@ -56,6 +56,9 @@ test('daemon uses host::module/path and no -e; ssh settings with a daemon are re
   const args = buildRsyncArgs({ mode: 'push', source: '/d', dest: '', remote: { host: 'nas', user: 'bk', path: 'backups/enc', daemon: true } });
   assert.equal(args.at(-1), 'bk@nas::backups/enc');
   assert.ok(!args.includes('-e'));
+  const withPort = buildRsyncArgs({ mode: 'pull', source: '', dest: '/r', remote: { host: 'nas', path: 'm/p', daemon: true, port: 8873 } });
+  assert.deepEqual(withPort.slice(3, 5), ['--delete', '--port=8873']);
+  assert.deepEqual(withPort.slice(-2), ['nas::m/p/', '/r']);
   assert.throws(
     () => buildRsyncArgs({ mode: 'push', source: '/d', dest: '', remote: { host: 'nas', path: 'm', daemon: true }, sshPort: 22 }),
     (e: unknown) => e instanceof UsageError && /daemon on nas/.test(e.message),
@@ -92,6 +95,7 @@ test('bad options are refused with the field named', () => {
     [{ mode: 'push', source: 'a', dest: '', remote: { host: 'h', path: '' } }, /path on h is empty/],
     [{ mode: 'push', source: 'a', dest: '', remote: { host: 'h', path: 'p' }, sshOptions: ['novalue'] }, /KEY=VALUE/],
     [{ mode: 'push', source: 'a', dest: 'b', maxDelete: -1 }, /max-delete/],
+    [{ mode: 'push', source: 'a', dest: '', remote: { host: 'h', path: 'p', port: 873 } }, /needs a daemon remote/],
   ];
   for (const [o, re] of bad) assert.throws(() => buildRsyncArgs(o), (e: unknown) => e instanceof UsageError && re.test(e.message));
 });
