@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,23 @@ test('local copy: exit 0, stats and itemized counts, names with shell syntax sur
   assert.deepEqual([again.itemized.newFiles, again.itemized.changedFiles, again.itemized.deletedFiles], [0, 1, 1]);
   assert.equal(again.stats?.filesDeleted, 1);
   assert.deepEqual(await readTree(dst), await readTree(src));
+});
+
+test('link-dest (snapshot): unchanged files in snapshot 2 are hard links to snapshot 1', async () => {
+  const src = join(tmp, 'snap-src');
+  const root = join(tmp, 'snapshots');
+  await writeTree(src, { 'same.txt': 'unchanged', 'edit.txt': 'v1' });
+  await mkdir(root);
+  const first = await runRsync(buildRsyncArgs({ mode: 'push', source: src, dest: join(root, '1') }));
+  assert.equal(first.exitCode, 0, first.message);
+  await writeFile(join(src, 'edit.txt'), 'version 2');
+  // The run layer passes link-dest relative to the new snapshot, as RsyncOSX does.
+  const second = await runRsync(buildRsyncArgs({ mode: 'push', source: src, dest: join(root, '2'), linkDest: '../1' }));
+  assert.equal(second.exitCode, 0, second.message);
+  assert.equal((await stat(join(root, '1', 'same.txt'))).ino, (await stat(join(root, '2', 'same.txt'))).ino);
+  assert.notEqual((await stat(join(root, '1', 'edit.txt'))).ino, (await stat(join(root, '2', 'edit.txt'))).ino);
+  assert.deepEqual(await readTree(join(root, '2')), await readTree(src));
+  assert.equal(second.stats?.filesTransferred, 1);
 });
 
 test('a missing source is exit 23 (partial), with rsync\'s own reason in the message', async () => {
