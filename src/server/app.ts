@@ -46,6 +46,10 @@ export function createApp(o: AppOptions): WebApp {
 
   app.onError(onApiError(o.report ?? (() => {})));
   app.use('*', securityMiddleware({ token: o.token, port: o.port, boundHost: o.boundHost }));
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
   app.use(
     '/api/*',
     bodyLimit({
@@ -55,10 +59,6 @@ export function createApp(o: AppOptions): WebApp {
       },
     }),
   );
-  app.use('/api/*', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
 
   app.get('/api/info', (c) => c.json({ version: SERVER_VERSION, serverId }));
   registerEvents(app, hub, serverId, closing.signal);

@@ -70,6 +70,7 @@ export function onApiError(report: (e: unknown) => void) {
   return (e: Error, c: Context): Response => {
     const { status, body } = errorBody(e);
     if (status >= 500) report(e);
+    c.header('Cache-Control', 'no-store');
     return c.json(body, status);
   };
 }

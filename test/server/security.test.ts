@@ -1,0 +1,125 @@
+// The web server's refusals: no token, wrong token, foreign Host (DNS rebinding), foreign
+// Origin on writes (CSRF), the first-visit cookie flow, static file confinement, and that
+// errors never carry a stack trace.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, type Harness, TOKEN, COOKIE, HOST, ORIGIN, PORT } from './harness.js';
+import { cookieName, allowedHosts, generateToken } from '../../src/server/security.js';
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
+
+test('every /api request without a token is refused with 401 JSON', async () => {
+  for (const [m, p] of [
+    ['GET', '/api/tasks'],
+    ['GET', '/api/runs'],
+    ['GET', '/api/events'],
+    ['POST', '/api/demo'],
+    ['DELETE', '/api/tasks/x'],
+  ] as const) {
+    const res = await h.req(m, p, { auth: false });
+    assert.equal(res.status, 401, `${m} ${p}`);
+    const body = (await res.json()) as { error: { code: string } };
+    assert.equal(body.error.code, 'UNAUTHORIZED');
+  }
+  assert.deepEqual(h.engine.listTasks(), [], 'the refused POST /api/demo did nothing');
+});
+
+test('a wrong bearer token or cookie is refused; the right one is accepted', async () => {
+  assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { authorization: 'Bearer nope' } })).status, 401);
+  assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { cookie: `${cookieName(PORT)}=nope` } })).status, 401);
+  assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { cookie: `${cookieName(PORT + 1)}=${TOKEN}` } })).status, 401, 'cookie of another port');
+  assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);
+  assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { cookie: COOKIE } })).status, 200);
+});
+
+test('first visit with ?token= sets an HttpOnly SameSite=Strict cookie and redirects without the token', async () => {
+  const res = await h.req('GET', `/?token=${TOKEN}`, { auth: false });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get('location'), '/');
+  const cookie = res.headers.get('set-cookie') ?? '';
+  assert.match(cookie, new RegExp(`^${cookieName(PORT)}=${TOKEN};`));
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  assert.match(cookie, /Path=\//);
+  const again = await h.req('GET', '/api/tasks', { auth: false, headers: { cookie: cookie.split(';')[0] as string } });
+  assert.equal(again.status, 200);
+  // other query parameters survive the redirect; the token does not
+  const deep = await h.req('GET', `/logs?x=1&token=${TOKEN}`, { auth: false });
+  assert.equal(deep.headers.get('location'), '/logs?x=1');
+});
+
+test('a wrong token in the URL sets no cookie; a token in an /api query is not accepted', async () => {
+  const res = await h.req('GET', '/?token=wrong', { auth: false });
+  assert.equal(res.status, 401);
+  assert.equal(res.headers.get('set-cookie'), null);
+  assert.doesNotMatch(await res.text(), new RegExp(TOKEN));
+  assert.equal((await h.req('GET', `/api/tasks?token=${TOKEN}`, { auth: false })).status, 401);
+});
+
+test('a foreign Host header is refused even with the token (DNS rebinding)', async () => {
+  for (const host of ['evil.example:8787', `127.0.0.1:${PORT + 1}`, 'evil.example', '127.0.0.1']) {
+    const res = await h.req('GET', '/api/tasks', { headers: { host } });
+    assert.equal(res.status, 403, host);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'FOREIGN_HOST');
+  }
+  const page = await h.req('GET', `/?token=${TOKEN}`, { auth: false, headers: { host: 'evil.example:8787' } });
+  assert.equal(page.status, 403);
+  assert.equal(page.headers.get('set-cookie'), null, 'no cookie handed to a rebinding page');
+  for (const host of [`localhost:${PORT}`, `LOCALHOST:${PORT}`, `[::1]:${PORT}`, HOST]) {
+    assert.equal((await h.req('GET', '/api/tasks', { headers: { host } })).status, 200, host);
+  }
+  assert.deepEqual([...allowedHosts({ port: 1, boundHost: '::1' })].sort(), ['127.0.0.1:1', '[::1]:1', 'localhost:1']);
+});
+
+test('a write with a foreign Origin is refused (CSRF); same origin and no Origin pass', async () => {
+  for (const origin of ['http://evil.example', `http://127.0.0.1:${PORT + 1}`, 'null', `https://${HOST}`]) {
+    const res = await h.req('POST', '/api/tasks', { body: {}, headers: { origin } });
+    assert.equal(res.status, 403, origin);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'FOREIGN_ORIGIN');
+  }
+  // same origin: reaches the engine (which then validates the empty task)
+  const ok = await h.req('POST', '/api/tasks', { body: {}, headers: { origin: ORIGIN } });
+  assert.equal(ok.status, 400);
+  const get = await h.req('GET', '/api/tasks', { headers: { origin: 'http://evil.example' } });
+  assert.equal(get.status, 200, 'reads are guarded by Host and token, not Origin');
+});
+
+test('static files: the app needs the token, has strict headers, and nothing outside web/dist is served', async () => {
+  assert.equal((await h.req('GET', '/', { auth: false })).status, 401);
+  const page = await h.req('GET', '/', { auth: false, headers: { cookie: COOKIE } });
+  assert.ok(page.status === 200 || page.status === 503, `status ${page.status}`);
+  assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+  assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+  assert.equal(page.headers.get('x-frame-options'), 'DENY');
+  for (const p of ['/%2e%2e/package.json', '/..%2fpackage.json', '/assets/..%2f..%2fpackage.json', '/nope.js']) {
+    const res = await h.req('GET', p);
+    assert.equal(res.status, 404, p);
+    assert.doesNotMatch(await res.text(), /"name": "cryptsync"/);
+  }
+});
+
+test('errors are JSON with a code and never a stack trace; unknown API routes are 404', async () => {
+  const bad = await h.req('POST', '/api/tasks', { raw: '{not json' });
+  assert.equal(bad.status, 400);
+  const body = (await bad.json()) as { error: { code: string; message: string } };
+  assert.equal(body.error.code, 'BAD_JSON');
+  const missing = await h.req('GET', '/api/nothing-here');
+  assert.equal(missing.status, 404);
+  const big = await h.req('POST', '/api/tasks', { raw: JSON.stringify({ notes: 'x'.repeat(2 * 1024 * 1024) }) });
+  assert.equal(big.status, 400);
+  assert.equal(((await big.json()) as { error: { code: string } }).error.code, 'BODY_TOO_LARGE');
+  for (const r of [bad, missing, big]) assert.equal(r.headers.get('cache-control'), 'no-store');
+  assert.deepEqual(h.reported, []);
+});
+
+test('tokens are 32 random bytes, base64url', () => {
+  const a = generateToken();
+  assert.match(a, /^[A-Za-z0-9_-]{43}$/);
+  assert.notEqual(a, generateToken());
+});
