@@ -7,7 +7,11 @@ import { registerDoctor } from './doctor.js';
 import { registerImport } from './import-rsyncosx.js';
 import { registerDemo } from './demo.js';
 import { registerServe } from './serve.js';
+import { registerRemote } from './remote.js';
+import { registerDecode } from './decode.js';
+import { registerCat } from './cat.js';
+import { registerObscure } from './obscure.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerTask, registerRuns, registerDoctor, registerImport, registerDemo, registerServe];
+export const COMMANDS: RegisterCommand[] = [registerTask, registerRuns, registerDoctor, registerImport, registerDemo, registerServe, registerRemote, registerDecode, registerCat, registerObscure];
