@@ -16,7 +16,7 @@ export type { TaskType, Task, EncryptTask, SynchronizeTask, SnapshotTask, Syncre
 export { parseRemoteSide, checkRemoteSide, parseRcloneSpec, type RemoteSide, type RcloneSpec } from './remote-side.js';
 export { validateTask, validateProfile, ValidationError, formatIssue, type ValidationIssue, type ValidationResult, type ValidateContext } from './validate.js';
 export { TaskStore, listProfiles, DEFAULT_PROFILE, type TaskStoreOptions, type CatalogResolver } from './task-store.js';
-export { findCatalogFolder, parseRcloneConf, type CatalogFolder } from './crypt-catalog.js';
+export { findCatalogFolder, type CatalogFolder } from './crypt-catalog.js';
 export { readTasksFile, parseTasksText, formatTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
 export { rsyncOptionsFor, type RsyncInvocation } from './rsync-options.js';
 export { importRsyncOSX, type ImportResult } from './import-rsyncosx.js';

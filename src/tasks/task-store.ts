@@ -14,8 +14,8 @@ import { validateTask, ValidationError, type ValidationIssue } from './validate.
 export const DEFAULT_PROFILE = 'default';
 const PROFILES_DIR = 'profiles';
 
-/** Finds the local folder of a crypt remote's ciphertext when the light config read cannot
- *  (encrypted folder names need the cipher). The run layer can pass one built on src/rclone. */
+/** Finds the local folder of a crypt remote's ciphertext when its name is encrypted (a crypt
+ *  remote with a sub path). Default: src/rclone's openCryptRemote with the config's password. */
 export type CatalogResolver = (spec: string, configPath: string) => Promise<string>;
 
 export interface TaskStoreOptions {
@@ -219,19 +219,24 @@ export class TaskStore {
   /** The local folder an encrypt task writes its ciphertext to (from its rclone.conf). */
   async catalogFolder(enc: EncryptTask): Promise<string> {
     const configPath = enc.config ?? this.rcloneConfig;
+    if (this.#resolveCatalog) {
+      const light = await findCatalogFolder(enc.remote, configPath, { lightOnly: true });
+      if (light.ok) return light.folder;
+      return this.#resolveCatalog(enc.remote, configPath);
+    }
     const found = await findCatalogFolder(enc.remote, configPath);
     if (found.ok) return found.folder;
-    if (found.reason === 'encrypted-subpath' && this.#resolveCatalog) return this.#resolveCatalog(enc.remote, configPath);
     throw new CryptsyncError('config', 'CATALOG_UNKNOWN', `encrypt task "${enc.name}": cannot tell where its encrypted catalog is: ${found.message}`, {
       subject: `${enc.name}.remote`,
     });
   }
 
+  /** Catalog folders that can be known without a password (for "does not exist yet" warnings). */
   async #catalogFolders(tasks: Task[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const t of tasks) {
       if (t.type !== 'encrypt') continue;
-      const found = await findCatalogFolder(t.remote, t.config ?? this.rcloneConfig);
+      const found = await findCatalogFolder(t.remote, t.config ?? this.rcloneConfig, { lightOnly: true });
       if (found.ok) out.set(normalize(found.folder).replace(/\/+$/, '') || '/', t.name);
     }
     return out;

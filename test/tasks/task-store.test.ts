@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { TaskStore, listProfiles, ValidationError, type Task } from '../../src/tasks/index.js';
 import { CryptsyncError } from '../../src/util/errors.js';
+import { obscure } from '../../src/crypt/index.js';
+import { execFileSync } from 'node:child_process';
 
 interface Env {
   home: string;
@@ -30,7 +32,7 @@ function setup(t: { after: (fn: () => void) => void }): Env {
       '[secret]',
       'type = crypt',
       `remote = ${catalog}`,
-      'password = not-a-real-obscured-password',
+      `password = ${obscure('catalog test password')}`,
       '',
       '[disk]',
       'type = local',
@@ -256,10 +258,27 @@ test('connect follows local and alias-free remotes, plain names, and refuses non
   );
   await store.connect('s2', 'e2');
   await store.connect('s3', 'e3');
-  await assert.rejects(store.connect('s4', 'e4'), rejectsWith('CATALOG_UNKNOWN', /crypt remote "cloud" stores into remote "s3", which is not in the config/));
-  await assert.rejects(store.connect('s4', 'e5'), rejectsWith('CATALOG_UNKNOWN', /folder names of "secret" are encrypted/));
+  await assert.rejects(store.connect('s4', 'e4'), rejectsWith('CATALOG_UNKNOWN', /encrypt task "e4": cannot tell where its encrypted catalog is: .*"cloud".*s3/));
 
-  // a resolver from the run layer (built on the cipher) handles encrypted sub folders
+  // a sub path with encrypted folder names: the folder is named as stock rclone names it
+  const encrypted = execFileSync('rclone', ['cryptdecode', '--reverse', '--config', e.conf, 'secret:', 'encrypted', 'encrypted/sub'], {
+    encoding: 'utf8',
+  });
+  const encName = (plain: string): string => {
+    const line = encrypted.split('\n').find((l) => l.startsWith(`${plain} \t`));
+    assert.ok(line, encrypted);
+    return line.split(' \t ')[1]?.trim() as string;
+  };
+  const expected = join(e.catalog, encName('encrypted/sub'));
+  assert.ok(expected.startsWith(join(e.catalog, encName('encrypted'))));
+  await assert.rejects(store.connect('s4', 'e5'), rejectsWith('CONNECT_SOURCE_MISMATCH', new RegExp(`writes its encrypted catalog to ${expected} `)));
+  mkdirSync(expected, { recursive: true });
+  await store.update('s4', { source: expected });
+  await store.connect('s4', 'e5');
+  await store.update('s4', { source: e.catalog });
+
+  // a resolver from the caller replaces the default (e.g. a password from the environment)
+  await store.disconnect('s4');
   const withCipher = TaskStore.open(e.home, 'default', { rcloneConfig: e.conf, resolveCatalog: async () => e.catalog });
   await withCipher.connect('s4', 'e5');
 });
