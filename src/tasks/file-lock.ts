@@ -1,8 +1,9 @@
 // A small cross-process lock around read-modify-write of tasks.json, so the CLI, the web server
 // and a finishing run (snapshot number) cannot lose each other's edits. An exclusive-create lock
-// file next to tasks.json; a lock older than LOCK_STALE_MS is from a killed process and is taken
-// over. It guards only the short edit, never a whole run.
-import { open, stat, unlink, mkdir } from 'node:fs/promises';
+// file next to tasks.json holding the owner's pid; a lock whose owner is gone, or older than
+// LOCK_STALE_MS, is from a killed process and is taken over. It guards only the short edit,
+// never a whole run.
+import { open, readFile, stat, unlink, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CryptsyncError } from '../util/errors.js';
 
@@ -22,7 +23,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): P
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const st = await stat(lockPath).catch(() => undefined);
-      if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
+      if (st && (Date.now() - st.mtimeMs > LOCK_STALE_MS || !(await ownerAlive(lockPath)))) {
         await unlink(lockPath).catch(() => undefined);
         continue;
       }
@@ -38,5 +39,18 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): P
     return await fn();
   } finally {
     await unlink(lockPath).catch(() => undefined);
+  }
+}
+
+async function ownerAlive(lockPath: string): Promise<boolean> {
+  const text = await readFile(lockPath, 'utf8').catch(() => '');
+  const pid = Number.parseInt(text, 10);
+  // no pid yet: the owner is between creating and writing the file
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -8,7 +8,7 @@ import { join, dirname } from 'node:path';
 import { TaskStore, listProfiles, ValidationError, type Task } from '../../src/tasks/index.js';
 import { CryptsyncError } from '../../src/util/errors.js';
 import { obscure } from '../../src/crypt/index.js';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 interface Env {
   home: string;
@@ -147,6 +147,20 @@ test('concurrent edits from two stores lose nothing', async (t) => {
   }
   await Promise.all(adds);
   assert.deepEqual(a.list().map((x) => x.name).sort(), Array.from({ length: 10 }, (_, i) => `t${i}`).sort());
+});
+
+test('a lock left by a killed process is taken over at once', async (t) => {
+  const e = setup(t);
+  const store = open(e);
+  await store.add({ name: 'enc', type: 'encrypt', source: e.plain, remote: 'secret:' });
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+  assert.ok(dead);
+  writeFileSync(`${store.path}.lock`, `${dead}\n`);
+  const started = Date.now();
+  await store.update('enc', { thresholdDays: 2 });
+  assert.ok(Date.now() - started < 2000, 'did not wait for the lock timeout');
+  assert.equal(store.get('enc').thresholdDays, 2);
+  assert.equal(existsSync(`${store.path}.lock`), false);
 });
 
 test('a corrupt tasks.json is reported with its position and never overwritten', async (t) => {
