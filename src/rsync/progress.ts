@@ -30,6 +30,8 @@ const PROGRESS_LINE =
   /^\s*([\d,.]+[KMGTP]?)\s+(\d{1,3})%\s+([\d.,]+)([kKMGTP]?B)\/s\s+(\d+:\d{2}:\d{2}|\?+:\?+:\?+)(?:\s+\(xfr#(\d+),\s*(ir|to)-che?c?k=(\d+)\/(\d+)\))?\s*$/;
 
 export function parseProgressLine(line: string): RsyncProgress | null {
+  // Fast exit for the file-list lines that make up most of a big run's output.
+  if (!line.includes('%')) return null;
   const m = PROGRESS_LINE.exec(line);
   if (!m) return null;
   const bytes = parseRsyncNumber(m[1]!);

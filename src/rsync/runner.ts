@@ -25,6 +25,11 @@ export interface RunRsyncOptions {
   /** after abort: SIGINT, then SIGTERM after graceMs, then SIGKILL after another graceMs */
   graceMs?: number;
   onProgress?: (p: RsyncProgress) => void;
+  /**
+   * at most one onProgress call per this many ms (default 0: every redraw, which is one per file
+   * on a big tree); the newest progress held back is delivered before the result
+   */
+  progressIntervalMs?: number;
   /** every non-progress line, as it arrives */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** default process.env; LC_NUMERIC is forced to C either way so numbers parse */
@@ -64,6 +69,9 @@ export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<Rsync
   const errors: string[] = [];
   let statsLines: string[] | null = null;
   let lastProgress: RsyncProgress | null = null;
+  const progressIntervalMs = o.progressIntervalMs ?? 0;
+  let lastProgressAt = Number.NEGATIVE_INFINITY;
+  let progressHeld = false;
 
   if (o.signal?.aborted) {
     return Promise.resolve({
@@ -103,7 +111,12 @@ export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<Rsync
       const p = parseProgressLine(line);
       if (p) {
         lastProgress = p;
-        o.onProgress?.(p);
+        const now = progressIntervalMs > 0 ? Date.now() : 0;
+        if (now - lastProgressAt >= progressIntervalMs) {
+          lastProgressAt = now;
+          progressHeld = false;
+          o.onProgress?.(p);
+        } else progressHeld = true;
         return;
       }
       tail.push(line);
@@ -135,6 +148,7 @@ export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<Rsync
       cleanup();
       out.end();
       err.end();
+      if (progressHeld && lastProgress) o.onProgress?.(lastProgress);
       const stats = statsLines ? parseStats((statsLines as string[]).join('\n')) : null;
       const exitCode = effectiveRsyncExit(code, errors);
       resolve({

@@ -88,6 +88,16 @@ test('progress callbacks fire with growing bytes during a real transfer', async 
   assert.equal(seen.at(-1)!.percent, 100);
   assert.equal(res.lastProgress?.filesTotal, 3);
   assert.ok(!res.tail.includes('%'), 'progress redraws are not kept in the tail');
+
+  // Throttled: fewer calls, and the final 100 % is still delivered.
+  const throttled: RsyncProgress[] = [];
+  const res2 = await runRsync(
+    buildRsyncArgs({ mode: 'push', source: src, dest: join(tmp, 'big-copy-2'), extraFlags: ['--bwlimit=8m'] }),
+    { onProgress: (p) => throttled.push(p), progressIntervalMs: 60_000 },
+  );
+  assert.equal(res2.exitCode, 0);
+  assert.ok(throttled.length <= 2, `${throttled.length} calls`);
+  assert.equal(throttled.at(-1)!.bytes, 4_000_000);
 });
 
 test('abort: SIGINT stops rsync, the result says aborted', async () => {
