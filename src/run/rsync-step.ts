@@ -1,6 +1,6 @@
 // The rsync step of a run: argv from the task (pure), the real rsync spawned without a shell,
 // progress and stats parsed from its output, success judged by its exit code.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { buildRsyncArgs, runRsync, describeRsyncExit, formatShellCommand } from '../rsync/index.js';
 import { rsyncOptionsFor, parseRemoteSide, type SynchronizeTask, type SnapshotTask, type SyncremoteTask } from '../tasks/index.js';
 import { TailBuffer } from '../util/tail-buffer.js';
@@ -36,6 +36,45 @@ export function rsyncArgsFor(task: RsyncTask, dryRun: boolean): string[] {
 
 export function rsyncCommandLine(task: RsyncTask, dryRun: boolean): string {
   return formatShellCommand('rsync', rsyncArgsFor(task, dryRun));
+}
+
+/**
+ * The rsync step of a combined estimate: the encrypt step has not written its changes yet, so
+ * rsync's dry run of the catalog as it is now is added to what the encrypt step will write.
+ * Before the first run the catalog may not exist at all; then the encrypt plan is the estimate.
+ */
+export async function estimateCombinedRsyncStep(task: RsyncTask, ctx: StepContext, pending: StepCounts): Promise<StepResult> {
+  if (!(await isDirectory(task.source))) {
+    return {
+      status: 'ok',
+      exitCode: 0,
+      counts: { ...pending },
+      message: `the encrypted catalog ${task.source} is not written yet: the rsync step will send what the encrypt step writes`,
+      tail: `catalog ${task.source} does not exist yet; estimate taken from the encrypt step\n`,
+    };
+  }
+  const r = await runRsyncStep(task, ctx);
+  if (r.status !== 'ok') return r;
+  const c = r.counts;
+  return {
+    ...r,
+    counts: {
+      newFiles: c.newFiles + pending.newFiles,
+      changedFiles: c.changedFiles + pending.changedFiles,
+      deletedFiles: c.deletedFiles + pending.deletedFiles,
+      files: c.files,
+      bytes: c.bytes + pending.bytes,
+    },
+    message: 'includes the files the encrypt step will write',
+  };
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<StepResult> {
@@ -74,7 +113,7 @@ export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<S
     if (res.aborted) return { status: 'aborted', exitCode: res.exitCode, counts, message: 'aborted', errorCode: 'CANCELLED', tail: tail.toString() };
     const code = res.exitCode ?? -1;
     if (code === 0) return { status: 'ok', exitCode: 0, counts, tail: tail.toString() };
-    const message = `rsync exit code ${code}: ${res.message || describeRsyncExit(code)}${serverHint(task, code)}`;
+    const message = `${res.message || `rsync exit code ${code}: ${describeRsyncExit(code)}`}${serverHint(task, code)}`;
     ctx.emit({ type: 'log', runId: ctx.runId, step: 'rsync', level: 'error', message });
     return { status: PARTIAL_EXIT_CODES.has(code) ? 'partial' : 'failed', exitCode: code, counts, message, tail: tail.toString() };
   } catch (e) {

@@ -6,9 +6,9 @@ import type { RunLog, RunStatus } from '../store/index.js';
 import type { Task, TaskStore, EncryptTask } from '../tasks/index.js';
 import { CryptsyncError } from '../util/errors.js';
 import { acquireTaskLock, type TaskLock } from './lock.js';
-import { ZERO_COUNTS, type EngineEvent, type Estimate, type StepKind } from './events.js';
+import { ZERO_COUNTS, type EngineEvent, type Estimate, type StepKind, type StepCounts } from './events.js';
 import { runEncryptStep } from './encrypt-step.js';
-import { runRsyncStep, rsyncCommandLine, snapshotPlan, type RsyncTask } from './rsync-step.js';
+import { runRsyncStep, estimateCombinedRsyncStep, rsyncCommandLine, snapshotPlan, type RsyncTask } from './rsync-step.js';
 import { runHook } from './hooks.js';
 import type { StepContext, StepResult } from './step-result.js';
 
@@ -109,6 +109,7 @@ export async function executeRun(
         emit({ type: 'log', runId, step: run.steps[0]!.kind, level: 'error', message: `pre-command failed (${hook.error ?? `exit code ${hook.exitCode}`}); run stopped` });
       }
     }
+    let pendingFromEncrypt: StepCounts | undefined;
     for (const step of status === 'ok' ? run.steps : []) {
       const command = step.kind === 'rsync' ? rsyncCommandLine(step.task as RsyncTask, dryRun) : undefined;
       const stepId = re.log.startStep(runId, { kind: step.kind, ...(command ? { command } : {}) });
@@ -117,7 +118,9 @@ export async function executeRun(
       const t1 = Date.now();
       let r: StepResult;
       if (step.kind === 'encrypt') r = await runEncryptStep(step.task as EncryptTask, ctx);
+      else if (dryRun && pendingFromEncrypt) r = await estimateCombinedRsyncStep(step.task as RsyncTask, ctx, pendingFromEncrypt);
       else r = await runRsyncStep(step.task as RsyncTask, ctx);
+      if (step.kind === 'encrypt') pendingFromEncrypt = r.counts;
       re.log.finishStep(stepId, {
         status: r.status,
         exitCode: r.exitCode,
