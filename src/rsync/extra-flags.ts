@@ -8,8 +8,10 @@
 //  - --dry-run/-n, --list-only, --only-write-batch, --read-batch: estimate and run are chosen by
 //    cryptsync, and a run that silently transfers nothing must not look like success;
 //  - --remove-source-files: a backup must never delete what it backs up;
-//  - --quiet/-q, --out-format/--log-format, --help, --version: break or replace the output the
-//    progress/stats parsers rely on (--help/--version even exit 0 without transferring);
+//  - --quiet/-q, --out-format/--log-format, --stderr, --msgs2stderr, --help, --version: break,
+//    replace or move the output the progress/stats parsers read from stdout (--help/--version
+//    even exit 0 without transferring);
+//  - the same refusals inside --remote-option/-M, which hands an option to the remote rsync;
 //  - shell metacharacters in --rsync-path, which the remote shell interprets.
 // This module must never modify the flags it is given.
 
@@ -31,6 +33,8 @@ const REFUSED_LONG: Record<string, string> = {
   '--quiet': 'the run log and progress need rsync output',
   '--out-format': 'the progress and estimate parsers rely on the standard output format',
   '--log-format': 'the progress and estimate parsers rely on the standard output format',
+  '--stderr': 'the progress and estimate parsers read rsync messages from stdout',
+  '--msgs2stderr': 'the progress and estimate parsers read rsync messages from stdout',
   '--help': 'prints help and transfers nothing',
   '--version': 'prints the version and transfers nothing',
 };
@@ -49,6 +53,11 @@ export function validateExtraFlags(flags: string[]): string[] {
   const errors: string[] = [];
   flags.forEach((flag, i) => {
     const where = `extra flag ${i + 1} '${printable(flag)}'`;
+    const remoteOption = /^(?:--remote-option=|--remote-o[a-z-]*=|-M)(.+)$/.exec(flag);
+    if (remoteOption) {
+      for (const inner of validateExtraFlags([remoteOption[1]!])) errors.push(`${where}: remote ${inner.replace(/^extra flag 1 /, '')}`);
+      return;
+    }
     if (LINE_BREAK.test(flag)) {
       errors.push(`${where}: line breaks and NUL are not allowed`);
       return;

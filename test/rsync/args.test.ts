@@ -102,7 +102,7 @@ test('bad options are refused with the field named', () => {
 
 test('validateExtraFlags accepts ordinary flags', () => {
   assert.deepEqual(
-    validateExtraFlags(['--backup', '--backup-dir=../old $(x)', '--exclude-from=/a b/list', '-H', '-avz', '--delete-excluded', '-h', '--rsync-path=/usr/local/bin/rsync', '-B1024n']),
+    validateExtraFlags(['--backup', '--backup-dir=../old $(x)', '--exclude-from=/a b/list', '-H', '-avz', '--delete-excluded', '-h', '--rsync-path=/usr/local/bin/rsync', '-B1024n', '--remote-option=--fake-super', '-M--log-file=/tmp/x']),
     [],
   );
 });
@@ -121,6 +121,9 @@ test('validateExtraFlags refuses flags that break the contract, with the flag na
     ['--out-format=%n', /--out-format/],
     ['--version', /--version/],
     ['--rsync-path=sudo rsync; rm -rf /', /remote shell/],
+    ['--stderr=all', /--stderr/],
+    ['--remote-option=--remove-source-files', /remote .*never delete its source/],
+    ['-M--remove-source-files', /remote .*never delete its source/],
     ['--rsync-path=$(evil)', /remote shell/],
     ['/etc/passwd', /must be an option/],
     ['--exclude\nfoo', /line breaks/],

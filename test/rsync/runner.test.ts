@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRsyncArgs, runRsync, type RsyncProgress } from '../../src/rsync/index.js';
+import { buildRsyncArgs, classifyRsyncExit, runRsync, type RsyncProgress } from '../../src/rsync/index.js';
 import { isCryptsyncError } from '../../src/util/errors.js';
 import { readTree, writeTree } from './tree.js';
 
@@ -65,6 +65,18 @@ test('link-dest (snapshot): unchanged files in snapshot 2 are hard links to snap
   assert.notEqual((await stat(join(root, '1', 'edit.txt'))).ino, (await stat(join(root, '2', 'edit.txt'))).ino);
   assert.deepEqual(await readTree(join(root, '2')), await readTree(src));
   assert.equal(second.stats?.filesTransferred, 1);
+});
+
+test('max-delete stops deletions: exit 25, the extra files stay', async () => {
+  const src = join(tmp, 'md-src');
+  const dst = join(tmp, 'md-dst');
+  await writeTree(src, { 'keep.txt': 'k' });
+  await writeTree(dst, { 'keep.txt': 'k', 'x1.txt': '1', 'x2.txt': '2', 'x3.txt': '3' });
+  const res = await runRsync(buildRsyncArgs({ mode: 'push', source: src, dest: dst, maxDelete: 1 }));
+  assert.equal(res.exitCode, 25);
+  assert.equal(classifyRsyncExit(res.exitCode), 'partial');
+  assert.match(res.message, /max-delete/);
+  assert.ok(Object.keys(await readTree(dst)).length >= 3, 'at most one file was deleted');
 });
 
 test('a missing source is exit 23 (partial), with rsync\'s own reason in the message', async () => {
