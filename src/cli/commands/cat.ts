@@ -40,6 +40,7 @@ export function registerCat(program: Command, io: CliIo): void {
     .option('--offset <n>', 'start at this plaintext byte offset')
     .option('--count <n>', 'write at most this many bytes')
     .option('--config <file>', 'rclone config file')
+    .option('--json', 'report errors as JSON lines on stdout (the content itself is raw bytes)')
     .description('write the decrypted content of one file to stdout, like rclone cat')
     .action(async (spec: string, o: Opts) => {
       const offset = nonNegative(o.offset, '--offset') ?? 0;
