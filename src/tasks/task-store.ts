@@ -106,7 +106,9 @@ export class TaskStore {
         if (!r.task) throw new ValidationError(label, r.errors, r.warnings);
         added.push(r.task);
       }
-      return { tasks: [...tasks, ...added], result: added };
+      const next = [...tasks, ...added];
+      await this.#recheckConnections(next, tasks);
+      return { tasks: next, result: added };
     });
   }
 
@@ -140,6 +142,7 @@ export class TaskStore {
         if (newName !== name && t.type !== 'encrypt' && t.connectedTo === name) return { ...t, connectedTo: newName };
         return t;
       });
+      await this.#recheckConnections(next, tasks);
       return { tasks: next, result: r.task };
     });
   }
@@ -172,16 +175,7 @@ export class TaskStore {
       if (enc.type !== 'encrypt') {
         throw new CryptsyncError('usage', 'NOT_ENCRYPT_TASK', `task "${encryptName}" is a ${enc.type} task; connect "${syncName}" to an encrypt task`, { subject: encryptName });
       }
-      const folder = await this.catalogFolder(enc);
-      if (!samePath(folder, sync.source)) {
-        throw new CryptsyncError(
-          'config',
-          'CONNECT_SOURCE_MISMATCH',
-          `task "${syncName}" pushes ${sync.source}, but encrypt task "${encryptName}" writes its encrypted catalog to ${folder} (${enc.remote}); ` +
-            `a combined task must push exactly that folder. Fix: cryptsync task edit ${syncName} --source ${folder}${this.profile === DEFAULT_PROFILE ? '' : ` --profile ${this.profile}`}, then connect again`,
-          { subject: `${syncName}.source` },
-        );
-      }
+      await this.#checkConnection(sync, enc);
       const next = tasks.map((t) => (t.name === syncName ? { ...t, connectedTo: encryptName } : t)) as Task[];
       return { tasks: next, result: undefined };
     });
@@ -214,6 +208,35 @@ export class TaskStore {
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`snapshot number must be a whole number >= 1, got ${n}`, 'snapshotNum');
       return { tasks: tasks.map((x) => (x.name === name ? { ...x, snapshotNum: n } : x)) as Task[], result: undefined };
     });
+  }
+
+  /** A connected task must push exactly its encrypt task's catalog; the error says how to fix it. */
+  async #checkConnection(sync: Task, enc: EncryptTask): Promise<void> {
+    const folder = await this.catalogFolder(enc);
+    if (samePath(folder, sync.source)) return;
+    const profileFlag = this.profile === DEFAULT_PROFILE ? '' : ` --profile ${this.profile}`;
+    throw new CryptsyncError(
+      'config',
+      'CONNECT_SOURCE_MISMATCH',
+      `task "${sync.name}" pushes ${sync.source}, but encrypt task "${enc.name}" writes its encrypted catalog to ${folder} (${enc.remote}); ` +
+        `a combined task must push exactly that folder. Fix: cryptsync task edit ${sync.name} --source ${folder}${profileFlag}, then connect again`,
+      { subject: `${sync.name}.source` },
+    );
+  }
+
+  /** After an add or edit: a connection that is new, or whose source or encrypt task changed, is checked again. */
+  async #recheckConnections(next: Task[], before: Task[]): Promise<void> {
+    for (const t of next) {
+      if (t.type === 'encrypt' || t.connectedTo === undefined) continue;
+      const enc = next.find((x) => x.name === t.connectedTo);
+      if (enc?.type !== 'encrypt') continue; // validation already reported it
+      const old = before.find((x) => x.name === t.name);
+      const oldEnc = before.find((x) => x.name === t.connectedTo);
+      const unchanged =
+        old !== undefined && old.type !== 'encrypt' && old.connectedTo === t.connectedTo && old.source === t.source &&
+        oldEnc?.type === 'encrypt' && oldEnc.remote === enc.remote && oldEnc.config === enc.config;
+      if (!unchanged) await this.#checkConnection(t, enc);
+    }
   }
 
   /** The local folder an encrypt task writes its ciphertext to (from its rclone.conf). */

@@ -289,10 +289,17 @@ test('connect follows local and alias-free remotes, plain names, and refuses non
   mkdirSync(expected, { recursive: true });
   await store.update('s4', { source: expected });
   await store.connect('s4', 'e5');
+  // a connected task cannot be pointed at another folder, nor added pointing at the wrong one
+  await assert.rejects(store.update('s4', { source: e.catalog }), rejectsWith('CONNECT_SOURCE_MISMATCH'));
+  await assert.rejects(
+    store.add({ name: 's5', type: 'synchronize', source: e.plain, dest: 'h:/b', connectedTo: 'e2' }),
+    rejectsWith('CONNECT_SOURCE_MISMATCH', /Fix: cryptsync task edit s5 --source /),
+  );
+  assert.throws(() => store.get('s5'), rejectsWith('TASK_NOT_FOUND'));
+  await store.disconnect('s4');
   await store.update('s4', { source: e.catalog });
 
   // a resolver from the caller replaces the default (e.g. a password from the environment)
-  await store.disconnect('s4');
   const withCipher = TaskStore.open(e.home, 'default', { rcloneConfig: e.conf, resolveCatalog: async () => e.catalog });
   await withCipher.connect('s4', 'e5');
 });
