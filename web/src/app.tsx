@@ -173,9 +173,11 @@ export function App() {
     <div className="shell">
       <header className="topbar">
         <div className="brand">
-          <span className="logo" aria-hidden>
-            🔒
-          </span>{' '}
+          <svg className="logo" viewBox="0 0 32 32" width="18" height="18" aria-hidden>
+            <rect width="32" height="32" rx="6" fill="#2f6fd6" />
+            <path d="M10 14v-3a6 6 0 0 1 12 0v3" stroke="#fff" strokeWidth="2.5" fill="none" />
+            <rect x="8" y="14" width="16" height="12" rx="2" fill="#fff" />
+          </svg>
           cryptsync
         </div>
         <nav className="tabs" role="tablist">

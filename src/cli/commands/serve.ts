@@ -21,6 +21,19 @@ interface ServeOptions {
   json?: boolean;
 }
 
+/** A token given by the environment (so a restarted server keeps working for open pages). */
+const TOKEN_ENV = 'CRYPTSYNC_WEB_TOKEN';
+const MIN_TOKEN_CHARS = 32;
+
+function tokenFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const t = env[TOKEN_ENV];
+  if (t === undefined || t === '') return undefined;
+  if (t.length < MIN_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(t)) {
+    throw new UsageError(`${TOKEN_ENV}: must be at least ${MIN_TOKEN_CHARS} characters of A-Z a-z 0-9 _ - (or unset, for a random token)`, TOKEN_ENV);
+  }
+  return t;
+}
+
 function parsePort(raw: string | undefined, env: NodeJS.ProcessEnv): number {
   const s = raw ?? env.PORT;
   if (s === undefined || s === '') return DEFAULT_PORT;
@@ -39,6 +52,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--json', 'print the start-up line as JSON')
     .action(async (o: ServeOptions) => {
       const port = parsePort(o.port, io.env);
+      const token = tokenFromEnv(io.env);
       const engine = Engine.open({ env: io.env, ...(o.profile ? { profile: o.profile } : {}) });
       let server;
       try {
@@ -47,6 +61,7 @@ export function registerServe(program: Command, io: CliIo): void {
           host: o.host,
           port,
           allowRemote: o.allowRemote === true,
+          ...(token ? { token } : {}),
           webRoot: io.env.CRYPTSYNC_WEB_ROOT || WEB_ROOT,
           report: (e) => err(io, `cryptsync serve: internal error: ${describeError(e)}`),
         });

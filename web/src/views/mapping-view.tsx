@@ -63,10 +63,7 @@ export function MappingView({ sources }: { sources: string[] }) {
           <tbody>
             {shown.slice(0, MAX_ROWS).map((e) => (
               <tr key={e.encrypted + e.plain}>
-                <td className="path">
-                  {e.type === 'dir' ? '📁 ' : ''}
-                  {e.plain}
-                </td>
+                <td className={e.type === 'dir' ? 'path icon-dir' : 'path icon-file'}>{e.plain}</td>
                 <td className="path mono">{e.encrypted}</td>
                 <td className="num">{e.type === 'file' ? bytes(e.size) : ''}</td>
               </tr>

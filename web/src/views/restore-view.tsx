@@ -3,14 +3,30 @@
 // with live progress and the result summary.
 import { useEffect, useState } from 'react';
 import { errorText, get, post, q } from '../api';
-import { bytes, when } from '../format';
+import { bytes, duration, eta, pct, rate, when } from '../format';
 import type { BrowseEntry, EngineEvent } from '../types';
 import { SourcePicker } from './source-picker';
 
+interface Summary {
+  filesScanned: number;
+  newFiles: number;
+  changedFiles: number;
+  unchanged: number;
+  newDirs: number;
+  bytes: number;
+  errors: number;
+  warnings: number;
+  durationMs: number;
+}
 interface Result {
   restoreId: number;
   target: string;
-  summary: Record<string, unknown>;
+  summary: Summary;
+}
+
+/** The encrypted name of the entry itself (the API gives the whole encrypted path). */
+function lastSegment(p: string): string {
+  return p.split('/').filter(Boolean).pop() ?? p;
 }
 
 function Folder({ source, path, picked, toggle, depth }: { source: string; path: string; picked: Set<string>; toggle(p: string): void; depth: number }) {
@@ -56,14 +72,13 @@ function Folder({ source, path, picked, toggle, depth }: { source: string; path:
             )}
             <label>
               <input type="checkbox" checked={picked.has(e.path)} onChange={() => toggle(e.path)} aria-label={`pick ${e.path}`} />{' '}
-              <span className={e.type === 'dir' ? 'dir-name' : 'file-name'}>
-                {e.type === 'dir' ? '📁 ' : ''}
+              <span className={e.type === 'dir' ? 'icon-dir dir-name' : 'icon-file file-name'}>
                 {e.name}
               </span>
             </label>
             <span className="grow" />
-            <span className="muted enc" title="encrypted name">
-              {e.encrypted}
+            <span className="muted enc" title={`encrypted: ${e.encrypted}`}>
+              {lastSegment(e.encrypted)}
             </span>
             <span className="num size">{e.type === 'file' ? bytes(e.size) : ''}</span>
             <span className="muted when">{e.mtimeMs ? when(new Date(e.mtimeMs).toISOString()) : ''}</span>
@@ -159,10 +174,16 @@ export function RestoreView({ sources, events }: { sources: string[]; events: En
             </button>
           </footer>
         </div>
-        {busy && last && (
-          <p className="progress-text" data-testid="restore-progress">
-            {String(last.type ?? '')} {String(last.path ?? '')}
-          </p>
+        {busy && last?.type === 'progress' && (
+          <div className="progress-block" data-testid="restore-progress">
+            <div className="bar">
+              <div className="fill running" style={{ width: `${pct(Number(last.bytes), Number(last.bytesTotal))}%` }} />
+            </div>
+            <div className="progress-text">
+              {String(last.files)} / {String(last.filesTotal)} files · {bytes(Number(last.bytes))} / {bytes(Number(last.bytesTotal))} · {rate(Number(last.rateBps))} · ETA{' '}
+              {eta(last.etaSec === null ? null : Number(last.etaSec))}
+            </div>
+          </div>
         )}
         {error && (
           <p className="form-error" role="alert">
@@ -177,12 +198,32 @@ export function RestoreView({ sources, events }: { sources: string[]; events: En
             </p>
             <table className="kv">
               <tbody>
-                {Object.entries(result.summary).map(([k, val]) => (
-                  <tr key={k}>
-                    <th>{k}</th>
-                    <td>{typeof val === 'object' ? JSON.stringify(val) : String(val)}</td>
-                  </tr>
-                ))}
+                <tr>
+                  <th>files {result.dryRun ? 'to restore' : 'restored'}</th>
+                  <td data-testid="restore-files">{result.summary.newFiles + result.summary.changedFiles}</td>
+                </tr>
+                <tr>
+                  <th>already there, unchanged</th>
+                  <td>{result.summary.unchanged}</td>
+                </tr>
+                <tr>
+                  <th>folders created</th>
+                  <td>{result.summary.newDirs}</td>
+                </tr>
+                <tr>
+                  <th>bytes</th>
+                  <td>{bytes(result.summary.bytes)}</td>
+                </tr>
+                <tr>
+                  <th>errors / warnings</th>
+                  <td className={result.summary.errors ? 'overdue' : ''}>
+                    {result.summary.errors} / {result.summary.warnings}
+                  </td>
+                </tr>
+                <tr>
+                  <th>time</th>
+                  <td>{duration(result.summary.durationMs)}</td>
+                </tr>
               </tbody>
             </table>
           </div>

@@ -55,7 +55,7 @@ export function StepPanel({ step, estimate, live }: { step: StepKind; estimate?:
         </div>
       )}
       {live?.counts ? <Counts c={live.counts} /> : estimate ? <Counts c={estimate} /> : <p className="muted">not estimated yet</p>}
-      {live?.message && <p className="step-message">{live.message}</p>}
+      {live?.message && <p className={live.status === 'ok' ? 'step-note' : 'step-message'}>{live.message}</p>}
     </section>
   );
 }

@@ -17,7 +17,7 @@ const TYPE_HELP: Record<TaskType, string> = {
 const LIST_FIELDS = ['excludes', 'includes', 'sshOptions', 'extraFlags', 'preCommand', 'postCommand'];
 const NUMBER_FIELDS = ['thresholdDays', 'sshPort', 'maxDelete', 'transfers'];
 const BOOL_FIELDS = ['delete', 'compress', 'protectArgs', 'haltOnPreError', 'haltOnPostError', 'copyLinks'];
-/** fields kept as they are on edit, never shown in the form */
+/** fields the form does not show; an edit leaves them as they are */
 const HIDDEN_FIELDS = ['connectedTo', 'snapshotNum', 'excludeFrom'];
 
 function toValues(t?: Record<string, unknown>): Values {
@@ -43,12 +43,15 @@ function toInput(v: Values, type: TaskType, original?: Record<string, unknown>):
     }
     const s = String(x).trim();
     if (s === '') continue;
-    if (LIST_FIELDS.includes(k)) out[k] = k === 'extraFlags' || k.endsWith('Command') ? lines(s) : lines(s);
+    if (LIST_FIELDS.includes(k)) out[k] = lines(s);
     else if (NUMBER_FIELDS.includes(k)) out[k] = /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s;
     else out[k] = s;
   }
-  for (const k of HIDDEN_FIELDS) if (original && original[k] !== undefined) out[k] = original[k];
   out.type = type;
+  if (original) {
+    // an edit is a patch: fields the user emptied are removed with null
+    for (const k of Object.keys(original)) if (!(k in out) && !HIDDEN_FIELDS.includes(k)) out[k] = null;
+  }
   return out;
 }
 

@@ -2,13 +2,22 @@
 // shows what matches, what differs and what is missing on either side.
 import { useEffect, useState } from 'react';
 import { errorText, post } from '../api';
+import { duration } from '../format';
 
-type VerifyResult = Record<string, unknown>;
-
-function asList(v: unknown): string[] | null {
-  if (!Array.isArray(v)) return null;
-  return v.map((x) => (typeof x === 'string' ? x : typeof x === 'object' && x && 'path' in x ? String((x as { path: unknown }).path) : JSON.stringify(x)));
+interface VerifyResult {
+  matching: number;
+  differing: string[];
+  missingOnDest: string[];
+  missingOnSource: string[];
+  errors: number;
+  durationMs: number;
 }
+
+const LISTS: Array<[keyof VerifyResult, string, string]> = [
+  ['differing', 'differing', 'content differs from its encrypted copy'],
+  ['missingOnDest', 'missing in the catalog', 'in the plain folder, not (yet) encrypted'],
+  ['missingOnSource', 'missing in the plain folder', 'in the catalog only (deleted since the last run?)'],
+];
 
 export function VerifyView({ encryptTasks }: { encryptTasks: string[] }) {
   const [task, setTask] = useState(encryptTasks[0] ?? '');
@@ -32,10 +41,7 @@ export function VerifyView({ encryptTasks }: { encryptTasks: string[] }) {
     }
   }
 
-  const entries = result ? Object.entries(result) : [];
-  const numbers = entries.filter(([, v]) => typeof v === 'number');
-  const lists = entries.filter(([, v]) => Array.isArray(v));
-  const problems = lists.filter(([k]) => k !== 'matching' && k !== 'matched').reduce((a, [, v]) => a + (v as unknown[]).length, 0);
+  const problems = result ? result.differing.length + result.missingOnDest.length + result.missingOnSource.length + result.errors : 0;
 
   return (
     <div className="pane full">
@@ -52,7 +58,7 @@ export function VerifyView({ encryptTasks }: { encryptTasks: string[] }) {
         <button className="primary" onClick={go} disabled={!task || busy}>
           {busy ? 'Verifying…' : 'Verify'}
         </button>
-        <span className="muted">like rclone cryptcheck: checks every plain file against its encrypted copy</span>
+        <span className="muted">like rclone cryptcheck: every plain file is checked against its encrypted copy</span>
       </div>
       {error && (
         <p className="form-error" role="alert">
@@ -61,33 +67,38 @@ export function VerifyView({ encryptTasks }: { encryptTasks: string[] }) {
       )}
       {result && (
         <div className="verify-result" data-testid="verify-result" data-problems={problems}>
-          <div className={problems === 0 ? 'verdict ok' : 'verdict bad'}>{problems === 0 ? '✔ The catalog matches the plain folder' : `✖ ${problems} difference${problems === 1 ? '' : 's'} found`}</div>
-          <div className="cards">
-            {lists.map(([k, v]) => (
-              <div className="card" key={k} data-key={k}>
-                <div className="card-num">{(v as unknown[]).length}</div>
-                <div className="card-label">{k}</div>
-              </div>
-            ))}
-            {numbers.map(([k, v]) => (
-              <div className="card" key={k} data-key={k}>
-                <div className="card-num">{String(v)}</div>
-                <div className="card-label">{k}</div>
-              </div>
-            ))}
+          <div className={problems === 0 ? 'verdict ok' : 'verdict bad'}>
+            {problems === 0 ? '✔ The catalog matches the plain folder' : `✖ ${problems} difference${problems === 1 ? '' : 's'} found`}
+            <span className="muted small"> · checked in {duration(result.durationMs)}</span>
           </div>
-          {lists
-            .filter(([k, v]) => k !== 'matching' && k !== 'matched' && (v as unknown[]).length > 0)
-            .map(([k, v]) => (
-              <section key={k}>
-                <h3>{k}</h3>
-                <ul className="paths">
-                  {(asList(v) ?? []).slice(0, 500).map((p) => (
-                    <li key={p}>{p}</li>
-                  ))}
-                </ul>
-              </section>
+          <div className="cards">
+            <div className="card good" data-key="matching">
+              <div className="card-num">{result.matching}</div>
+              <div className="card-label">matching</div>
+            </div>
+            {LISTS.map(([k, label]) => (
+              <div className={(result[k] as string[]).length ? 'card bad' : 'card'} key={k} data-key={k}>
+                <div className="card-num">{(result[k] as string[]).length}</div>
+                <div className="card-label">{label}</div>
+              </div>
             ))}
+            <div className={result.errors ? 'card bad' : 'card'} data-key="errors">
+              <div className="card-num">{result.errors}</div>
+              <div className="card-label">errors</div>
+            </div>
+          </div>
+          {LISTS.filter(([k]) => (result[k] as string[]).length > 0).map(([k, label, help]) => (
+            <section key={k}>
+              <h3>
+                {label} <span className="muted small">{help}</span>
+              </h3>
+              <ul className="paths">
+                {(result[k] as string[]).slice(0, 1000).map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
+            </section>
+          ))}
         </div>
       )}
     </div>

@@ -1,0 +1,84 @@
+// Browser-test helpers: Debian's chromium driven by playwright-core (never a downloaded
+// browser), and the real `cryptsync serve --port 0` as a process on a temp home.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { BIN, ROOT } from './cli.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface ServeProcess {
+  /** the start-up URL, with the access token */
+  url: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  port: number;
+  proc: ChildProcess;
+  output(): string;
+  /** SIGTERM, then waits for the exit; resolves with the exit code */
+  stop(): Promise<number | null>;
+}
+
+const URL_LINE = /^cryptsync web UI: (http:\/\/\S+)$/m;
+
+export function startServe(env: NodeJS.ProcessEnv, args: string[] = [], timeoutMs = 20_000): Promise<ServeProcess> {
+  return new Promise((resolve, reject) => {
+    const portArgs = args.includes('--port') ? [] : ['--port', '0'];
+    const proc = spawn(process.execPath, [BIN, 'serve', ...portArgs, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let settled = false;
+    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+    const timer = setTimeout(() => fail(new Error(`cryptsync serve printed no URL in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    function fail(e: Error) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      proc.kill('SIGKILL');
+      reject(e);
+    }
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = URL_LINE.exec(out);
+      if (m && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        const url = m[1] as string;
+        const u = new URL(url);
+        resolve({
+          url,
+          origin: u.origin,
+          port: Number(u.port),
+          proc,
+          output: () => out,
+          stop: async () => {
+            if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.on('exit', (code) => fail(new Error(`cryptsync serve exited with ${code}:\n${out}`)));
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
