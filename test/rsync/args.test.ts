@@ -85,6 +85,7 @@ test('dry run has no progress flag by default; progress can be forced', () => {
 
 test('ssh command quotes a key path with spaces and quotes the way rsync splits -e', () => {
   assert.equal(buildSshCommand({ sshKey: "/k/my key's", sshPort: 22 }), "ssh -i '/k/my key''s' -p 22");
+  assert.equal(buildSshCommand({ sshOptions: ['ProxyCommand=ssh -W %h:%p jump'] }), "ssh -o 'ProxyCommand=ssh -W %h:%p jump'");
 });
 
 test('bad options are refused with the field named', () => {
