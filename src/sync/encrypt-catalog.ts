@@ -4,7 +4,6 @@
 // then files through the worker pool (atomic), then deletions last and only when nothing failed.
 // Guards refuse to empty a full catalog from a missing/empty source and to exceed --max-delete.
 import { stat, mkdir, unlink, rmdir } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { scanPlainTree, scanCatalog, PathEncryptor, type PlainScan } from '../target/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
@@ -152,7 +151,7 @@ async function applyPlan(plan: SyncPlan, o: EncryptOptions, rep: RunReporter, s:
     }));
     const byJob = new Map<TransferJob, (typeof plan.copies)[number]>();
     jobs.forEach((j, i) => byJob.set(j, plan.copies[i] as (typeof plan.copies)[number]));
-    const pool = new TransferPool(o.dest.cipher, o.transfers ?? availableParallelism());
+    const pool = new TransferPool(o.dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: plan.bytes, files: jobs.length });
     let files = 0;
     let bytes = 0;
     try {

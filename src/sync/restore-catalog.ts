@@ -4,7 +4,6 @@
 // A damaged file is reported with its typed error and the rest still restored. Refuses a
 // non-empty target unless overwrite; with overwrite, files equal in size and mtime are skipped.
 import { readdir, mkdir, lstat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { scanCatalog, safeRestorePath } from '../target/index.js';
 import { buildFilter } from './filter.js';
@@ -120,7 +119,7 @@ export async function restoreCatalog(o: RestoreOptions): Promise<SyncSummary> {
       }
     }
     if (jobs.length > 0) {
-      const pool = new TransferPool(cipher, o.transfers ?? availableParallelism());
+      const pool = new TransferPool(cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: bytesTotal, files: jobs.length });
       let files = 0;
       try {
         await pool.run(

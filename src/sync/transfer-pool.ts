@@ -1,48 +1,84 @@
-// A pool of worker threads doing the per-file byte work (see transfer-worker.ts). Small files are
-// batched into one message to keep per-file overhead low; each worker has at most two batches
-// in flight so it never idles waiting for the main thread. Stops dispatching on abort and lets
-// in-flight batches finish (their files are complete and atomic); never kills a worker mid-write.
+// Runs transfer jobs (see transfer-ops.ts) in batches: on a pool of worker threads for real
+// work, or inline on this thread for small plans, where booting workers (hundreds of ms here)
+// would cost more than the work. Small files are batched into one message to keep per-file
+// overhead low; each worker has at most two batches in flight so it never idles. Stops
+// dispatching on abort and lets in-flight batches finish (their files are complete and atomic).
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import type { Cipher } from '../crypt/index.js';
+import { createBatchRunner } from './transfer-ops.js';
 import type { BatchReply, TransferJob, TransferResult, WorkerInit } from './transfer-job.js';
 
 /** a batch closes when it holds this many files or this many bytes */
 const BATCH_MAX_FILES = 32;
 const BATCH_MAX_BYTES = 2 * 1024 * 1024;
 const IN_FLIGHT_PER_WORKER = 2;
+/** plans up to this size run inline (no worker threads) */
+const INLINE_MAX_BYTES = 8 * 1024 * 1024;
+const INLINE_MAX_FILES = 400;
+
+type Send = (jobs: TransferJob[]) => Promise<TransferResult[]>;
 
 interface Slot {
-  worker: Worker;
+  send: Send;
   inFlight: number;
+  close: () => Promise<void>;
+}
+
+function workerSlot(init: WorkerInit): Slot {
+  const worker = new Worker(new URL('./transfer-worker.js', import.meta.url), { workerData: init });
+  const waiting = new Map<number, { resolve: (r: TransferResult[]) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  worker.on('message', (m: BatchReply) => {
+    const w = waiting.get(m.id);
+    waiting.delete(m.id);
+    w?.resolve(m.results);
+  });
+  worker.on('error', (e) => {
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  });
+  return {
+    inFlight: 0,
+    send: (jobs) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, jobs });
+      }),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+function inlineSlot(init: WorkerInit): Slot {
+  const run = createBatchRunner(init);
+  return {
+    inFlight: 0,
+    // yield to the event loop between batches so abort signals and progress still flow
+    send: (jobs) => new Promise((r) => setImmediate(r)).then(() => run(jobs)),
+    close: async () => undefined,
+  };
+}
+
+export interface PoolSizing {
+  /** worker threads; default one per core */
+  transfers?: number;
+  /** total bytes and files of the work, to pick inline for small plans */
+  bytes: number;
+  files: number;
 }
 
 export class TransferPool {
   private readonly slots: Slot[];
-  private readonly waiting = new Map<number, { jobs: TransferJob[]; slot: Slot; done: (r: TransferResult[]) => void; fail: (e: Error) => void }>();
-  private nextId = 1;
 
-  constructor(cipher: Cipher, size: number) {
+  constructor(cipher: Cipher, sizing: PoolSizing) {
     const init: WorkerInit = { keys: cipher.keys, options: cipher.options };
-    this.slots = Array.from({ length: Math.max(1, size) }, () => {
-      const worker = new Worker(new URL('./transfer-worker.js', import.meta.url), { workerData: init });
-      const slot: Slot = { worker, inFlight: 0 };
-      worker.on('message', (m: BatchReply) => {
-        const w = this.waiting.get(m.id);
-        if (!w) return;
-        this.waiting.delete(m.id);
-        slot.inFlight--;
-        w.done(m.results);
-      });
-      worker.on('error', (e) => {
-        for (const [id, w] of this.waiting) {
-          if (w.slot === slot) {
-            this.waiting.delete(id);
-            w.fail(e);
-          }
-        }
-      });
-      return slot;
-    });
+    const inline = sizing.bytes <= INLINE_MAX_BYTES && sizing.files <= INLINE_MAX_FILES;
+    const n = inline ? 1 : Math.max(1, sizing.transfers ?? availableParallelism());
+    this.slots = Array.from({ length: n }, () => (inline ? inlineSlot(init) : workerSlot(init)));
+    if (inline) (this.slots[0] as Slot).inFlight = IN_FLIGHT_PER_WORKER - 1; // one batch at a time
   }
 
   /**
@@ -59,24 +95,26 @@ export class TransferPool {
     let next = 0;
     await new Promise<void>((resolve, reject) => {
       let running = 0;
+      let failed = false;
       const pump = () => {
+        if (failed) return;
         for (const slot of this.slots) {
           while (slot.inFlight < IN_FLIGHT_PER_WORKER && next < batches.length && !signal?.aborted) {
             const batch = batches[next++] as TransferJob[];
-            const id = this.nextId++;
             slot.inFlight++;
             running++;
-            this.waiting.set(id, {
-              jobs: batch,
-              slot,
-              done: (results) => {
+            slot.send(batch).then(
+              (results) => {
+                slot.inFlight--;
                 running--;
                 batch.forEach((j, i) => onResult(j, results[i] as TransferResult));
                 pump();
               },
-              fail: (e) => reject(e),
-            });
-            slot.worker.postMessage({ id, jobs: batch });
+              (e: Error) => {
+                failed = true;
+                reject(e);
+              },
+            );
           }
         }
         if (running === 0 && (next >= batches.length || signal?.aborted)) resolve();
@@ -86,18 +124,20 @@ export class TransferPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => s.close()));
   }
 }
 
+/** Large files first (they set the critical path), each alone; small files batched in order. */
 function makeBatches(jobs: TransferJob[], sizeOf: (j: TransferJob) => number): TransferJob[][] {
+  const big: TransferJob[] = [];
   const out: TransferJob[][] = [];
   let cur: TransferJob[] = [];
   let bytes = 0;
   for (const j of jobs) {
     const n = sizeOf(j);
     if (n >= BATCH_MAX_BYTES) {
-      out.push([j]);
+      big.push(j);
       continue;
     }
     cur.push(j);
@@ -109,5 +149,6 @@ function makeBatches(jobs: TransferJob[], sizeOf: (j: TransferJob) => number): T
     }
   }
   if (cur.length > 0) out.push(cur);
-  return out;
+  big.sort((a, b) => sizeOf(b) - sizeOf(a));
+  return [...big.map((j) => [j]), ...out];
 }

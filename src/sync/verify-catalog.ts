@@ -1,7 +1,6 @@
 // Verify (rclone cryptcheck semantics): pair plain files with their encrypted twins, compare
 // sizes, then re-encrypt each plain file with the nonce stored in its twin's header and compare
 // the bytes. Nothing is decrypted; nothing is written.
-import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CancelledError } from '../util/errors.js';
 import { scanPlainTree, scanCatalog, matchKey, type CatalogEntry } from '../target/index.js';
@@ -60,7 +59,7 @@ export async function verifyCatalog(o: RunControl & { plain: string; dest: Crypt
   for (const p of res.missingOnSource) rep.error(p, 'MISSING_ON_SOURCE', 'not in the plain folder');
 
   if (jobs.length > 0) {
-    const pool = new TransferPool(o.dest.cipher, o.transfers ?? availableParallelism());
+    const pool = new TransferPool(o.dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: [...sizes.values()].reduce((a, b) => a + b, 0), files: jobs.length });
     try {
       await pool.run(
         jobs,

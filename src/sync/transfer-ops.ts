@@ -1,0 +1,288 @@
+// The per-file byte work of the sync engine: encrypt, decrypt and verify whole files with
+// synchronous fs calls. Runs inside a worker thread (transfer-worker.ts) or, for small plans,
+// inline on the calling thread. Every write goes to a temporary name in the final folder, gets
+// its exact mtime, then is renamed into place, so a kill at any moment leaves only complete
+// files under real names. A source that changes while being read is reported, never stored.
+// Per-file failures are results, not exceptions. Never logs; never sees the password.
+import { openSync, readSync, writeSync, closeSync, fstatSync, renameSync, unlinkSync } from 'node:fs';
+import { Cipher, BLOCK_DATA_SIZE, CryptError, parseHeader } from '../crypt/index.js';
+import { setMtimeNs, tempNameFor } from '../target/index.js';
+import type { WorkerInit, TransferJob, TransferResult, EncryptJob, DecryptJob, VerifyJob } from './transfer-job.js';
+
+/** blocks handled per read/write call for large files: 1 MiB of plaintext */
+const BLOCKS_PER_IO = 16;
+/** files up to this size are read in one call and written in one call */
+const WHOLE_FILE_LIMIT = 1024 * 1024;
+
+export type BatchRunner = (jobs: TransferJob[]) => Promise<TransferResult[]>;
+
+class JobFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readFull(fd: number, buf: Buffer, len: number, pos: number | null = null): number {
+  let got = 0;
+  while (got < len) {
+    const n = readSync(fd, buf, got, len - got, pos === null ? null : pos + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+function writeFull(fd: number, buf: Buffer, len: number): void {
+  let done = 0;
+  while (done < len) done += writeSync(fd, buf, done, len - done);
+}
+
+function dirOf(p: string): string {
+  return p.slice(0, p.lastIndexOf('/'));
+}
+
+function ioFailure(e: unknown, what: string): JobFailure {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return new JobFailure('UNREADABLE', `${what}: permission denied`);
+  if (code === 'ENOENT') return new JobFailure('VANISHED', `${what}: no such file`);
+  return new JobFailure('IO_ERROR', `${what}: ${code ?? (e as Error).message}`);
+}
+
+interface Staged {
+  tmp: string;
+  dst: string;
+  mtimeNs: bigint;
+}
+
+function writeStaged(dst: string, mtimeNs: bigint, fill: (fd: number) => void): Staged {
+  const tmp = tempNameFor(dirOf(dst));
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+  } catch (e) {
+    throw ioFailure(e, 'cannot create file');
+  }
+  try {
+    try {
+      fill(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    removeQuietly(tmp);
+    if (e instanceof JobFailure || e instanceof CryptError) throw e;
+    throw ioFailure(e, 'cannot write file');
+  }
+  return { tmp, dst, mtimeNs };
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+async function commitStaged(st: Staged): Promise<void> {
+  try {
+    await setMtimeNs(st.tmp, st.mtimeNs);
+    renameSync(st.tmp, st.dst);
+  } catch (e) {
+    removeQuietly(st.tmp);
+    if (e instanceof JobFailure) throw e;
+    throw ioFailure(e, 'cannot finish file');
+  }
+}
+
+function openForRead(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    throw ioFailure(e, 'cannot open');
+  }
+}
+
+function checkUnchanged(fd: number, size: number, mtimeNs: bigint, got: number): void {
+  const st = fstatSync(fd, { bigint: true });
+  if (got !== size || Number(st.size) !== size || st.mtimeNs !== mtimeNs) {
+    throw new JobFailure('SOURCE_CHANGED', 'file changed while it was being read; not stored (it will be retried next run)');
+  }
+}
+
+function failureOf(e: unknown): TransferResult {
+  if (e instanceof JobFailure || e instanceof CryptError) return { ok: false, code: e.code, message: e.message };
+  const io = ioFailure(e, 'failed');
+  return { ok: false, code: io.code, message: io.message };
+}
+
+
+/** Builds the job runner for one thread; buffers are reused across jobs (first touch of memory is slow). */
+export function createBatchRunner(init: WorkerInit): BatchRunner {
+  const cipher = Cipher.fromKeys(init.keys, init.options);
+  const HEADER_SIZE = cipher.encryptedSize(0);
+  const SEALED_BLOCK = cipher.encryptedSize(BLOCK_DATA_SIZE) - HEADER_SIZE;
+
+  let inBuf = Buffer.allocUnsafe(0);
+  let outBuf = Buffer.allocUnsafe(0);
+  function inBuffer(n: number): Buffer {
+    if (inBuf.length < n) inBuf = Buffer.allocUnsafe(Math.max(n, inBuf.length * 2));
+    return inBuf;
+  }
+  function outBuffer(n: number): Buffer {
+    if (outBuf.length < n) outBuf = Buffer.allocUnsafe(Math.max(n, outBuf.length * 2));
+    return outBuf;
+  }
+
+  /** A written temporary file waiting for its mtime and its rename into place. */
+  /** Writes via `fill(fd)` to a temp file next to `dst`; the caller finishes it with commitStaged. */
+  /** Sets the mtime, then renames into place: only complete files with their final mtime get real names. */
+  function encryptFile(job: EncryptJob): { bytes: number; staged: Staged } {
+    const mtimeNs = BigInt(job.mtimeNs);
+    const fd = openForRead(job.src);
+    try {
+      const enc = cipher.newEncryptor();
+      if (job.size <= WHOLE_FILE_LIMIT) {
+        // read one byte more than expected so growth is noticed
+        const plain = inBuffer(job.size + 1);
+        const got = readFull(fd, plain, job.size + 1);
+        checkUnchanged(fd, job.size, mtimeNs, got);
+        const total = cipher.encryptedSize(job.size);
+        const out = outBuffer(total);
+        out.set(enc.header, 0);
+        let o = enc.header.length;
+        for (let p = 0; p < job.size; p += BLOCK_DATA_SIZE) {
+          const blk = plain.subarray(p, Math.min(job.size, p + BLOCK_DATA_SIZE));
+          o += enc.sealBlock(blk, out.subarray(o)).length;
+        }
+        return { bytes: job.size, staged: writeStaged(job.dst, mtimeNs, (wfd) => writeFull(wfd, out, total)) };
+      }
+      const chunk = BLOCKS_PER_IO * BLOCK_DATA_SIZE;
+      const plain = inBuffer(chunk);
+      const out = outBuffer(BLOCKS_PER_IO * SEALED_BLOCK + HEADER_SIZE);
+      const staged = writeStaged(job.dst, mtimeNs, (wfd) => {
+        writeFull(wfd, enc.header, enc.header.length);
+        let total = 0;
+        for (;;) {
+          const got = readFull(fd, plain, chunk);
+          if (got === 0) break;
+          total += got;
+          if (total > job.size) break;
+          let o = 0;
+          for (let p = 0; p < got; p += BLOCK_DATA_SIZE) {
+            o += enc.sealBlock(plain.subarray(p, Math.min(got, p + BLOCK_DATA_SIZE)), out.subarray(o)).length;
+          }
+          writeFull(wfd, out, o);
+          if (got < chunk) break;
+        }
+        checkUnchanged(fd, job.size, mtimeNs, total);
+      });
+      return { bytes: job.size, staged };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  function decryptFile(job: DecryptJob): { bytes: number; staged: Staged } {
+    const mtimeNs = BigInt(job.mtimeNs);
+    const fd = openForRead(job.src);
+    try {
+      const header = Buffer.allocUnsafe(HEADER_SIZE);
+      const hn = readFull(fd, header, HEADER_SIZE);
+      const dec = cipher.newDecryptor(header.subarray(0, hn), job.name);
+      const chunkSealed = BLOCKS_PER_IO * SEALED_BLOCK;
+      const sealed = inBuffer(chunkSealed);
+      const plain = outBuffer(BLOCKS_PER_IO * BLOCK_DATA_SIZE);
+      let total = 0;
+      const staged = writeStaged(job.dst, mtimeNs, (wfd) => {
+        for (;;) {
+          const got = readFull(fd, sealed, chunkSealed);
+          if (got === 0) break;
+          let o = 0;
+          for (let p = 0; p < got; p += SEALED_BLOCK) {
+            o += dec.openBlock(sealed.subarray(p, Math.min(got, p + SEALED_BLOCK)), plain.subarray(o)).length;
+          }
+          writeFull(wfd, plain, o);
+          total += o;
+          if (got < chunkSealed) break;
+        }
+        if (total !== job.size) throw new JobFailure('SIZE_MISMATCH', `decrypted ${total} bytes, expected ${job.size}`);
+      });
+      return { bytes: total, staged };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** true when re-encrypting the plain file with the encrypted file's nonce gives the same bytes */
+  function verifyFile(job: VerifyJob): { bytes: number; same: boolean } {
+    const pfd = openForRead(job.plain);
+    try {
+      const efd = openForRead(job.enc);
+      try {
+        const header = Buffer.allocUnsafe(HEADER_SIZE);
+        const hn = readFull(efd, header, HEADER_SIZE);
+        if (hn < HEADER_SIZE) throw new CryptError('TOO_SHORT', 'file is too short to be encrypted', job.name);
+        const nonce = HEADER_SIZE === 0 ? undefined : parseHeader(header, job.name);
+        const enc = cipher.newEncryptor(nonce);
+        if (!enc.header.equals(header)) return { bytes: 0, same: false };
+        const chunk = BLOCKS_PER_IO * BLOCK_DATA_SIZE;
+        const plain = inBuffer(chunk);
+        const mine = outBuffer(BLOCKS_PER_IO * SEALED_BLOCK * 2);
+        let bytes = 0;
+        for (;;) {
+          const got = readFull(pfd, plain, chunk);
+          let o = 0;
+          for (let p = 0; p < got; p += BLOCK_DATA_SIZE) {
+            o += enc.sealBlock(plain.subarray(p, Math.min(got, p + BLOCK_DATA_SIZE)), mine.subarray(o)).length;
+          }
+          const theirs = mine.subarray(BLOCKS_PER_IO * SEALED_BLOCK);
+          const tn = readFull(efd, theirs, o + (got < chunk ? 1 : 0));
+          if (tn !== o || !mine.subarray(0, o).equals(theirs.subarray(0, o))) return { bytes, same: false };
+          bytes += got;
+          if (got < chunk) return { bytes, same: true };
+        }
+      } finally {
+        closeSync(efd);
+      }
+    } finally {
+      closeSync(pfd);
+    }
+  }
+
+  /** Does the byte work of one job; writes are staged, not yet under their real name. */
+  function runJob(job: TransferJob): { result: TransferResult; staged?: Staged } {
+    try {
+      if (job.kind === 'verify') {
+        const r = verifyFile(job);
+        return { result: { ok: true, bytes: r.bytes, same: r.same } };
+      }
+      const r = job.kind === 'encrypt' ? encryptFile(job) : decryptFile(job);
+      return { result: { ok: true, bytes: r.bytes }, staged: r.staged };
+    } catch (e) {
+      return { result: failureOf(e) };
+    }
+  }
+
+
+
+  // A batch writes all its files first, then sets all mtimes at once (one round trip to the mtime
+  // helper instead of one per file), then renames each into place.
+  return async (jobs) => {
+    const done = jobs.map(runJob);
+    return Promise.all(
+      done.map(async (d): Promise<TransferResult> => {
+        if (!d.staged) return d.result;
+        try {
+          await commitStaged(d.staged);
+          return d.result;
+        } catch (e) {
+          return failureOf(e);
+        }
+      }),
+    );
+  };
+}
