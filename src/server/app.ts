@@ -24,6 +24,7 @@ export interface AppOptions {
   token: string;
   port: number;
   boundHost: string;
+  extraHosts?: string[];
   webRoot: string;
   /** where unexpected (500) errors are reported; never the browser */
   report?: (e: unknown) => void;
@@ -45,7 +46,7 @@ export function createApp(o: AppOptions): WebApp {
   const batch = new BatchRunner(o.engine, hub);
 
   app.onError(onApiError(o.report ?? (() => {})));
-  app.use('*', securityMiddleware({ token: o.token, port: o.port, boundHost: o.boundHost }));
+  app.use('*', securityMiddleware({ token: o.token, port: o.port, boundHost: o.boundHost, ...(o.extraHosts ? { extraHosts: o.extraHosts } : {}) }));
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');

@@ -22,6 +22,8 @@ export interface SecurityOptions {
   port: number;
   /** the host the server is bound to, as typed by the user (e.g. 127.0.0.1) */
   boundHost: string;
+  /** more names this server may be reached by (its addresses, when bound to all interfaces) */
+  extraHosts?: string[];
 }
 
 /** Cookies are not separated by port, so two servers on one machine need two names. */
@@ -35,8 +37,8 @@ function hostWithPort(host: string, port: number): string {
 }
 
 /** Host header values accepted: the bound host and the loopback names, each with the port. */
-export function allowedHosts(o: Pick<SecurityOptions, 'port' | 'boundHost'>): Set<string> {
-  const names = new Set(['127.0.0.1', 'localhost', '[::1]', o.boundHost]);
+export function allowedHosts(o: Pick<SecurityOptions, 'port' | 'boundHost' | 'extraHosts'>): Set<string> {
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]', o.boundHost, ...(o.extraHosts ?? [])]);
   return new Set([...names].map((n) => hostWithPort(n, o.port)));
 }
 

@@ -2,6 +2,7 @@
 // the real port is known (Host checks and the cookie name need it) and returns the start-up
 // URL. Closing ends the event streams and open connections; the engine is the caller's.
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { EnginePort } from './engine-port.js';
@@ -38,6 +39,17 @@ export function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
+/** 0.0.0.0 / :: listen on every interface: the Host header may then name any of them. */
+export function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
+}
+
+function interfaceNames(): string[] {
+  const out = [hostname()];
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.push(a.address);
+  return out;
+}
+
 function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
@@ -65,9 +77,17 @@ export async function startWebServer(o: StartOptions): Promise<RunningServer> {
     server.listen(port, host, () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
-  const w = createApp({ engine: o.engine, token, port: actualPort, boundHost: host, webRoot: o.webRoot, ...(o.report ? { report: o.report } : {}) });
+  const w = createApp({
+    engine: o.engine,
+    token,
+    port: actualPort,
+    boundHost: host,
+    ...(isWildcard(host) ? { extraHosts: interfaceNames() } : {}),
+    webRoot: o.webRoot,
+    ...(o.report ? { report: o.report } : {}),
+  });
   web = w;
-  const url = `http://${urlHost(host)}:${actualPort}/`;
+  const url = `http://${urlHost(isWildcard(host) ? DEFAULT_HOST : host)}:${actualPort}/`;
   return {
     url,
     urlWithToken: `${url}?${TOKEN_PARAM}=${token}`,

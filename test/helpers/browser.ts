@@ -36,9 +36,11 @@ export interface ServeProcess {
 
 const URL_LINE = /^cryptsync web UI: (http:\/\/\S+)$/m;
 
-export function startServe(env: NodeJS.ProcessEnv, args: string[] = [], timeoutMs = 20_000): Promise<ServeProcess> {
+/** Spawns `cryptsync serve`; `--port 0` is added unless args name a port or o.freePort is false (PORT env tests). */
+export function startServe(env: NodeJS.ProcessEnv, args: string[] = [], o: { timeoutMs?: number; freePort?: boolean } = {}): Promise<ServeProcess> {
+  const timeoutMs = o.timeoutMs ?? 20_000;
   return new Promise((resolve, reject) => {
-    const portArgs = args.includes('--port') ? [] : ['--port', '0'];
+    const portArgs = args.includes('--port') || o.freePort === false ? [] : ['--port', '0'];
     const proc = spawn(process.execPath, [BIN, 'serve', ...portArgs, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let settled = false;
