@@ -60,6 +60,26 @@ export interface RsyncRunResult {
   lastProgress: RsyncProgress | null;
 }
 
+/** process groups of rsyncs still running, ended if this process exits while they run */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // A detached rsync would outlive us; 'exit' listeners must be synchronous, and process.kill is.
+  process.once('exit', () => {
+    for (const g of liveGroups) {
+      try {
+        process.kill(-g, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
 export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<RsyncRunResult> {
   const rsyncPath = o.rsyncPath ?? DEFAULT_RSYNC_PATH;
   const graceMs = o.graceMs ?? DEFAULT_GRACE_MS;
@@ -91,6 +111,7 @@ export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<Rsync
     });
     let aborted = false;
     const timers: NodeJS.Timeout[] = [];
+    if (child.pid !== undefined) trackGroup(child.pid);
     const signalGroup = (sig: NodeJS.Signals): void => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       try {
@@ -167,6 +188,7 @@ export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<Rsync
     });
 
     function cleanup(): void {
+      if (child.pid !== undefined) liveGroups.delete(child.pid);
       for (const t of timers) clearTimeout(t);
       o.signal?.removeEventListener('abort', onAbort);
     }

@@ -183,3 +183,20 @@ function closedPort(): Promise<number> {
     });
   });
 }
+
+test('a running rsync does not outlive the process that started it', async () => {
+  // A child node process starts a slow rsync and exits; the rsync must be gone right after.
+  const src = join(tmp, 'orphan-src');
+  await writeTree(src, { 'big.bin': randomBytes(8_000_000) });
+  const runner = new URL('../../src/rsync/index.js', import.meta.url).href;
+  const script = `
+    import { runRsync, buildRsyncArgs } from ${JSON.stringify(runner)};
+    runRsync(buildRsyncArgs({ mode: 'push', source: ${JSON.stringify(src)}, dest: ${JSON.stringify(join(tmp, 'orphan-dst'))}, extraFlags: ['--bwlimit=1m'] }),
+      { onProgress: () => process.exit(0) });
+  `;
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, ['--input-type=module', '-e', script]);
+  await new Promise((r) => setTimeout(r, 500));
+  const ps = execFileSync('ps', ['-eo', 'args']).toString();
+  assert.ok(!ps.split('\n').some((l) => l.startsWith('rsync') && l.includes('orphan-src')), 'rsync still running');
+});
