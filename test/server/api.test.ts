@@ -204,6 +204,32 @@ test('add, validate (field errors), edit, connect/disconnect and remove tasks', 
   assert.equal((await call<ErrorBody>('DELETE', '/api/tasks/docs')).status, 404);
 });
 
+test('abort a running execute: the run ends aborted and the rsync step never runs', async () => {
+  const big = join(h.home, 'demo', 'plain', 'big.bin');
+  await writeFile(big, Buffer.alloc(128 * 1024 * 1024, 1));
+  try {
+    let aborted: Promise<{ status: number; body: unknown }> | null = null;
+    let runId = 0;
+    const off = h.engine.subscribe((e) => {
+      if (e.type === 'progress' && e.runId === runId && !aborted) aborted = call('POST', `/api/runs/${runId}/abort`);
+    });
+    try {
+      runId = (await call<{ runId: number }>('POST', '/api/tasks/demo-backup/runs', {})).body.runId;
+      const end = await h.engine.waitRun(runId);
+      assert.ok(aborted, 'progress was reported before the end');
+      assert.deepEqual((await (aborted as Promise<{ status: number; body: unknown }>)).body, { aborted: true });
+      assert.equal(end.status, 'aborted');
+    } finally {
+      off();
+    }
+    const run = (await call<Run>('GET', `/api/runs/${runId}`)).body;
+    assert.equal(run.status, 'aborted');
+    assert.ok(!run.steps.some((s) => s.kind === 'rsync' && s.status === 'ok'), 'no rsync after an aborted encrypt');
+  } finally {
+    await rm(big, { force: true });
+  }
+});
+
 test('crypt remotes: passwords are write-only and never come back', async () => {
   const pw = 'correct horse battery staple 1234';
   const bad = await call<ErrorBody>('POST', '/api/remotes', { name: 'vault', path: join(h.home, 'vault') });
