@@ -1,7 +1,7 @@
 // The rsync step of a run: argv from the task (pure), the real rsync spawned without a shell,
 // progress and stats parsed from its output, success judged by its exit code.
 import { mkdir, stat } from 'node:fs/promises';
-import { buildRsyncArgs, runRsync, describeRsyncExit, formatShellCommand } from '../rsync/index.js';
+import { buildRsyncArgs, runRsync, describeRsyncExit, formatShellCommand, type RsyncOptions } from '../rsync/index.js';
 import { rsyncOptionsFor, parseRemoteSide, type SynchronizeTask, type SnapshotTask, type SyncremoteTask } from '../tasks/index.js';
 import { TailBuffer } from '../util/tail-buffer.js';
 import { ZERO_COUNTS, type StepCounts } from './events.js';
@@ -27,11 +27,23 @@ export function snapshotPlan(task: SnapshotTask): SnapshotPlan {
 }
 
 export function rsyncArgsFor(task: RsyncTask, dryRun: boolean): string[] {
-  if (task.type === 'snapshot') {
-    const p = snapshotPlan(task);
-    return buildRsyncArgs(rsyncOptionsFor(task, { dryRun, destOverride: p.destOverride, ...(p.linkDest ? { linkDest: p.linkDest } : {}) }));
-  }
-  return buildRsyncArgs(rsyncOptionsFor(task, { dryRun }));
+  const p = task.type === 'snapshot' ? snapshotPlan(task) : undefined;
+  const o = rsyncOptionsFor(task, {
+    dryRun,
+    ...(p ? { destOverride: p.destOverride, ...(p.linkDest ? { linkDest: p.linkDest } : {}) } : {}),
+  });
+  return buildRsyncArgs(unattended(o));
+}
+
+/**
+ * Runs have no terminal to answer a password or host-key prompt (cron, the web UI): ssh must
+ * fail fast instead of hanging, unless the task sets BatchMode itself. Keys and ssh-agent still work.
+ */
+function unattended(o: RsyncOptions): RsyncOptions {
+  if (!o.remote || o.remote.daemon) return o;
+  const opts = o.sshOptions ?? [];
+  if (opts.some((x) => /^batchmode=/i.test(x))) return o;
+  return { ...o, sshOptions: [...opts, 'BatchMode=yes'] };
 }
 
 export function rsyncCommandLine(task: RsyncTask, dryRun: boolean): string {
