@@ -78,7 +78,7 @@ export class Engine {
     this.home = o.home;
     this.profile = o.profile;
     this.env = { ...o.env, CRYPTSYNC_HOME: o.home };
-    this.tasks = TaskStore.open(o.home, o.profile);
+    this.tasks = TaskStore.open(o.home, o.profile, { rcloneConfig: rcloneConfigPath(o.home, this.env) });
     this.log = RunLog.open(join(o.home, 'cryptsync.db'));
     this.log.markStaleRuns(isProcessAlive);
     this.#seenRunId = this.log.listRuns({ limit: 1 })[0]?.id ?? 0;
@@ -213,6 +213,13 @@ export class Engine {
     const t = await this.tasks.add(input);
     this.#emit({ type: 'tasks-changed' });
     return this.getTask(t.name);
+  }
+
+  /** Adds tasks all or none, without checking that their folders exist here (imports). */
+  async importTasks(inputs: unknown[]): Promise<string[]> {
+    const added = await this.tasks.addMany(inputs, { checkFs: false });
+    this.#emit({ type: 'tasks-changed' });
+    return added.map((t) => t.name);
   }
 
   async editTask(name: string, patch: unknown): Promise<TaskView> {

@@ -23,19 +23,16 @@ export function registerImport(program: Command, io: CliIo): void {
       } catch (e) {
         throw new CryptsyncError('usage', 'BAD_IMPORT_FILE', `${file}: ${(e as Error).message}`, { subject: file });
       }
-      const r = importRsyncOSX(json);
+      const r = importRsyncOSX(json, io.env.HOME ? { home: io.env.HOME } : {});
       await withEngine(io, o, async (e) => {
         const existing = new Set(e.tasks.list().map((t) => t.name));
-        const added: string[] = [];
         const skipped = [...r.skipped];
-        for (const t of r.tasks) {
-          if (existing.has(t.name)) {
-            skipped.push({ reason: `a task named "${t.name}" exists already` });
-            continue;
-          }
-          if (!o.dryRun) await e.addTask(t);
-          added.push(t.name);
-        }
+        const fresh = r.tasks.filter((t) => {
+          if (!existing.has(t.name)) return true;
+          skipped.push({ reason: `a task named "${t.name}" exists already` });
+          return false;
+        });
+        const added = o.dryRun ? fresh.map((t) => t.name) : await e.importTasks(fresh);
         if (o.json) jsonLine(io, { type: 'import', dryRun: Boolean(o.dryRun), added, skipped, notes: r.notes });
         else {
           out(io, `${o.dryRun ? 'would import' : 'imported'} ${added.length} task(s)${added.length ? `: ${added.join(', ')}` : ''}`);
