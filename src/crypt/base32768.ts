@@ -16,7 +16,7 @@ function emit(v: number, width: number): number {
   return (table[v >> BLOCK_BITS] as number) + (v & 31);
 }
 
-export function encodeBase32768(data: Buffer): string {
+export function encodeBase32768(data: Uint8Array): string {
   const out: number[] = [];
   let acc = 0;
   let bits = 0;
@@ -37,8 +37,13 @@ export function encodeBase32768(data: Buffer): string {
   return String.fromCharCode(...out);
 }
 
-export function decodeBase32768(s: string, subject: string): Buffer {
-  const out: number[] = [];
+export function base32768DecodedLength(s: string): number {
+  return Math.floor((s.length * WIDE) / 8);
+}
+
+/** Decodes into `out` (which must hold base32768DecodedLength(s) bytes); returns the byte count. */
+export function decodeBase32768Into(s: string, out: Uint8Array, subject: string): number {
+  let o = 0;
   let acc = 0;
   let bits = 0;
   for (let i = 0; i < s.length; i++) {
@@ -55,9 +60,14 @@ export function decodeBase32768(s: string, subject: string): Buffer {
     bits += width;
     while (bits >= 8) {
       bits -= 8;
-      out.push((acc >> bits) & 0xff);
+      out[o++] = (acc >> bits) & 0xff;
     }
     if (narrow) break;
   }
-  return Buffer.from(out);
+  return o;
+}
+
+export function decodeBase32768(s: string, subject: string): Buffer {
+  const out = Buffer.allocUnsafe(base32768DecodedLength(s));
+  return out.subarray(0, decodeBase32768Into(s, out, subject));
 }

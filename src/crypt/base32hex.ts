@@ -14,8 +14,13 @@ for (let i = 0; i < ALPHABET.length; i++) {
 
 const ALPHABET_CODES = Buffer.from(ALPHABET, 'latin1');
 
+/** reused output buffer: names are encoded one at a time on one thread */
+let scratch = Buffer.allocUnsafe(4096);
+
 export function encodeBase32hex(data: Uint8Array): string {
-  const out = Buffer.allocUnsafe(Math.ceil((data.length * 8) / BITS_PER_CHAR));
+  const need = Math.ceil((data.length * 8) / BITS_PER_CHAR);
+  if (need > scratch.length) scratch = Buffer.allocUnsafe(need);
+  const out = scratch;
   let o = 0;
   let acc = 0;
   let bits = 0;
@@ -31,12 +36,12 @@ export function encodeBase32hex(data: Uint8Array): string {
   return out.toString('latin1', 0, o);
 }
 
-export function decodeBase32hex(s: string, subject: string): Buffer {
+/** Decodes into `out` (which must hold floor(5 * s.length / 8) bytes); returns the byte count. */
+export function decodeBase32hexInto(s: string, out: Uint8Array, subject: string): number {
   if (s.endsWith('=')) throw new CryptError('BAD_NAME_ENCODING', 'bad base32 filename encoding', subject);
   if (INVALID_TAIL.has(s.length % 8)) {
     throw new CryptError('BAD_NAME_ENCODING', `illegal base32 data at input byte ${s.length}`, subject);
   }
-  const out = Buffer.allocUnsafe(Math.floor((s.length * BITS_PER_CHAR) / 8));
   let acc = 0;
   let bits = 0;
   let o = 0;
@@ -51,5 +56,14 @@ export function decodeBase32hex(s: string, subject: string): Buffer {
       out[o++] = (acc >> bits) & 0xff;
     }
   }
-  return out.subarray(0, o);
+  return o;
+}
+
+export function base32hexDecodedLength(s: string): number {
+  return Math.floor((s.length * BITS_PER_CHAR) / 8);
+}
+
+export function decodeBase32hex(s: string, subject: string): Buffer {
+  const out = Buffer.allocUnsafe(base32hexDecodedLength(s));
+  return out.subarray(0, decodeBase32hexInto(s, out, subject));
 }

@@ -42,23 +42,26 @@ export class Eme {
   }
 
   encrypt(p: Uint8Array): Buffer {
-    return this.#transform(p, true);
+    const buf = Buffer.from(p);
+    this.transformInPlace(buf, buf.length, true);
+    return buf;
   }
 
   decrypt(c: Uint8Array): Buffer {
-    return this.#transform(c, false);
+    const buf = Buffer.from(c);
+    this.transformInPlace(buf, buf.length, false);
+    return buf;
   }
 
-  #transform(input: Uint8Array, forward: boolean): Buffer {
-    const n = input.length;
+  /** Transforms buf[0..n) in place (n a multiple of 16, 16..2048). */
+  transformInPlace(buf: Uint8Array, n: number, forward: boolean): void {
     const m = n / B;
     if (!Number.isInteger(m) || m < 1 || m > EME_MAX_BLOCKS) {
       throw new RangeError(`EME operates on 1 to ${EME_MAX_BLOCKS} blocks, got ${n} bytes`);
     }
     const aes = this.#aes;
     const masks = this.#masks;
-    const buf = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i++) buf[i] = (input[i] as number) ^ (masks[i] as number);
+    for (let i = 0; i < n; i++) buf[i] = (buf[i] as number) ^ (masks[i] as number);
     const mp = this.#mp;
     this.#tweak.copy(mp);
     for (let o = 0; o < n; o += B) {
@@ -76,7 +79,7 @@ export class Eme {
       xorBlock(buf, o, mask, 0);
     }
     // Y_0 = MC ^ T ^ Y_1 ^ ... ^ Y_{m-1}
-    mc.copy(buf, 0);
+    buf.set(mc, 0);
     xorBlock(buf, 0, this.#tweak, 0);
     for (let o = B; o < n; o += B) xorBlock(buf, 0, buf, o);
     for (let o = 0; o < n; o += B) {
@@ -84,6 +87,5 @@ export class Eme {
       else aes.decrypt(buf, o, buf, o);
     }
     for (let i = 0; i < n; i++) buf[i] = (buf[i] as number) ^ (masks[i] as number);
-    return buf;
   }
 }

@@ -1,13 +1,13 @@
 // Encryption of names (spec section 3): per-segment standard (EME + PKCS#7 + an encoding),
 // obfuscate or off, version tags, directory-name switch. Inputs and outputs are rclone Standard
 // strings; converting to or from what is on disk is names-on-disk.ts's job.
-import { DEFAULT_SUFFIX, NAME_MAX_PADDED_BYTES } from './constants.js';
+import { DEFAULT_SUFFIX, NAME_BLOCK_SIZE, NAME_MAX_PADDED_BYTES } from './constants.js';
 import { CryptError } from './crypt-error.js';
 import { Eme } from './eme.js';
-import { pad, unpad } from './pkcs7.js';
-import { decodeBase32hex, encodeBase32hex } from './base32hex.js';
-import { decodeBase64url, encodeBase64url } from './base64url.js';
-import { decodeBase32768, encodeBase32768 } from './base32768.js';
+import { padInPlace, unpaddedLength } from './pkcs7.js';
+import { base32hexDecodedLength, decodeBase32hexInto, encodeBase32hex } from './base32hex.js';
+import { base64urlDecodedLength, decodeBase64urlInto, encodeBase64url } from './base64url.js';
+import { base32768DecodedLength, decodeBase32768Into, encodeBase32768 } from './base32768.js';
 import { deobfuscateSegment, keySum, obfuscateSegment } from './obfuscate.js';
 import { addVersionTag, removeVersionTag } from './version-tag.js';
 
@@ -21,17 +21,29 @@ export interface NameCipherOptions {
   suffix: string;
 }
 
-const CODECS: Record<FilenameEncoding, { encode: (b: Buffer) => string; decode: (s: string, subject: string) => Buffer }> = {
-  base32: { encode: encodeBase32hex, decode: decodeBase32hex },
-  base64: { encode: encodeBase64url, decode: decodeBase64url },
-  base32768: { encode: encodeBase32768, decode: decodeBase32768 },
+interface Codec {
+  encode(data: Uint8Array): string;
+  /** an upper bound of the decoded size */
+  decodedLength(s: string): number;
+  decodeInto(s: string, out: Buffer, subject: string): number;
+}
+
+const CODECS: Record<FilenameEncoding, Codec> = {
+  base32: { encode: encodeBase32hex, decodedLength: base32hexDecodedLength, decodeInto: decodeBase32hexInto },
+  base64: { encode: encodeBase64url, decodedLength: base64urlDecodedLength, decodeInto: decodeBase64urlInto },
+  base32768: { encode: encodeBase32768, decodedLength: base32768DecodedLength, decodeInto: decodeBase32768Into },
 };
+
+/** UTF-8 needs at most 3 bytes per UTF-16 unit, so any segment short enough to encrypt fits. */
+const SCRATCH_SIZE = 3 * (NAME_MAX_PADDED_BYTES + NAME_BLOCK_SIZE);
 
 export class NameCipher {
   readonly #eme: Eme;
   readonly #keySum: number;
   readonly #opts: NameCipherOptions;
-  readonly #codec: (typeof CODECS)[FilenameEncoding];
+  readonly #codec: Codec;
+  /** reused for every name: single-threaded, and no name operation re-enters another */
+  readonly #scratch = Buffer.alloc(SCRATCH_SIZE);
 
   constructor(nameKey: Buffer, nameTweak: Buffer, opts: NameCipherOptions) {
     this.#eme = new Eme(nameKey, nameTweak);
@@ -40,40 +52,64 @@ export class NameCipher {
     this.#codec = CODECS[opts.filenameEncoding];
   }
 
+  #tooLong(bytes: number, subject: string): CryptError {
+    return new CryptError(
+      'NAME_TOO_LONG',
+      `name of ${bytes} bytes is too long to encrypt (at most ${NAME_MAX_PADDED_BYTES - 1})`,
+      subject.slice(0, 64),
+    );
+  }
+
+  /** EME + encoding of scratch[0..n), n the UTF-8 length of the name */
+  #sealScratch(n: number, subject: string): string {
+    if (n >= NAME_MAX_PADDED_BYTES) throw this.#tooLong(n, subject);
+    const padded = padInPlace(this.#scratch, n);
+    this.#eme.transformInPlace(this.#scratch, padded, true);
+    return this.#codec.encode(this.#scratch.subarray(0, padded));
+  }
+
   /** Standard mode, raw bytes in (for names that are not valid UTF-8). */
-  encryptSegmentBytes(plain: Buffer, subject = plain.toString('utf8')): string {
+  encryptSegmentBytes(plain: Uint8Array, subject = Buffer.from(plain).toString('utf8')): string {
     if (plain.length === 0) return '';
-    if (plain.length >= NAME_MAX_PADDED_BYTES) {
-      throw new CryptError(
-        'NAME_TOO_LONG',
-        `name of ${plain.length} bytes is too long to encrypt (at most ${NAME_MAX_PADDED_BYTES - 1})`,
-        subject.slice(0, 64),
-      );
+    if (plain.length >= NAME_MAX_PADDED_BYTES) throw this.#tooLong(plain.length, subject);
+    this.#scratch.set(plain, 0);
+    return this.#sealScratch(plain.length, subject);
+  }
+
+  /** Standard mode: decodes and decrypts into a buffer, returns it and the plaintext length. */
+  #open(enc: string): { buf: Buffer; n: number } {
+    const max = this.#codec.decodedLength(enc);
+    const buf = max <= this.#scratch.length ? this.#scratch : Buffer.allocUnsafe(max);
+    const raw = this.#codec.decodeInto(enc, buf, enc);
+    if (raw % NAME_BLOCK_SIZE !== 0) throw new CryptError('NOT_BLOCK_MULTIPLE', 'not a multiple of blocksize', enc);
+    if (raw === 0) throw new CryptError('NAME_TOO_SHORT', `too short after ${this.#opts.filenameEncoding} decode`, enc);
+    if (raw > NAME_MAX_PADDED_BYTES) {
+      throw new CryptError('NAME_TOO_LONG', `too long after ${this.#opts.filenameEncoding} decode`, enc.slice(0, 64));
     }
-    return this.#codec.encode(this.#eme.encrypt(pad(plain)));
+    this.#eme.transformInPlace(buf, raw, false);
+    return { buf, n: unpaddedLength(buf, raw, enc) };
   }
 
   /** Standard mode, raw bytes out (no UTF-8 check, as rclone). */
   decryptSegmentBytes(enc: string): Buffer {
     if (enc === '') return Buffer.alloc(0);
-    const raw = this.#codec.decode(enc, enc);
-    if (raw.length % 16 !== 0) throw new CryptError('NOT_BLOCK_MULTIPLE', 'not a multiple of blocksize', enc);
-    if (raw.length === 0) throw new CryptError('NAME_TOO_SHORT', `too short after ${this.#opts.filenameEncoding} decode`, enc);
-    if (raw.length > NAME_MAX_PADDED_BYTES) {
-      throw new CryptError('NAME_TOO_LONG', `too long after ${this.#opts.filenameEncoding} decode`, enc.slice(0, 64));
-    }
-    return Buffer.from(unpad(this.#eme.decrypt(raw), enc));
+    const { buf, n } = this.#open(enc);
+    return Buffer.from(buf.subarray(0, n));
   }
 
   /** One segment, without version-tag handling: standard or obfuscate. */
   encryptSegment(seg: string): string {
     if (this.#opts.filenameEncryption === 'obfuscate') return obfuscateSegment(seg, this.#keySum);
-    return this.encryptSegmentBytes(Buffer.from(seg, 'utf8'), seg);
+    if (seg === '') return '';
+    if (seg.length >= NAME_MAX_PADDED_BYTES) throw this.#tooLong(Buffer.byteLength(seg), seg);
+    return this.#sealScratch(this.#scratch.write(seg, 0, 'utf8'), seg);
   }
 
   decryptSegment(seg: string): string {
     if (this.#opts.filenameEncryption === 'obfuscate') return deobfuscateSegment(seg, this.#keySum, seg);
-    return this.decryptSegmentBytes(seg).toString('utf8');
+    if (seg === '') return '';
+    const { buf, n } = this.#open(seg);
+    return buf.toString('utf8', 0, n);
   }
 
   #lastSegment(seg: string, forward: boolean): string {
@@ -84,6 +120,7 @@ export class NameCipher {
   }
 
   #path(path: string, forward: boolean): string {
+    if (!path.includes('/')) return this.#lastSegment(path, forward);
     const segs = path.split('/');
     const last = segs.length - 1;
     for (let i = 0; i < segs.length; i++) {
