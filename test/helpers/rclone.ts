@@ -1,6 +1,6 @@
 // Test helpers around the real rclone binary and the shared crypt vectors: write an rclone.conf,
 // run rclone, copy the vectors to a writable temp folder (restoring what git loses).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, rm, utimes, writeFile, chmod, lstat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +70,12 @@ export function rclone(args: string[], opts: { config: string; cwd?: string; inp
   });
 }
 
+/** Nanosecond-exact file mtimes need touch(1): fs.utimes takes a double and loses the last digits. */
+export const VECTOR_MTIME_TOUCH = '2024-01-02 03:04:05.123456789 UTC';
+
 async function setMtimes(dir: string): Promise<void> {
+  const r = spawnSync('find', [dir, '-type', 'f', '-exec', 'touch', '-d', VECTOR_MTIME_TOUCH, '{}', '+']);
+  if (r.status === 0) return;
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) await setMtimes(p);

@@ -130,6 +130,8 @@ test('openCryptRemote on the vectors: relative remote resolved against the CWD',
     assert.equal((await stat(o.root)).isDirectory(), true);
     assert.equal(o.plainPath, 'dir1/dir2');
     assert.equal((await stat(join(v.dir, 'enc/std_pw/omm6gsrjl6urk3bs9hgns4ii8g'))).isDirectory(), true, 'empty dirs recreated');
+    const st = await stat(join(v.dir, 'plain/hello.txt'), { bigint: true });
+    assert.equal(st.mtimeNs, 1704164645123456789n, 'mtimes restored to the nanosecond');
   } finally {
     process.chdir(cwd);
     await v.cleanup();
