@@ -56,11 +56,45 @@ function suffixOf(v: string | undefined): string {
   return v.startsWith('.') ? v : `.${v}`;
 }
 
-export function getCryptRemote(cfg: RcloneConfig, name: string): CryptRemoteConfig {
+const OPTION_KEYS = [
+  'type',
+  'remote',
+  'filename_encryption',
+  'directory_name_encryption',
+  'password',
+  'password2',
+  'filename_encoding',
+  'suffix',
+  'no_data_encryption',
+  'show_mapping',
+];
+
+function envName(...parts: string[]): string {
+  return parts.join('_').toUpperCase().replace(/[-. ]/g, '_');
+}
+
+/**
+ * The section's options with rclone's environment overrides applied, in rclone's precedence:
+ * RCLONE_CONFIG_<REMOTE>_<OPTION>, then RCLONE_CRYPT_<OPTION>, then the config file. A remote
+ * may exist only in the environment (RCLONE_CONFIG_<REMOTE>_TYPE=crypt).
+ */
+export function effectiveOptions(cfg: RcloneConfig, name: string, env: NodeJS.ProcessEnv = {}): Map<string, string> | undefined {
+  const file = cfg.sections.get(name)?.options;
+  const fromEnv = (key: string) => env[envName('RCLONE_CONFIG', name, key)];
+  if (!file && fromEnv('type') === undefined) return undefined;
+  const out = new Map(file ?? []);
+  const isCrypt = (fromEnv('type') ?? out.get('type')) === 'crypt';
+  for (const key of OPTION_KEYS) {
+    const v = fromEnv(key) ?? (isCrypt && key !== 'type' ? env[envName('RCLONE_CRYPT', key)] : undefined);
+    if (v !== undefined) out.set(key, v);
+  }
+  return out;
+}
+
+export function getCryptRemote(cfg: RcloneConfig, name: string, env: NodeJS.ProcessEnv = {}): CryptRemoteConfig {
   const where = cfg.path ? ` in ${cfg.path}` : '';
-  const s = cfg.sections.get(name);
-  if (!s) throw new ConfigError('REMOTE_NOT_FOUND', `remote "${name}" not found${where}`, name);
-  const o = s.options;
+  const o = effectiveOptions(cfg, name, env);
+  if (!o) throw new ConfigError('REMOTE_NOT_FOUND', `remote "${name}" not found${where}`, name);
   const type = o.get('type') ?? '';
   if (type !== 'crypt') {
     throw new ConfigError('REMOTE_NOT_CRYPT', `remote "${name}"${where} is of type "${type}"; it needs to be of type "crypt"`, name);

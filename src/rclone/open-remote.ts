@@ -64,10 +64,11 @@ export async function cipherForRemote(r: CryptRemoteConfig): Promise<Cipher> {
   });
 }
 
-export async function openCryptRemote(spec: string, configPath: string): Promise<OpenedCryptRemote> {
+/** `env` supplies rclone's RCLONE_CONFIG_<REMOTE>_<OPTION> / RCLONE_CRYPT_<OPTION> overrides (none by default). */
+export async function openCryptRemote(spec: string, configPath: string, env: NodeJS.ProcessEnv = {}): Promise<OpenedCryptRemote> {
   const { remote: name, path: plainPath } = parseRemoteSpec(spec);
   const cfg = await loadRcloneConfig(configPath);
-  const remote = getCryptRemote(cfg, name);
+  const remote = getCryptRemote(cfg, name, env);
   const base = resolveLocalRoot(cfg, name, remote.remote);
   const cipher = await cipherForRemote(remote);
   const root = plainPath === '' ? base : join(base, standardPathToDisk(cipher.encryptDirName(plainPath)));

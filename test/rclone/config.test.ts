@@ -148,3 +148,26 @@ test('generatePassword: bits, charset, randomness', () => {
   assert.throws(() => generatePassword(8), code('USAGE'));
   assert.equal(reveal(obscure(p)), p);
 });
+
+test('environment overrides as rclone applies them (checked against the real rclone)', async () => {
+  const t = await tempDir();
+  try {
+    const path = join(t.dir, 'rclone.conf');
+    await writeFile(path, `[c]\ntype = crypt\nremote = ${t.dir}\npassword = ${obscure('pw')}\n`);
+    const env = { RCLONE_CONFIG_C_FILENAME_ENCODING: 'base64', RCLONE_CRYPT_PASSWORD2: obscure('salty') };
+    const cfg = await loadRcloneConfig(path);
+    const c = getCryptRemote(cfg, 'c', env);
+    assert.equal(c.filenameEncoding, 'base64');
+    assert.equal(c.password2?.reveal(), 'salty');
+    assert.equal(getCryptRemote(cfg, 'c').filenameEncoding, 'base32', 'no env, no override');
+    const opened = await openCryptRemote('c:', path, env);
+    const r = await rclone(['cryptdecode', '--reverse', 'c:', 'x/y.txt'], { config: path, env });
+    assert.equal(r.stdout.toString(), `x/y.txt \t ${opened.cipher.encryptFileName('x/y.txt')}\n`);
+    // a remote defined only by the environment
+    const envOnly = { RCLONE_CONFIG_E_TYPE: 'crypt', RCLONE_CONFIG_E_REMOTE: t.dir, RCLONE_CONFIG_E_PASSWORD: obscure('pw') };
+    assert.equal(getCryptRemote(cfg, 'e', envOnly).remote, t.dir);
+    assert.throws(() => getCryptRemote(cfg, 'e'), code('REMOTE_NOT_FOUND', 'e'));
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -45,7 +45,7 @@ export function registerCat(program: Command, io: CliIo): void {
     .action(async (spec: string, o: Opts) => {
       const offset = nonNegative(o.offset, '--offset') ?? 0;
       let left = nonNegative(o.count, '--count') ?? Number.POSITIVE_INFINITY;
-      const opened = await openCryptRemote(spec, configPathOf(o, io));
+      const opened = await openCryptRemote(spec, configPathOf(o, io), io.env);
       if (opened.plainPath === '') throw new UsageError(`${spec}: name a file, as REMOTE:path/to/file`, spec);
       const path = encryptedFilePath(opened, opened.plainPath);
       const st = await stat(path).catch(() => undefined);

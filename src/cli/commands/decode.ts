@@ -22,7 +22,7 @@ export function registerDecode(program: Command, io: CliIo): void {
     .action(async (spec: string, names: string[], o: Opts) => {
       const { remote } = parseRemoteSpec(spec);
       const cfg = await loadRcloneConfig(configPathOf(o, io));
-      const cipher = await cipherForRemote(getCryptRemote(cfg, remote));
+      const cipher = await cipherForRemote(getCryptRemote(cfg, remote, io.env));
       for (const name of names) {
         let result: string;
         let ok = true;

@@ -140,7 +140,7 @@ export function registerRemote(program: Command, io: CliIo): void {
     .description('show a crypt remote\'s settings (never its passwords)')
     .action(async (name: string, o: Opts) => {
       const cfg = await loadRcloneConfig(configPathOf(o, io));
-      const d = describeCryptRemote(getCryptRemote(cfg, name));
+      const d = describeCryptRemote(getCryptRemote(cfg, name, io.env));
       if (o.json) jsonLine(io, d);
       else for (const [k, v] of Object.entries(d)) out(io, `${k}: ${String(v)}`);
     });
