@@ -11,7 +11,11 @@ import { registerRemote } from './remote.js';
 import { registerDecode } from './decode.js';
 import { registerCat } from './cat.js';
 import { registerObscure } from './obscure.js';
+import { registerEncrypt } from './encrypt.js';
+import { registerRestore } from './restore.js';
+import { registerMapping } from './mapping.js';
+import { registerVerify } from './verify.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerTask, registerRuns, registerDoctor, registerImport, registerDemo, registerServe, registerRemote, registerDecode, registerCat, registerObscure];
+export const COMMANDS: RegisterCommand[] = [registerTask, registerRuns, registerDoctor, registerImport, registerDemo, registerServe, registerRemote, registerDecode, registerCat, registerObscure, registerEncrypt, registerRestore, registerMapping, registerVerify];

@@ -1,0 +1,30 @@
+// `cryptsync mapping REMOTE:[path]`: every plain path (files and folders) with its encrypted
+// path, like rclone's --crypt-show-mapping. Text: `plain -> encrypted` (folders end in '/').
+import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
+import { out, jsonLine } from '../io.js';
+import { listMapping } from '../../sync/index.js';
+import { withAbortOnSignal } from '../render/abort-on-signal.js';
+import { type Opts, openDest } from '../render/sync-cli.js';
+
+export function registerMapping(program: Command, io: CliIo): void {
+  program
+    .command('mapping')
+    .argument('<remote>', 'crypt remote, REMOTE:[path]')
+    .description('list every plain path with its encrypted path (like rclone --crypt-show-mapping)')
+    .option('--config <file>', 'rclone config file (default: $RCLONE_CONFIG, else the cryptsync home)')
+    .option('--json', 'one JSON object per entry, then a summary')
+    .action(async (spec: string, o: Opts) => {
+      const dest = await openDest(spec, o, io);
+      const entries = await withAbortOnSignal((signal) => listMapping({ dest, signal }));
+      for (const m of entries) {
+        if (o.json === true) jsonLine(io, m);
+        else {
+          const slash = m.type === 'dir' ? '/' : '';
+          out(io, `${m.plain}${slash} -> ${m.encrypted}${slash}`);
+        }
+      }
+      const files = entries.filter((m) => m.type === 'file').length;
+      if (o.json === true) jsonLine(io, { type: 'summary', files, dirs: entries.length - files });
+    });
+}
