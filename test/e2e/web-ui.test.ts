@@ -14,6 +14,7 @@ import { cliEnv, cryptsync } from '../helpers/cli.js';
 
 const VIEWPORT = { width: 1360, height: 820 };
 const WAIT_MS = 30_000;
+const BIG_FILE_BYTES = 256 * 1024 * 1024;
 
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -203,6 +204,32 @@ test('a run started from the CLI shows up in the open page', async () => {
   const newest = (await runs())[0];
   assert.equal(newest?.task, 'demo-backup');
   await page.getByTestId('run-status').filter({ hasText: `run #${newest.id}: ok` }).waitFor();
+});
+
+test('after a page reload the detail shows the last run from the log', async () => {
+  const newest = (await runs())[0] as Run;
+  await page.reload();
+  await row(newest.task).click();
+  await page.getByTestId('last-run').filter({ hasText: `run #${newest.id}` }).waitFor();
+  await page.locator('[data-testid=step-encrypt][data-status=ok]').waitFor();
+});
+
+test('Abort stops a running execute; the run is logged as aborted', async () => {
+  // big enough that both steps together take seconds here, so Abort lands inside the run
+  const big = join(home, 'demo', 'plain', 'big.bin');
+  await writeFile(big, Buffer.alloc(BIG_FILE_BYTES, 3));
+  try {
+    await row('demo-backup').click();
+    await page.getByRole('button', { name: /^Execute/ }).click();
+    await page.locator('[data-testid=step-encrypt][data-status=running]').waitFor();
+    await screenshot(page, 'tasks-running');
+    await page.getByRole('button', { name: 'Abort' }).click();
+    await page.getByTestId('run-status').filter({ hasText: /: aborted$/ }).waitFor();
+    const newest = (await runs())[0];
+    assert.equal(newest?.status, 'aborted');
+  } finally {
+    await rm(big, { force: true });
+  }
 });
 
 test('after the server restarts, the page reconnects and reloads full state', async () => {

@@ -200,7 +200,7 @@ export function App() {
         </div>
       )}
       <main className="content">
-        {view === 'tasks' && <TasksView tasks={tasks} live={live} batch={batch} selected={selected} actions={actions} />}
+        {view === 'tasks' && <TasksView tasks={tasks} live={live} batch={batch} selected={selected} actions={actions} runsVersion={runsVersion} />}
         {view === 'logs' && <LogsView tasks={tasks ?? []} version={runsVersion} />}
         {view === 'restore' && <RestoreView sources={sources} events={restoreEvents} />}
         {view === 'mapping' && <MappingView sources={sources} />}

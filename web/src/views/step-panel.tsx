@@ -1,6 +1,6 @@
 // One step of a run (encrypt or rsync): its counts from the estimate or the finished step, and
 // while it runs, live progress (files, bytes, rate, ETA).
-import type { LiveStep, StepCounts, StepKind } from '../types';
+import type { LiveStep, StepCounts, StepKind, StepRecord } from '../types';
 import { bytes, eta, pct, rate } from '../format';
 
 const STEP_LABEL: Record<StepKind, string> = { encrypt: 'Encrypt', rsync: 'rsync' };
@@ -32,8 +32,17 @@ export function Counts({ c }: { c: StepCounts }) {
   );
 }
 
-export function StepPanel({ step, estimate, live }: { step: StepKind; estimate?: StepCounts; live?: LiveStep }) {
-  const status = live?.status ?? (estimate ? 'estimated' : 'idle');
+/** Counts of a step as the run log keeps them. */
+function loggedCounts(s: StepRecord): StepCounts {
+  return { newFiles: s.filesNew, changedFiles: s.filesChanged, deletedFiles: s.filesDeleted, files: s.files, bytes: s.bytes };
+}
+
+/**
+ * What a step panel shows, most recent first: the live run, else the newest estimate, else
+ * the last run in the log.
+ */
+export function StepPanel({ step, estimate, live, logged }: { step: StepKind; estimate?: StepCounts; live?: LiveStep; logged?: StepRecord }) {
+  const status = live?.status ?? (estimate ? 'estimated' : logged ? logged.status : 'idle');
   const running = live?.status === 'running';
   const p = live ? pct(live.bytesTotal > 0 ? live.bytes : live.files, live.bytesTotal > 0 ? live.bytesTotal : live.filesTotal) : 0;
   return (
@@ -54,7 +63,15 @@ export function StepPanel({ step, estimate, live }: { step: StepKind; estimate?:
           </div>
         </div>
       )}
-      {live?.counts ? <Counts c={live.counts} /> : estimate ? <Counts c={estimate} /> : <p className="muted">not estimated yet</p>}
+      {live?.counts ? (
+        <Counts c={live.counts} />
+      ) : estimate ? (
+        <Counts c={estimate} />
+      ) : logged ? (
+        <Counts c={loggedCounts(logged)} />
+      ) : running || live?.status === 'waiting' ? null : (
+        <p className="muted">not estimated yet</p>
+      )}
       {live?.message && <p className={live.status === 'ok' ? 'step-note' : 'step-message'}>{live.message}</p>}
     </section>
   );

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { get } from '../api';
 import { when } from '../format';
 import { MOD } from '../shortcuts';
-import type { BatchState, LiveRun, StepKind, TaskView } from '../types';
+import type { BatchState, LiveRun, RunRecord, StepKind, TaskView } from '../types';
 import { StepPanel } from './step-panel';
 
 export interface TaskActions {
@@ -29,6 +29,8 @@ interface Props {
   batch: BatchState | null;
   selected: string | null;
   actions: TaskActions;
+  /** changes whenever the run log may have changed */
+  runsVersion: number;
 }
 
 function stepsOf(t: TaskView): StepKind[] {
@@ -77,10 +79,24 @@ function EstimateCell({ t, run }: { t: TaskView; run?: LiveRun }) {
   );
 }
 
-export function TasksView({ tasks, live, batch, selected, actions }: Props) {
+export function TasksView({ tasks, live, batch, selected, actions, runsVersion }: Props) {
   const tableRef = useRef<HTMLTableSectionElement>(null);
   const [commands, setCommands] = useState<Array<{ step: string; shell: string }>>([]);
+  const [lastRun, setLastRun] = useState<RunRecord | null>(null);
   const sel = tasks?.find((t) => t.name === selected);
+
+  useEffect(() => {
+    setLastRun(null);
+    if (!selected) return;
+    let gone = false;
+    get<RunRecord[]>(`/api/runs?task=${encodeURIComponent(selected)}&limit=1`).then(
+      (r) => !gone && setLastRun(r[0] ?? null),
+      () => {},
+    );
+    return () => {
+      gone = true;
+    };
+  }, [selected, runsVersion]);
 
   useEffect(() => {
     setCommands([]);
@@ -221,12 +237,18 @@ export function TasksView({ tasks, live, batch, selected, actions }: Props) {
                 {selRun.dryRun ? 'estimate' : 'run'} #{selRun.runId}: {selRun.status}
               </span>
             )}
+            {!selRun && lastRun && (
+              <span className="muted" data-testid="last-run">
+                last {lastRun.dryRun ? 'estimate' : 'run'} #{lastRun.id} {when(lastRun.startedAt)} <span className={`status status-${lastRun.status}`}>{lastRun.status}</span>
+              </span>
+            )}
             {sel.estimate && <span className="muted">estimated {when(sel.estimate.at)}</span>}
           </div>
           <div className="steps">
             {stepsOf(sel).map((step, i) => {
               const est = sel.estimate?.steps.find((s) => s.step === step)?.counts;
               const liveStep = selRun?.steps.find((s) => s.step === step);
+              const logged = selRun ? undefined : lastRun?.steps.find((s) => s.kind === step);
               return (
                 <div className="step-wrap" key={step}>
                   {i > 0 && (
@@ -234,7 +256,7 @@ export function TasksView({ tasks, live, batch, selected, actions }: Props) {
                       →
                     </span>
                   )}
-                  <StepPanel step={step} {...(est ? { estimate: est } : {})} {...(liveStep ? { live: liveStep } : {})} />
+                  <StepPanel step={step} {...(est ? { estimate: est } : {})} {...(liveStep ? { live: liveStep } : {})} {...(logged ? { logged } : {})} />
                 </div>
               );
             })}
