@@ -31,7 +31,13 @@ export function registerStatic(app: Hono, webRoot: string): void {
     c.header('X-Frame-Options', 'DENY');
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
-    const rel = decodeURIComponent(c.req.path).replace(/^\/+/, '');
+    let rel: string;
+    try {
+      rel = decodeURIComponent(c.req.path).replace(/^\/+/, '');
+    } catch {
+      return c.text('bad path', 400);
+    }
+    if (rel.includes('\0')) return c.text('bad path', 400);
     let file = normalize(join(root, rel));
     if (file !== root && !file.startsWith(root + sep)) return c.text('not found', 404);
     const isAsset = extname(rel) !== '';

@@ -102,6 +102,8 @@ test('static files: the app needs the token, has strict headers, and nothing out
     assert.equal(res.status, 404, p);
     assert.doesNotMatch(await res.text(), /"name": "cryptsync"/);
   }
+  for (const p of ['/%E0%A4%A', '/a%00b.js']) assert.equal((await h.req('GET', p)).status, 400, p);
+  assert.deepEqual(h.reported, [], 'bad paths are not internal errors');
 });
 
 test('errors are JSON with a code and never a stack trace; unknown API routes are 404', async () => {
