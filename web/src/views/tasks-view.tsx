@@ -44,7 +44,7 @@ function latestRunOf(live: Record<number, LiveRun>, task: string): LiveRun | und
     .sort((a, b) => b.runId - a.runId)[0];
 }
 
-function TypeCell({ t }: { t: TaskView }) {
+function TypeCell({ t, usedBy }: { t: TaskView; usedBy: string[] }) {
   if (t.combined && t.type !== 'encrypt') {
     return (
       <td className="type">
@@ -58,7 +58,7 @@ function TypeCell({ t }: { t: TaskView }) {
   return (
     <td className="type">
       <span className={`badge badge-${t.type}`}>{t.type}</span>
-      {t.type === 'encrypt' && t.connectedTo && <span className="steps-inline muted">in {t.connectedTo}</span>}
+      {usedBy.length > 0 && <span className="steps-inline muted">first step of {usedBy.join(', ')}</span>}
     </td>
   );
 }
@@ -198,7 +198,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                   .join(' ');
                 return (
                   <tr key={t.name} className={cls} onClick={() => actions.select(t.name)} onDoubleClick={() => actions.edit(t)} aria-selected={t.name === selected} data-task={t.name}>
-                    <TypeCell t={t} />
+                    <TypeCell t={t} usedBy={tasks.filter((x) => x.combined && x.connectedTo === t.name).map((x) => x.name)} />
                     <td className="name">{t.name}</td>
                     <td className="path" title={t.source}>
                       {t.source}
@@ -225,6 +225,19 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
               })}
             </tbody>
           </table>
+        </div>
+      )}
+
+      {tasks.length > 0 && (
+        <div className="statusbar">
+          <span>
+            {tasks.length} task{tasks.length === 1 ? '' : 's'}
+            {tasks.some((t) => t.overdue) ? ` · ${tasks.filter((t) => t.overdue).length} overdue` : ''}
+          </span>
+          <span className="keys">
+            <kbd>↑</kbd>
+            <kbd>↓</kbd> select · <kbd>E</kbd> estimate · <kbd>{MOD}R</kbd> execute · <kbd>{MOD}T</kbd> estimate all · <kbd>{MOD}B</kbd> run all with changes · double-click edits
+          </span>
         </div>
       )}
 
