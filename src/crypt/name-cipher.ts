@@ -34,6 +34,9 @@ const CODECS: Record<FilenameEncoding, Codec> = {
   base32768: { encode: encodeBase32768, decodedLength: base32768DecodedLength, decodeInto: decodeBase32768Into },
 };
 
+/** bound on remembered directory segments per direction (cleared when full) */
+const SEGMENT_CACHE_ENTRIES = 4096;
+
 /** UTF-8 needs at most 3 bytes per UTF-16 unit, so any segment short enough to encrypt fits. */
 const SCRATCH_SIZE = 3 * (NAME_MAX_PADDED_BYTES + NAME_BLOCK_SIZE);
 
@@ -44,6 +47,8 @@ export class NameCipher {
   readonly #codec: Codec;
   /** reused for every name: single-threaded, and no name operation re-enters another */
   readonly #scratch = Buffer.alloc(SCRATCH_SIZE);
+  readonly #encCache = new Map<string, string>();
+  readonly #decCache = new Map<string, string>();
 
   constructor(nameKey: Buffer, nameTweak: Buffer, opts: NameCipherOptions) {
     this.#eme = new Eme(nameKey, nameTweak);
@@ -119,6 +124,17 @@ export class NameCipher {
     return addVersionTag(done, v.tag);
   }
 
+  /** Inner (directory) segments repeat across a tree; remembering them halves the work for deep trees. */
+  #innerSegment(seg: string, forward: boolean): string {
+    const cache = forward ? this.#encCache : this.#decCache;
+    const hit = cache.get(seg);
+    if (hit !== undefined) return hit;
+    const done = forward ? this.encryptSegment(seg) : this.decryptSegment(seg);
+    if (cache.size >= SEGMENT_CACHE_ENTRIES) cache.clear();
+    cache.set(seg, done);
+    return done;
+  }
+
   #path(path: string, forward: boolean): string {
     if (!path.includes('/')) return this.#lastSegment(path, forward);
     const segs = path.split('/');
@@ -126,7 +142,7 @@ export class NameCipher {
     for (let i = 0; i < segs.length; i++) {
       if (i !== last && !this.#opts.directoryNameEncryption) continue;
       const seg = segs[i] as string;
-      segs[i] = i === last ? this.#lastSegment(seg, forward) : forward ? this.encryptSegment(seg) : this.decryptSegment(seg);
+      segs[i] = i === last ? this.#lastSegment(seg, forward) : this.#innerSegment(seg, forward);
     }
     return segs.join('/');
   }
