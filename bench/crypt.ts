@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     const decRatio = mibPerSec(TOTAL, decFileMs) / mibPerSec(TOTAL, rcat2.ms);
     for (const [label, v] of rows) console.log(`  ${label.padEnd(44)} ${v.toFixed(1).padStart(8)} MiB/s`);
     console.log(`  ratio cryptsync/rclone: encrypt ${encRatio.toFixed(2)}x, decrypt ${decRatio.toFixed(2)}x`);
-    console.log(`  20,000 names (2 segments): encrypt ${nameEncMs.toFixed(1)} ms, decrypt ${nameDecMs.toFixed(1)} ms CPU`);
+    console.log(`  20,000 names (3 segments): encrypt ${nameEncMs.toFixed(1)} ms, decrypt ${nameDecMs.toFixed(1)} ms CPU`);
 
     const version = await rcloneVersion();
     const body = [
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
       '',
       `Ratio cryptsync / rclone: encrypt ${encRatio.toFixed(2)}x, decrypt ${decRatio.toFixed(2)}x.`,
       '',
-      `Names (standard, base32): 20,000 two-segment paths encrypt in ${nameEncMs.toFixed(1)} ms and decrypt in ${nameDecMs.toFixed(1)} ms of CPU time.`,
+      `Names (standard, base32): 20,000 three-segment paths encrypt in ${nameEncMs.toFixed(1)} ms and decrypt in ${nameDecMs.toFixed(1)} ms of CPU time.`,
     ].join('\n');
     await updateBenchmarksFile(body);
   } finally {
