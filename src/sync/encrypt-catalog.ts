@@ -3,13 +3,13 @@
 // mtimes preserved to the nanosecond). Scan both sides, build a pure plan, apply it: folders,
 // then files through the worker pool (atomic), then deletions last and only when nothing failed.
 // Guards refuse to empty a full catalog from a missing/empty source and to exceed --max-delete.
-import { stat, mkdir, unlink, rmdir } from 'node:fs/promises';
+import { stat, mkdir, unlink, rmdir, readdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { scanPlainTree, scanCatalog, PathEncryptor, type PlainScan } from '../target/index.js';
+import { scanPlainTree, scanCatalog, PathEncryptor, type PlainScan, type PathFilter } from '../target/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
 import { buildPlan, type SyncPlan } from './plan.js';
 import { checkCatalogKey } from './catalog-guards.js';
-import { TransferPool } from './transfer-pool.js';
+import { TransferPool, WorkerWarmup } from './transfer-pool.js';
 import type { EncryptJob, TransferJob } from './transfer-job.js';
 import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from './events.js';
 
@@ -44,8 +44,34 @@ export async function encryptCatalog(o: EncryptOptions): Promise<SyncSummary> {
   const dryRun = o.dryRun === true;
   const exists = await sourceExists(o.source, o.force === true);
   const filter = await buildFilter(o.filter);
-  const issue = (fn: 'warn' | 'error') => (i: { path: string; code: string; message: string }) => rep[fn](i.path, i.code, i.message);
 
+  // a fresh catalog will need workers: boot them while scanning
+  const warm = !dryRun && (await isEmptyDir(root)) ? new WorkerWarmup(cipher, o.transfers) : undefined;
+  try {
+    return await runEncrypt(o, rep, filter, exists, warm);
+  } finally {
+    await warm?.close();
+  }
+}
+
+async function isEmptyDir(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch {
+    return true;
+  }
+}
+
+async function runEncrypt(
+  o: EncryptOptions,
+  rep: RunReporter,
+  filter: PathFilter | undefined,
+  exists: boolean,
+  warm: WorkerWarmup | undefined,
+): Promise<SyncSummary> {
+  const { cipher, root } = o.dest;
+  const dryRun = o.dryRun === true;
+  const issue = (fn: 'warn' | 'error') => (i: { path: string; code: string; message: string }) => rep[fn](i.path, i.code, i.message);
   const [src, dst] = await Promise.all([
     exists
       ? scanPlainTree(o.source, { copyLinks: o.copyLinks === true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') })
@@ -103,7 +129,7 @@ export async function encryptCatalog(o: EncryptOptions): Promise<SyncSummary> {
   if (dryRun) {
     reportPlan(plan, rep, summary);
   } else {
-    await applyPlan(plan, o, rep, summary, dst.temporaries);
+    await applyPlan(plan, o, rep, summary, dst.temporaries, warm);
   }
   summary.errors = rep.errors;
   summary.warnings = rep.warnings;
@@ -124,7 +150,14 @@ function reportPlan(plan: SyncPlan, rep: RunReporter, s: SyncSummary): void {
   s.bytes = plan.bytes;
 }
 
-async function applyPlan(plan: SyncPlan, o: EncryptOptions, rep: RunReporter, s: SyncSummary, temporaries: string[]): Promise<void> {
+async function applyPlan(
+  plan: SyncPlan,
+  o: EncryptOptions,
+  rep: RunReporter,
+  s: SyncSummary,
+  temporaries: string[],
+  warm: WorkerWarmup | undefined,
+): Promise<void> {
   const { root } = o.dest;
   const signal = o.signal;
   // leftovers of a killed run: never complete, never under a real name
@@ -151,7 +184,7 @@ async function applyPlan(plan: SyncPlan, o: EncryptOptions, rep: RunReporter, s:
     }));
     const byJob = new Map<TransferJob, (typeof plan.copies)[number]>();
     jobs.forEach((j, i) => byJob.set(j, plan.copies[i] as (typeof plan.copies)[number]));
-    const pool = new TransferPool(o.dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: plan.bytes, files: jobs.length });
+    const pool = new TransferPool(o.dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: plan.bytes, files: jobs.length }, warm);
     let files = 0;
     let bytes = 0;
     try {

@@ -5,10 +5,10 @@
 // non-empty target unless overwrite; with overwrite, files equal in size and mtime are skipped.
 import { readdir, mkdir, lstat } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { scanCatalog, safeRestorePath } from '../target/index.js';
+import { scanCatalog, safeRestorePath, type PathFilter } from '../target/index.js';
 import { buildFilter } from './filter.js';
 import { checkCatalogKey } from './catalog-guards.js';
-import { TransferPool } from './transfer-pool.js';
+import { TransferPool, WorkerWarmup } from './transfer-pool.js';
 import type { DecryptJob, TransferJob } from './transfer-job.js';
 import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from './events.js';
 
@@ -32,9 +32,21 @@ async function targetEntries(target: string): Promise<number> {
 
 export async function restoreCatalog(o: RestoreOptions): Promise<SyncSummary> {
   const rep = new RunReporter(o.onEvent);
-  const { cipher, root } = o.source;
+  const { cipher } = o.source;
   const dryRun = o.dryRun === true;
   const filter = await buildFilter(o.include && o.include.length > 0 ? { include: o.include } : undefined);
+  // a restore nearly always has work: boot the workers while the catalog is scanned
+  const warm = dryRun ? undefined : new WorkerWarmup(cipher, o.transfers);
+  try {
+    return await runRestore(o, rep, filter, warm);
+  } finally {
+    await warm?.close();
+  }
+}
+
+async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilter | undefined, warm: WorkerWarmup | undefined): Promise<SyncSummary> {
+  const { cipher, root } = o.source;
+  const dryRun = o.dryRun === true;
   const scan = await scanCatalog(root, cipher, {
     ...(filter ? { filter } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
@@ -119,7 +131,7 @@ export async function restoreCatalog(o: RestoreOptions): Promise<SyncSummary> {
       }
     }
     if (jobs.length > 0) {
-      const pool = new TransferPool(cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: bytesTotal, files: jobs.length });
+      const pool = new TransferPool(cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: bytesTotal, files: jobs.length }, warm);
       let files = 0;
       try {
         await pool.run(

@@ -70,15 +70,45 @@ export interface PoolSizing {
   files: number;
 }
 
+/**
+ * Worker threads started early (booting one costs hundreds of ms), while the trees are still
+ * being scanned, for runs that will most likely have work. A TransferPool adopts them or, for a
+ * small plan, closes them. The owner must close it when no pool adopts it.
+ */
+export class WorkerWarmup {
+  slots: Slot[];
+  constructor(cipher: Cipher, transfers?: number) {
+    const init: WorkerInit = { keys: cipher.keys, options: cipher.options };
+    this.slots = Array.from({ length: Math.max(1, transfers ?? availableParallelism()) }, () => workerSlot(init));
+  }
+  /** hands the workers over (once) */
+  take(): Slot[] {
+    const s = this.slots;
+    this.slots = [];
+    return s;
+  }
+  async close(): Promise<void> {
+    await Promise.all(this.take().map((s) => s.close()));
+  }
+}
+
 export class TransferPool {
   private readonly slots: Slot[];
 
-  constructor(cipher: Cipher, sizing: PoolSizing) {
+  constructor(cipher: Cipher, sizing: PoolSizing, warm?: WorkerWarmup) {
     const init: WorkerInit = { keys: cipher.keys, options: cipher.options };
     const inline = sizing.bytes <= INLINE_MAX_BYTES && sizing.files <= INLINE_MAX_FILES;
-    const n = inline ? 1 : Math.max(1, sizing.transfers ?? availableParallelism());
-    this.slots = Array.from({ length: n }, () => (inline ? inlineSlot(init) : workerSlot(init)));
-    if (inline) (this.slots[0] as Slot).inFlight = IN_FLIGHT_PER_WORKER - 1; // one batch at a time
+    if (inline) {
+      void warm?.close();
+      this.slots = [inlineSlot(init)];
+      (this.slots[0] as Slot).inFlight = IN_FLIGHT_PER_WORKER - 1; // one batch at a time
+      return;
+    }
+    const n = Math.max(1, sizing.transfers ?? availableParallelism());
+    const adopted = warm?.take() ?? [];
+    while (adopted.length > n) void adopted.pop()?.close();
+    while (adopted.length < n) adopted.push(workerSlot(init));
+    this.slots = adopted;
   }
 
   /**
