@@ -3,10 +3,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, rm, utimes, writeFile, chmod, lstat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { obscure } from '../../src/crypt/index.js';
 
-export const VECTORS_SOURCE = process.env.CRYPT_VECTORS_DIR ?? '/work/shared/crypt-vectors';
+/** The shared vectors sit beside the project root (../shared), wherever the project is cloned. */
+export const VECTORS_SOURCE =
+  process.env.CRYPT_VECTORS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'crypt-vectors');
 
 /** The empty folders a git checkout of the vectors loses (relative to the vectors root). */
 export const VECTOR_EMPTY_DIRS = [
