@@ -5,7 +5,8 @@
 // files under real names. A source that changes while being read is reported, never stored.
 // Per-file failures are results, not exceptions. Never logs; never sees the password.
 import { openSync, readSync, writeSync, closeSync, fstatSync, renameSync, unlinkSync } from 'node:fs';
-import { Cipher, BLOCK_DATA_SIZE, CryptError, parseHeader } from '../crypt/index.js';
+import { randomFillSync } from 'node:crypto';
+import { Cipher, BLOCK_DATA_SIZE, CryptError, NONCE_SIZE, parseHeader } from '../crypt/index.js';
 import { setMtimeNs, tempNameFor } from '../target/index.js';
 import type { WorkerInit, TransferJob, TransferResult, EncryptJob, DecryptJob, VerifyJob } from './transfer-job.js';
 
@@ -13,6 +14,8 @@ import type { WorkerInit, TransferJob, TransferResult, EncryptJob, DecryptJob, V
 const BLOCKS_PER_IO = 16;
 /** files up to this size are read in one call and written in one call */
 const WHOLE_FILE_LIMIT = 1024 * 1024;
+/** nonces drawn from the CSPRNG at once (one call per this many files, not one per file) */
+const NONCE_POOL = 1024;
 
 export type BatchRunner = (jobs: TransferJob[]) => Promise<TransferResult[]>;
 
@@ -127,6 +130,19 @@ export function createBatchRunner(init: WorkerInit): BatchRunner {
   const HEADER_SIZE = cipher.encryptedSize(0);
   const SEALED_BLOCK = cipher.encryptedSize(BLOCK_DATA_SIZE) - HEADER_SIZE;
 
+  const noncePool = Buffer.allocUnsafe(NONCE_POOL * NONCE_SIZE);
+  let nonceNext = NONCE_POOL;
+  /** a fresh random nonce; each pool slice is used once and copied by the encryptor */
+  function freshNonce(): Buffer {
+    if (nonceNext === NONCE_POOL) {
+      randomFillSync(noncePool);
+      nonceNext = 0;
+    }
+    const n = noncePool.subarray(nonceNext * NONCE_SIZE, (nonceNext + 1) * NONCE_SIZE);
+    nonceNext++;
+    return n;
+  }
+
   let inBuf = Buffer.allocUnsafe(0);
   let outBuf = Buffer.allocUnsafe(0);
   function inBuffer(n: number): Buffer {
@@ -145,7 +161,7 @@ export function createBatchRunner(init: WorkerInit): BatchRunner {
     const mtimeNs = BigInt(job.mtimeNs);
     const fd = openForRead(job.src);
     try {
-      const enc = cipher.newEncryptor();
+      const enc = cipher.newEncryptor(HEADER_SIZE === 0 ? undefined : freshNonce());
       if (job.size <= WHOLE_FILE_LIMIT) {
         // read one byte more than expected so growth is noticed
         const plain = inBuffer(job.size + 1);

@@ -1,7 +1,7 @@
 // Runs transfer jobs (see transfer-ops.ts) in batches: on a pool of worker threads for real
 // work, or inline on this thread for small plans, where booting workers (hundreds of ms here)
 // would cost more than the work. Small files are batched into one message to keep per-file
-// overhead low; each worker has at most two batches in flight so it never idles. Stops
+// overhead low; each worker has up to three batches in flight so it never idles. Stops
 // dispatching on abort and lets in-flight batches finish (their files are complete and atomic).
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -10,9 +10,9 @@ import { createBatchRunner } from './transfer-ops.js';
 import type { BatchReply, TransferJob, TransferResult, WorkerInit } from './transfer-job.js';
 
 /** a batch closes when it holds this many files or this many bytes */
-const BATCH_MAX_FILES = 32;
+const BATCH_MAX_FILES = 64;
 const BATCH_MAX_BYTES = 2 * 1024 * 1024;
-const IN_FLIGHT_PER_WORKER = 2;
+const IN_FLIGHT_PER_WORKER = 3;
 /** plans up to this size run inline (no worker threads) */
 const INLINE_MAX_BYTES = 8 * 1024 * 1024;
 const INLINE_MAX_FILES = 400;

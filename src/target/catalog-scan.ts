@@ -3,16 +3,16 @@
 // decrypted size and the mtime. Undecryptable names are reported, never guessed, and not descended
 // into (like rclone). Leftover temporaries of a killed run are collected for cleanup. Never reads
 // file contents, never writes.
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import type { Dirent, BigIntStats } from 'node:fs';
 import { diskToStandard, type Cipher } from '../crypt/index.js';
-import { mapLimit } from '../util/map-limit.js';
 import { CancelledError } from '../util/errors.js';
+import { yieldToLoop } from './yield.js';
 import { type CatalogEntry, TEMP_PATTERN, joinRel } from './tree-entry.js';
 import type { PathFilter, ScanIssue } from './plain-scan.js';
 
-const DIR_CONCURRENCY = 8;
-const STAT_CONCURRENCY = 64;
+/** entries handled between two yields to the event loop */
+const YIELD_EVERY = 512;
 
 export interface CatalogScanOptions {
   filter?: PathFilter;
@@ -43,66 +43,77 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
     out.errors++;
     opts.onError?.({ path, code, message });
   };
+  const visit = (job: DirJob, d: Dirent, found: DirJob[]): void => {
+    const disk = joinRel(job.disk, d.name);
+    const abs = `${job.abs}/${d.name}`;
+    if (d.isFile() && TEMP_PATTERN.test(d.name)) {
+      out.temporaries.push(abs);
+      return;
+    }
+    if (!d.isFile() && !d.isDirectory()) {
+      opts.onWarning?.({ path: disk, code: 'SPECIAL_SKIPPED', message: 'not a regular file or folder in the encrypted catalog; skipped' });
+      return;
+    }
+    const isDir = d.isDirectory();
+    let plainSeg: string;
+    try {
+      const encStd = diskToStandard(d.name);
+      plainSeg = isDir ? cipher.decryptDirName(encStd) : cipher.decryptFileName(encStd);
+    } catch {
+      out.undecryptable.push(disk);
+      return;
+    }
+    const std = joinRel(job.std, plainSeg);
+    if (opts.filter && !(isDir ? opts.filter.dir(std) : opts.filter.file(std))) return;
+    let st: BigIntStats;
+    try {
+      st = statSync(abs, { bigint: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      fail(disk, 'STAT_FAILED', `cannot stat encrypted file: ${code ?? String(e)}`);
+      return;
+    }
+    if (isDir) {
+      out.dirs.push({ kind: 'dir', std, disk, size: 0, encSize: 0, mtimeNs: st.mtimeNs });
+      found.push({ abs, disk, std });
+      return;
+    }
+    const encSize = Number(st.size);
+    let size = -1;
+    try {
+      size = cipher.decryptedSize(encSize);
+    } catch {
+      size = -1;
+    }
+    out.files.push({ kind: 'file', std, disk, size, encSize, mtimeNs: st.mtimeNs });
+  };
+
+  // synchronous syscalls in slices, as in plain-scan.ts
+  let sinceYield = 0;
   let queue: DirJob[] = [{ abs: root, disk: '', std: '' }];
   while (queue.length > 0) {
     if (opts.signal?.aborted) throw new CancelledError();
     const found: DirJob[] = [];
-    await mapLimit(queue, DIR_CONCURRENCY, async (job) => {
+    for (const job of queue) {
       let ents: Dirent[];
       try {
-        ents = await readdir(job.abs, { withFileTypes: true });
+        ents = readdirSync(job.abs, { withFileTypes: true });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' && job.disk === '') return; // no catalog yet: empty
+        if (code === 'ENOENT' && job.disk === '') continue; // no catalog yet: empty
         fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list encrypted folder: ${code ?? String(e)}`);
-        return;
+        continue;
       }
-      await mapLimit(ents, STAT_CONCURRENCY, async (d) => {
-        const disk = joinRel(job.disk, d.name);
-        const abs = `${job.abs}/${d.name}`;
-        if (d.isFile() && TEMP_PATTERN.test(d.name)) {
-          out.temporaries.push(abs);
-          return;
+      for (const d of ents) {
+        if (++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await yieldToLoop();
+          if (opts.signal?.aborted) throw new CancelledError();
         }
-        if (!d.isFile() && !d.isDirectory()) {
-          opts.onWarning?.({ path: disk, code: 'SPECIAL_SKIPPED', message: 'not a regular file or folder in the encrypted catalog; skipped' });
-          return;
-        }
-        const isDir = d.isDirectory();
-        let plainSeg: string;
-        try {
-          const encStd = diskToStandard(d.name);
-          plainSeg = isDir ? cipher.decryptDirName(encStd) : cipher.decryptFileName(encStd);
-        } catch {
-          out.undecryptable.push(disk);
-          return;
-        }
-        const std = joinRel(job.std, plainSeg);
-        if (opts.filter && !(isDir ? opts.filter.dir(std) : opts.filter.file(std))) return;
-        let st: BigIntStats;
-        try {
-          st = await stat(abs, { bigint: true });
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT') return;
-          fail(disk, 'STAT_FAILED', `cannot stat encrypted file: ${code ?? String(e)}`);
-          return;
-        }
-        if (isDir) {
-          out.dirs.push({ kind: 'dir', std, disk, size: 0, encSize: 0, mtimeNs: st.mtimeNs });
-          found.push({ abs, disk, std });
-          return;
-        }
-        const encSize = Number(st.size);
-        let size = -1;
-        try {
-          size = cipher.decryptedSize(encSize);
-        } catch {
-          size = -1;
-        }
-        out.files.push({ kind: 'file', std, disk, size, encSize, mtimeNs: st.mtimeNs });
-      });
-    });
+        visit(job, d, found);
+      }
+    }
     queue = found;
   }
   return out;

@@ -2,16 +2,15 @@
 // converted to rclone's Standard encoding. Symlinks are skipped with a warning unless followed
 // (copyLinks); special files are always skipped with a warning; unreadable folders are reported
 // and counted. Never reads file contents, never writes.
-import { readdir, stat, lstat } from 'node:fs/promises';
+import { readdirSync, statSync, lstatSync } from 'node:fs';
 import type { Dirent, BigIntStats } from 'node:fs';
 import { diskToStandard } from '../crypt/index.js';
-import { mapLimit } from '../util/map-limit.js';
 import { CancelledError } from '../util/errors.js';
+import { yieldToLoop } from './yield.js';
 import { type TreeEntry, joinRel } from './tree-entry.js';
 
-/** concurrent readdir calls (folders) and stat calls per folder */
-const DIR_CONCURRENCY = 8;
-const STAT_CONCURRENCY = 64;
+/** entries handled between two yields to the event loop */
+const YIELD_EVERY = 512;
 
 export interface ScanIssue {
   path: string;
@@ -58,69 +57,81 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
   };
 
   if (opts.copyLinks) {
-    const st = await stat(root, { bigint: true });
+    const st = statSync(root, { bigint: true });
     seenDirs.add(`${st.dev}:${st.ino}`);
   }
 
+  const visit = (job: DirJob, d: Dirent, found: DirJob[]): void => {
+    const disk = joinRel(job.disk, d.name);
+    const abs = `${job.abs}/${d.name}`;
+    let st: BigIntStats;
+    try {
+      if (d.isSymbolicLink()) {
+        if (!opts.copyLinks) {
+          warn(disk, 'SYMLINK_SKIPPED', 'symlink skipped (use --copy-links to follow)');
+          return;
+        }
+        st = statSync(abs, { bigint: true });
+      } else if (d.isFile() || d.isDirectory()) {
+        st = d.isDirectory() ? lstatSync(abs, { bigint: true }) : statSync(abs, { bigint: true });
+      } else {
+        warn(disk, 'SPECIAL_SKIPPED', 'special file skipped');
+        return;
+      }
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return; // vanished since readdir: nothing to sync
+      fail(disk, 'STAT_FAILED', `cannot stat: ${code ?? String(e)}`);
+      return;
+    }
+    const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+    if (kind === 'other') {
+      warn(disk, 'SPECIAL_SKIPPED', 'special file skipped');
+      return;
+    }
+    const std = joinRel(job.std, diskToStandard(d.name));
+    if (kind === 'dir') {
+      if (opts.filter && !opts.filter.dir(std)) return;
+      if (opts.copyLinks) {
+        const id = `${st.dev}:${st.ino}`;
+        if (seenDirs.has(id)) {
+          warn(disk, 'SYMLINK_LOOP', 'folder already visited through another link; skipped');
+          return;
+        }
+        seenDirs.add(id);
+      }
+      dirs.push({ kind: 'dir', std, disk, size: 0, mtimeNs: st.mtimeNs });
+      found.push({ abs, disk, std });
+    } else {
+      if (opts.filter && !opts.filter.file(std)) return;
+      files.push({ kind: 'file', std, disk, size: Number(st.size), mtimeNs: st.mtimeNs });
+    }
+  };
+
+  // Synchronous syscalls in slices: on this kind of machine a threadpool hop per stat costs
+  // several times the stat itself; yielding every YIELD_EVERY entries keeps the loop responsive.
+  let sinceYield = 0;
   let queue: DirJob[] = [{ abs: root, disk: '', std: '' }];
   while (queue.length > 0) {
     if (opts.signal?.aborted) throw new CancelledError();
     const found: DirJob[] = [];
-    await mapLimit(queue, DIR_CONCURRENCY, async (job) => {
+    for (const job of queue) {
       let ents: Dirent[];
       try {
-        ents = await readdir(job.abs, { withFileTypes: true });
+        ents = readdirSync(job.abs, { withFileTypes: true });
       } catch (e) {
         fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-        return;
+        continue;
       }
-      await mapLimit(ents, STAT_CONCURRENCY, async (d) => {
-        const disk = joinRel(job.disk, d.name);
-        const abs = `${job.abs}/${d.name}`;
-        let st: BigIntStats;
-        try {
-          if (d.isSymbolicLink()) {
-            if (!opts.copyLinks) {
-              warn(disk, 'SYMLINK_SKIPPED', 'symlink skipped (use --copy-links to follow)');
-              return;
-            }
-            st = await stat(abs, { bigint: true });
-          } else if (d.isFile() || d.isDirectory()) {
-            st = d.isDirectory() ? await lstat(abs, { bigint: true }) : await stat(abs, { bigint: true });
-          } else {
-            warn(disk, 'SPECIAL_SKIPPED', 'special file skipped');
-            return;
-          }
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT') return; // vanished since readdir: nothing to sync
-          fail(disk, 'STAT_FAILED', `cannot stat: ${code ?? String(e)}`);
-          return;
+      for (const d of ents) {
+        if (++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await yieldToLoop();
+          if (opts.signal?.aborted) throw new CancelledError();
         }
-        const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
-        if (kind === 'other') {
-          warn(disk, 'SPECIAL_SKIPPED', 'special file skipped');
-          return;
-        }
-        const std = joinRel(job.std, diskToStandard(d.name));
-        if (kind === 'dir') {
-          if (opts.filter && !opts.filter.dir(std)) return;
-          if (opts.copyLinks) {
-            const id = `${st.dev}:${st.ino}`;
-            if (seenDirs.has(id)) {
-              warn(disk, 'SYMLINK_LOOP', 'folder already visited through another link; skipped');
-              return;
-            }
-            seenDirs.add(id);
-          }
-          dirs.push({ kind: 'dir', std, disk, size: 0, mtimeNs: st.mtimeNs });
-          found.push({ abs, disk, std });
-        } else {
-          if (opts.filter && !opts.filter.file(std)) return;
-          files.push({ kind: 'file', std, disk, size: Number(st.size), mtimeNs: st.mtimeNs });
-        }
-      });
-    });
+        visit(job, d, found);
+      }
+    }
     queue = found;
   }
   return { files, dirs, errors };
