@@ -1,7 +1,9 @@
 // Browser-test helpers: Debian's chromium driven by playwright-core (never a downloaded
 // browser), and the real `cryptsync serve --port 0` as a process on a temp home.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { BIN, ROOT } from './cli.js';
@@ -80,7 +82,17 @@ export function startServe(env: NodeJS.ProcessEnv, args: string[] = [], o: { tim
   });
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+/**
+ * Takes a screenshot of the page. It goes to docs/screenshots when that file is missing or
+ * CRYPTSYNC_SCREENSHOTS=update; otherwise to a temp folder, so a plain `npm test` does not
+ * rewrite the committed images (they differ in every run: temp paths, times).
+ */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const docs = join(SCREENSHOTS, `${name}.png`);
+  const update = process.env.CRYPTSYNC_SCREENSHOTS === 'update' || !existsSync(docs);
+  const dir = update ? SCREENSHOTS : join(tmpdir(), 'cryptsync-screenshots');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
 }
