@@ -10,6 +10,13 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // `cryptsync ... | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+  for (const s of [process.stdout, process.stderr]) {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 

@@ -260,10 +260,18 @@ export class Engine {
 
   // ---- runs ----
 
-  startRun(name: string, o: { dryRun?: boolean } = {}): { runId: number } {
+  /**
+   * Starts a run and returns its id at once. `onEvent` sees every event of this run, from its
+   * run-start on (a subscriber added after this call returns would miss the first ones).
+   */
+  startRun(name: string, o: { dryRun?: boolean; onEvent?: (e: EngineEvent) => void } = {}): { runId: number } {
     const prepared = prepareRun(this.runEnv, name, { dryRun: o.dryRun ?? false });
     const controller = new AbortController();
-    const done = executeRun(this.runEnv, prepared, { signal: controller.signal, onEvent: (e) => this.#emit(e) }).finally(() => {
+    const onEvent = (e: EngineEvent): void => {
+      if (o.onEvent) o.onEvent(e);
+      this.#emit(e);
+    };
+    const done = executeRun(this.runEnv, prepared, { signal: controller.signal, onEvent }).finally(() => {
       this.#active.delete(prepared.runId);
     });
     this.#seenRunId = Math.max(this.#seenRunId, prepared.runId);

@@ -30,11 +30,7 @@ function taskNames(e: Engine, name: string | undefined, all: boolean): string[] 
 
 async function runOne(e: Engine, io: CliIo, name: string, dryRun: boolean, json: boolean): Promise<{ exitCode: number; estimate?: Estimate }> {
   const render = createEngineRenderer(io, { json });
-  const { runId } = e.startRun(name, { dryRun });
-  const unsubscribe = e.subscribe((ev) => {
-    if ('runId' in ev && ev.runId !== runId) return;
-    render(ev);
-  });
+  const { runId } = e.startRun(name, { dryRun, onEvent: render });
   const onSignal = () => e.abortRun(runId);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -44,7 +40,6 @@ async function runOne(e: Engine, io: CliIo, name: string, dryRun: boolean, json:
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    unsubscribe();
   }
 }
 

@@ -1,0 +1,87 @@
+// An encrypt task run by the real rclone binary (engine "rclone") lands in the same log and
+// catalog format as the built-in engine; Ctrl+C during a run aborts rsync and logs "aborted".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { cryptsync, cliEnv, jsonLines, BIN } from '../helpers/cli.js';
+import { makeTree, readTree } from '../helpers/tree.js';
+
+test('engine "rclone": rclone runs the encrypt step; cryptsync reads its catalog; counts are parsed', async () => {
+  const work = await mkdtemp(join(tmpdir(), 'cryptsync-rcl-'));
+  try {
+    const env = cliEnv(join(work, 'home'), { PW: 'rclone engine password' });
+    const plain = join(work, 'plain');
+    await makeTree(plain, { 'a.txt': 'alpha\n', 'sub/b.bin': 70000, 'sub/c.txt': 'gamma\n' });
+    let r = await cryptsync(['remote', 'add', 'v', '--path', join(work, 'cat'), '--password-env', 'PW'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    r = await cryptsync(['task', 'add', 'enc', '--type', 'encrypt', '--source', plain, '--remote', 'v:', '--engine', 'rclone'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const cmd = (await cryptsync(['task', 'command', 'enc'], { env })).stdout;
+    assert.match(cmd, /^rclone sync .* v: --config .*rclone\.conf --create-empty-src-dirs/);
+
+    r = await cryptsync(['estimate', 'enc', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const est = jsonLines(r.stdout).find((e) => e.type === 'step-end')!.counts as Record<string, number>;
+    assert.equal(est.newFiles, 3);
+
+    r = await cryptsync(['run', 'enc', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const done = jsonLines(r.stdout).find((e) => e.type === 'step-end')!.counts as Record<string, number>;
+    assert.equal(done.newFiles, 3);
+
+    // the built-in engine agrees there is nothing left to do, and restores rclone's catalog
+    r = await cryptsync(['encrypt', plain, 'v:', '--dry-run', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const plan = jsonLines(r.stdout).find((e) => e.type === 'plan')!;
+    assert.equal((plan.newFiles as number) + (plan.changedFiles as number) + (plan.deletedFiles as number), 0);
+    const out = join(work, 'out');
+    r = await cryptsync(['restore', 'v:', out], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await readTree(out), await readTree(plain));
+
+    // a wrong password is refused before rclone runs (rclone itself would re-upload everything)
+    r = await cryptsync(['remote', 'add', 'bad', '--path', join(work, 'cat'), '--password-env', 'BAD'], { env: { ...env, BAD: 'wrong' } });
+    assert.equal(r.code, 0, r.stderr);
+    r = await cryptsync(['task', 'add', 'enc-bad', '--type', 'encrypt', '--source', plain, '--remote', 'bad:', '--engine', 'rclone'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    r = await cryptsync(['run', 'enc-bad'], { env });
+    assert.equal(r.code, 12, r.stderr + r.stdout);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl+C aborts a running rsync step; the run is logged as aborted with exit 130', async () => {
+  const work = await mkdtemp(join(tmpdir(), 'cryptsync-abort-'));
+  try {
+    const env = cliEnv(join(work, 'home'));
+    const src = join(work, 'src');
+    await makeTree(src, { 'big.bin': 4 * 1024 * 1024 });
+    let r = await cryptsync(['task', 'add', 'slow', '--type', 'synchronize', '--source', src, '--dest', join(work, 'dst'), '--rsync-flag=--bwlimit=200'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const child = spawn(process.execPath, [BIN, 'run', 'slow', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const closed = new Promise<number | null>((res) => child.on('close', res));
+    let exited = false;
+    void closed.then(() => (exited = true));
+    await new Promise<void>((res) => {
+      const check = () => (stdout.includes('"step-start"') || exited ? res() : setTimeout(check, 50));
+      check();
+    });
+    assert.ok(!exited, `the run ended before its rsync step started:\n${stdout}`);
+    await new Promise((res) => setTimeout(res, 800));
+    child.kill('SIGINT');
+    const code = await closed;
+    assert.equal(code, 130, stdout);
+    const runs = jsonLines((await cryptsync(['log', 'slow', '--json'], { env })).stdout)[0]!.runs as Array<Record<string, unknown>>;
+    assert.equal(runs[0]!.status, 'aborted');
+    const steps = runs[0]!.steps as Array<Record<string, unknown>>;
+    assert.equal(steps[0]!.status, 'aborted');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
