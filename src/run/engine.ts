@@ -170,7 +170,7 @@ export class Engine {
   }
 
   #view(t: Task, last: Map<string, { lastRunAt: string; status: RunStatus }>): TaskView {
-    const l = last.get(t.name);
+    const l = lastRunOf(t, last, this.tasks.list());
     const thresholdDays = t.thresholdDays ?? DEFAULT_THRESHOLD_DAYS;
     const ds = l ? daysSince(l.lastRunAt) : null;
     const running = [...this.#active.entries()].find(([, a]) => a.task === t.name)?.[0] ?? null;
@@ -385,4 +385,23 @@ export function estimateFromRun(r: RunRecord): Estimate {
     steps,
     hasChanges: steps.some((s) => s.counts.newFiles + s.counts.changedFiles + s.counts.deletedFiles > 0),
   };
+}
+
+/**
+ * The last run of a task. An encrypt task also runs as the first step of each combined task
+ * connected to it, so the newest of those runs counts for it too.
+ */
+function lastRunOf(
+  t: Task,
+  last: Map<string, { lastRunAt: string; status: RunStatus }>,
+  all: Task[],
+): { lastRunAt: string; status: RunStatus } | undefined {
+  let best = last.get(t.name);
+  if (t.type !== 'encrypt') return best;
+  for (const other of all) {
+    if (other.type === 'encrypt' || other.connectedTo !== t.name) continue;
+    const l = last.get(other.name);
+    if (l && (!best || l.lastRunAt > best.lastRunAt)) best = l;
+  }
+  return best;
 }
