@@ -179,6 +179,26 @@ test('add a task with a bad path: the field error is shown inline and nothing is
   assert.equal(await row('photos').count(), 0);
 });
 
+test('edit a task in the form; disconnect and connect again', async () => {
+  await row('demo-encrypt').dblclick();
+  const form = page.getByTestId('task-form');
+  assert.equal(await form.locator('input[name=name]').inputValue(), 'demo-encrypt');
+  assert.equal(await form.locator('input[name=remote]').inputValue(), 'demo-crypt:');
+  await form.getByText('More options').click();
+  await form.locator('input[name=thresholdDays]').fill('0.5');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.waitFor({ state: 'detached' });
+  const task = (await (await page.request.get(`${serve.origin}/api/tasks/demo-encrypt`)).json()) as { thresholdDays: number };
+  assert.equal(task.thresholdDays, 0.5);
+
+  await row('demo-backup').click();
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await page.locator('tr[data-task="demo-backup"]:not(.combined)').waitFor();
+  await page.getByRole('button', { name: 'Connect…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Connect' }).click();
+  await page.locator('tr[data-task="demo-backup"].combined').waitFor();
+});
+
 test('keyboard: arrows move the selection, Ctrl+R executes the selected task', async () => {
   await row('demo-encrypt').click();
   await page.keyboard.press('ArrowDown');
