@@ -73,6 +73,7 @@ export function createApp(o: AppOptions): WebApp {
     app,
     hub,
     close() {
+      batch.abort();
       closing.abort();
       unsubscribe();
     },

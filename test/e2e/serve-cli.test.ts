@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServe } from '../helpers/browser.js';
@@ -91,4 +91,24 @@ test('bad --port and a weak CRYPTSYNC_WEB_TOKEN are usage errors', async () => {
   assert.equal(weak.code, 2);
   assert.match(weak.stderr, /CRYPTSYNC_WEB_TOKEN/);
   assert.doesNotMatch(weak.stderr, /short/);
+});
+
+test('SIGTERM during a run aborts it and logs it as aborted before the process exits', async () => {
+  const s = await startServe(env);
+  const token = new URL(s.url).searchParams.get('token') as string;
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  try {
+    assert.equal((await fetch(`${s.origin}/api/demo`, { method: 'POST', headers: auth })).status, 201);
+    await writeFile(join(home, 'demo', 'plain', 'big.bin'), Buffer.alloc(256 * 1024 * 1024, 5));
+    const res = await fetch(`${s.origin}/api/tasks/demo-backup/runs`, { method: 'POST', headers: auth, body: '{}' });
+    assert.equal(res.status, 202);
+    const { runId } = (await res.json()) as { runId: number };
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await s.stop(), 0, s.output());
+    const log = await cryptsync(['log', '--run', String(runId), '--json'], { env });
+    assert.equal(log.code, 0, log.stderr);
+    assert.match(log.stdout, /"status":"aborted"/);
+  } finally {
+    await s.stop();
+  }
 });

@@ -41,6 +41,17 @@ function parsePort(raw: string | undefined, env: NodeJS.ProcessEnv): number {
   return Number(s);
 }
 
+/** How long a stop waits for aborted runs to record their end before closing the engine. */
+const STOP_GRACE_MS = 15_000;
+
+/** Runs started from the page are aborted on stop, and logged as aborted before the exit. */
+async function abortActiveRuns(engine: Engine): Promise<void> {
+  const active = engine.activeRuns();
+  for (const a of active) engine.abortRun(a.runId);
+  const ended = Promise.all(active.map((a) => engine.waitRun(a.runId).catch(() => undefined)));
+  await Promise.race([ended, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
+}
+
 export function registerServe(program: Command, io: CliIo): void {
   program
     .command('serve')
@@ -84,6 +95,7 @@ export function registerServe(program: Command, io: CliIo): void {
         process.on('SIGTERM', stop);
       });
       await server.close();
+      await abortActiveRuns(engine);
       engine.close();
       if (!o.json) out(io, 'cryptsync web UI stopped');
     });
