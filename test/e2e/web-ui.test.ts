@@ -232,6 +232,12 @@ test('after a page reload the detail shows the last run from the log', async () 
   await row(newest.task).click();
   await page.getByTestId('last-run').filter({ hasText: `run #${newest.id}` }).waitFor();
   await page.locator('[data-testid=step-encrypt][data-status=ok]').waitFor();
+  // a threshold below the time since the last run turns the days red (live, on tasks-changed)
+  const patch = await page.request.patch(`${serve.origin}/api/tasks/${newest.task}`, { data: { thresholdDays: 0.000001 } });
+  assert.equal(patch.status(), 200, await patch.text());
+  await row(newest.task).locator('td.overdue').waitFor();
+  await page.request.patch(`${serve.origin}/api/tasks/${newest.task}`, { data: { thresholdDays: null } });
+  await row(newest.task).locator('td.overdue').waitFor({ state: 'detached' });
 });
 
 test('Abort stops a running execute; the run is logged as aborted', async () => {
