@@ -15,33 +15,31 @@ export const RETRY_MS = 1_000;
 export function registerEvents(app: Hono, hub: EventHub, serverId: string, closing: AbortSignal): void {
   app.get('/api/events', (c) =>
     streamSSE(c, async (stream) => {
-      const queue: HubEvent[] = [];
+      // null in the queue is a heartbeat; one timer per stream, not one per event
+      const queue: Array<HubEvent | null> = [];
       let wake: (() => void) | null = null;
-      const unsubscribe = hub.subscribe((e) => {
+      const push = (e: HubEvent | null) => {
         queue.push(e);
         wake?.();
-      });
-      const done = new Promise<void>((resolve) => {
-        stream.onAbort(() => resolve());
-        closing.addEventListener('abort', () => resolve(), { once: true });
-      });
+      };
+      const unsubscribe = hub.subscribe(push);
+      const heartbeat = setInterval(() => push(null), HEARTBEAT_MS);
+      const stop = () => wake?.();
+      stream.onAbort(stop);
+      closing.addEventListener('abort', stop, { once: true });
       try {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ serverId }), retry: RETRY_MS });
         while (!stream.aborted && !closing.aborted) {
-          while (queue.length > 0) {
-            const e = queue.shift() as HubEvent;
-            await stream.writeSSE({ event: 'engine', data: JSON.stringify(withoutSecrets(e)) });
-          }
-          const woke = await Promise.race([
-            new Promise<'event'>((r) => (wake = () => r('event'))),
-            new Promise<'tick'>((r) => setTimeout(() => r('tick'), HEARTBEAT_MS).unref()),
-            done.then(() => 'done' as const),
-          ]);
-          wake = null;
-          if (woke === 'done') break;
-          if (woke === 'tick') await stream.write(': heartbeat\n\n');
+          const e = queue.shift();
+          if (e === undefined) {
+            await new Promise<void>((r) => (wake = r));
+            wake = null;
+          } else if (e === null) await stream.write(': heartbeat\n\n');
+          else await stream.writeSSE({ event: 'engine', data: JSON.stringify(withoutSecrets(e)) });
         }
       } finally {
+        clearInterval(heartbeat);
+        closing.removeEventListener('abort', stop);
         unsubscribe();
       }
     }),
