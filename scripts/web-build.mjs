@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const WEB_INPUTS = ['src', 'index.html', 'vite.config.mjs', 'public'];
+const WEB_INPUTS = ['src', 'index.html', 'vite.config.mjs', 'tsconfig.json', 'public'];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -28,7 +28,12 @@ export function webBuildStale(root) {
 
 export function ensureWebBuilt(root, { force = false } = {}) {
   if (!force && !webBuildStale(root)) return false;
-  console.error('Building the web UI (vite) ...');
+  console.error('Building the web UI (tsc, vite) ...');
+  // vite strips types without checking them; the browser code gets the same strictness as src/
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'web', 'tsconfig.json')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   execFileSync(
     process.execPath,
     [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'web', 'vite.config.mjs'), '--logLevel', 'warn'],
