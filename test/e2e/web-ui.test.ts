@@ -272,6 +272,16 @@ test('after the server restarts, the page reconnects and reloads full state', as
   await row('later').waitFor();
 });
 
+test('after a restart with a new token the page says so; the new URL signs in again', async () => {
+  assert.equal(await serve.stop(), 0, serve.output());
+  serve = await startServe(env, ['--port', String(serve.port)]);
+  await page.locator('[data-testid=connection]', { hasText: 'signed out' }).waitFor();
+  await page.getByText('access token is no longer valid').waitFor();
+  await page.goto(serve.url);
+  await page.locator('[data-testid=connection]', { hasText: 'live' }).waitFor();
+  await row('demo-backup').waitFor();
+});
+
 test('crypt remote form: a generated password is shown once with a warning and a copy button', async () => {
   await page.getByRole('tab', { name: 'Crypt remotes' }).click();
   await page.locator('table[aria-label="crypt remotes"] td', { hasText: 'demo-crypt:' }).waitFor();

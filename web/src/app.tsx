@@ -2,7 +2,7 @@
 // and the global keyboard shortcuts. Views get data and actions as props.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorText, get, post, api } from './api';
-import { applyRunEvent, useLive } from './live';
+import { applyRunEvent, useLive, type Connection } from './live';
 import { isTyping, shortcutOf } from './shortcuts';
 import type { BatchState, EngineEvent, LiveRun, RemoteView, TaskView } from './types';
 import { TasksView, type TaskActions } from './views/tasks-view';
@@ -23,6 +23,13 @@ const VIEWS: Array<[View, string]> = [
   ['verify', 'Verify'],
   ['remotes', 'Crypt remotes'],
 ];
+const CONNECTION_LABEL: Record<Connection, string> = {
+  connecting: 'connecting…',
+  live: 'live',
+  offline: 'reconnecting…',
+  'signed-out': 'signed out',
+};
+
 type Dialog = null | { kind: 'add' } | { kind: 'edit'; task: TaskView } | { kind: 'connect'; task: TaskView };
 
 function viewFromHash(): View {
@@ -188,9 +195,14 @@ export function App() {
           ))}
         </nav>
         <div className={`conn conn-${connection}`} title="live updates from the server" data-testid="connection">
-          <span className="dot" /> {connection === 'live' ? 'live' : connection === 'connecting' ? 'connecting…' : 'reconnecting…'}
+          <span className="dot" /> {CONNECTION_LABEL[connection]}
         </div>
       </header>
+      {connection === 'signed-out' && (
+        <div className="notice notice-error" role="alert">
+          <span>This page's access token is no longer valid (the server was restarted). Open the URL that <code>cryptsync serve</code> printed.</span>
+        </div>
+      )}
       {notice && (
         <div className={`notice notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
           <span>{notice.text}</span>

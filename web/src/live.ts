@@ -3,27 +3,55 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EngineEvent, LiveRun, LiveStep } from './types';
 
-export type Connection = 'connecting' | 'live' | 'offline';
+export type Connection = 'connecting' | 'live' | 'offline' | 'signed-out';
+
+/** Wait before opening a new stream once the browser gave up on one (e.g. after a 401). */
+const REOPEN_MS = 2000;
 
 export function useLive(onHello: () => void, onEvent: (e: EngineEvent) => void): Connection {
   const [state, setState] = useState<Connection>('connecting');
   const handlers = useRef({ onHello, onEvent });
   handlers.current = { onHello, onEvent };
   useEffect(() => {
-    const es = new EventSource('/api/events', { withCredentials: true });
-    es.addEventListener('hello', () => {
-      setState('live');
-      handlers.current.onHello();
-    });
-    es.addEventListener('engine', (m) => {
-      try {
-        handlers.current.onEvent(JSON.parse((m as MessageEvent<string>).data) as EngineEvent);
-      } catch {
-        /* a malformed message is ignored; the next hello reloads everything */
-      }
-    });
-    es.onerror = () => setState('offline');
-    return () => es.close();
+    let es: EventSource | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let gone = false;
+    const open = () => {
+      es = new EventSource('/api/events', { withCredentials: true });
+      es.addEventListener('hello', () => {
+        setState('live');
+        handlers.current.onHello();
+      });
+      es.addEventListener('engine', (m) => {
+        try {
+          handlers.current.onEvent(JSON.parse((m as MessageEvent<string>).data) as EngineEvent);
+        } catch {
+          /* a malformed message is ignored; the next hello reloads everything */
+        }
+      });
+      es.onerror = () => {
+        setState('offline');
+        // EventSource retries by itself after a network error, but gives up for good on an
+        // HTTP error (a restarted server with a new token answers 401): find out which
+        if (es?.readyState !== EventSource.CLOSED || gone) return;
+        timer = setTimeout(() => {
+          fetch('/api/info', { credentials: 'same-origin' }).then(
+            (r) => {
+              if (gone) return;
+              if (r.status === 401) setState('signed-out');
+              else open();
+            },
+            () => !gone && open(),
+          );
+        }, REOPEN_MS);
+      };
+    };
+    open();
+    return () => {
+      gone = true;
+      clearTimeout(timer);
+      es?.close();
+    };
   }, []);
   return state;
 }
