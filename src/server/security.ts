@@ -59,9 +59,13 @@ function refuse(c: Context, status: 401 | 403, code: string, message: string): R
   c.header('Cache-Control', 'no-store');
   return c.html(
     `<!doctype html><meta charset="utf-8"><title>cryptsync</title><body style="font-family:system-ui;padding:2em">` +
-      `<h1>cryptsync</h1><p>${message}</p></body>`,
+      `<h1>cryptsync</h1><p>${escapeHtml(message)}</p></body>`,
     status,
   );
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -85,7 +89,7 @@ export function securityMiddleware(o: SecurityOptions): MiddlewareHandler {
     }
     const fromQuery = c.req.query(TOKEN_PARAM);
     if (fromQuery !== undefined && c.req.method === 'GET' && !c.req.path.startsWith('/api/')) {
-      if (!sameSecret(fromQuery, o.token)) return refuse(c, 401, 'BAD_TOKEN', 'This link has a wrong or old access token. Open the URL printed by <code>cryptsync serve</code>.');
+      if (!sameSecret(fromQuery, o.token)) return refuse(c, 401, 'BAD_TOKEN', 'This link has a wrong or old access token. Open the URL printed by `cryptsync serve`.');
       setCookie(c, cookie, o.token, { httpOnly: true, sameSite: 'Strict', path: '/' });
       const url = new URL(c.req.url);
       url.searchParams.delete(TOKEN_PARAM);
@@ -95,7 +99,7 @@ export function securityMiddleware(o: SecurityOptions): MiddlewareHandler {
     }
     const got = presentedToken(c, o.port);
     if (got === undefined || !sameSecret(got, o.token)) {
-      return refuse(c, 401, 'UNAUTHORIZED', 'Not signed in. Open the URL printed by <code>cryptsync serve</code> (it carries the access token).');
+      return refuse(c, 401, 'UNAUTHORIZED', 'Not signed in. Open the URL printed by `cryptsync serve` (it carries the access token).');
     }
     await next();
   };
