@@ -139,6 +139,8 @@ export function App() {
       if (dialog) setDialog(null);
       return;
     }
+    // in the Tasks view the run shortcuts are ours even while a form is open (no accidental reload)
+    if (view === 'tasks' && (sc === 'execute' || sc === 'estimate-all' || sc === 'run-changed')) e.preventDefault();
     if (dialog || isTyping(e.target) || view !== 'tasks' || !tasks) return;
     const i = tasks.findIndex((t) => t.name === selected);
     const sel = tasks[i];
