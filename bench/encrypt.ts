@@ -1,8 +1,9 @@
-// `npm run bench -- encrypt [--quick] [--runs N]`: cryptsync encrypt/restore against rclone sync/copy
+// `npm run bench -- encrypt [--quick] [--runs N] [--scale]`: cryptsync encrypt/restore against rclone sync/copy
 // to the same crypt remote settings, on deterministic generated data, alternating the two tools,
 // several runs each; prints median wall time, CPU time (user+sys) and peak RSS per set and the
 // ratio cryptsync/rclone. Sets: 1 large files, 2 small files, 3 no-op re-run of 2, 4 a 10%
-// change of 2, 5 restore of 1 and 2. Data lives in .bench-data/encrypt (gitignored).
+// change of 2, 5 restore of 1 and 2. --scale instead measures memory at 100k files. Data lives
+// in .bench-data/ (gitignored).
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -133,7 +134,58 @@ interface SetSpec {
   run: (t: Tool, remote: string) => string[];
 }
 
+const SCALE_FILES = 100_000;
+const SCALE_DIRS = 1000;
+const SCALE_SIZE = 100;
+
+/** --scale: memory at 100k files (fresh encrypt and no-op re-run), cryptsync against rclone */
+async function scale(): Promise<void> {
+  const dir = join(ROOT, '.bench-data', 'encrypt-100k');
+  const plain = join(dir, 'plain');
+  if (!existsSync(join(dir, `data-${DATA_VERSION}`))) {
+    await rm(dir, { recursive: true, force: true });
+    for (let d = 0; d < SCALE_DIRS; d++) await mkdir(join(plain, `d${d}`), { recursive: true });
+    await mapLimit(
+      Array.from({ length: SCALE_FILES }, (_, i) => i),
+      64,
+      async (i) => {
+        const p = join(plain, `d${i % SCALE_DIRS}`, `f${i}`);
+        await writeFile(p, bytes(`scale ${i}`, SCALE_SIZE));
+        await setMtimeNs(p, mtimeOf(i));
+      },
+    );
+    await writeFile(join(dir, `data-${DATA_VERSION}`), '');
+  }
+  const conf = join(dir, 'rclone.conf');
+  const pw = obscure(PASSWORD);
+  await writeFile(conf, ['cs', 'rc'].map((n) => `[${n}]\ntype = crypt\nremote = ${join(dir, `enc-${n}`)}\npassword = ${pw}\n`).join('\n'));
+  const rows: string[] = [];
+  for (const [name, cmd] of [
+    ['cryptsync', (r: string) => [process.execPath, BIN, 'encrypt', '--config', conf, plain, `${r}:`]],
+    ['rclone', (r: string) => ['rclone', '--config', conf, 'sync', plain, `${r}:`]],
+  ] as const) {
+    const remote = name === 'cryptsync' ? 'cs' : 'rc';
+    await rm(join(dir, `enc-${remote}`), { recursive: true, force: true });
+    const first = measure(cmd(remote));
+    const noop = measure(cmd(remote));
+    rows.push(`| ${name} | ${first.wall.toFixed(2)} | ${first.rssMiB.toFixed(0)} | ${noop.wall.toFixed(2)} | ${noop.rssMiB.toFixed(0)} |`);
+  }
+  const table = [
+    `${SCALE_FILES} files of ${SCALE_SIZE} B in ${SCALE_DIRS} folders, one run each`,
+    '',
+    '| tool | first encrypt s | peak RSS MiB | no-op re-run s | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+  await writeFile(join(dir, 'results.md'), `${table}\n`);
+  process.stdout.write(`${table}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--scale')) {
+    await scale();
+    return;
+  }
   await prepareData();
   const conf = await writeConf();
   if (RUNS < 1) return; // --runs 0: only generate the data

@@ -14,8 +14,10 @@ const BATCH_MAX_FILES = 64;
 const BATCH_MAX_BYTES = 2 * 1024 * 1024;
 const IN_FLIGHT_PER_WORKER = 3;
 /** plans up to this size run inline (no worker threads) */
-const INLINE_MAX_BYTES = 8 * 1024 * 1024;
-const INLINE_MAX_FILES = 400;
+const INLINE_MAX_BYTES = 32 * 1024 * 1024;
+const INLINE_MAX_FILES = 4000;
+/** worker heaps stay tiny (file bytes live in reused off-heap Buffers); small limits keep RSS down */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 };
 
 type Send = (jobs: TransferJob[]) => Promise<TransferResult[]>;
 
@@ -26,7 +28,7 @@ interface Slot {
 }
 
 function workerSlot(init: WorkerInit): Slot {
-  const worker = new Worker(new URL('./transfer-worker.js', import.meta.url), { workerData: init });
+  const worker = new Worker(new URL('./transfer-worker.js', import.meta.url), { workerData: init, resourceLimits: WORKER_LIMITS });
   const waiting = new Map<number, { resolve: (r: TransferResult[]) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   worker.on('message', (m: BatchReply) => {
@@ -128,8 +130,12 @@ export class TransferPool {
       let failed = false;
       const pump = () => {
         if (failed) return;
-        for (const slot of this.slots) {
-          while (slot.inFlight < IN_FLIGHT_PER_WORKER && next < batches.length && !signal?.aborted) {
+        // breadth first: one batch per slot per pass, so large files spread over all workers
+        for (let assigned = true; assigned; ) {
+          assigned = false;
+          for (const slot of this.slots) {
+            if (slot.inFlight >= IN_FLIGHT_PER_WORKER || next >= batches.length || signal?.aborted) continue;
+            assigned = true;
             const batch = batches[next++] as TransferJob[];
             slot.inFlight++;
             running++;
