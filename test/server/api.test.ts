@@ -121,6 +121,31 @@ test('batches: estimate all, then run all with changes (none left)', async () =>
   assert.deepEqual(r.body.tasks, []);
   assert.equal((await call<ErrorBody>('POST', '/api/batch', { mode: 'everything' })).status, 400);
   await settle(h.engine);
+
+  // a batch stopped at once runs at most its first task
+  const events: Array<Record<string, unknown>> = [];
+  const off = h.web.hub.subscribe((e) => {
+    if (e.type === 'batch') events.push(e);
+  });
+  try {
+    assert.equal((await call('POST', '/api/batch', { mode: 'estimate' })).status, 202);
+    assert.deepEqual((await call('POST', '/api/batch/abort')).body, { aborted: true });
+    for (let i = 0; i < 300 && (await call<{ state: unknown }>('GET', '/api/batch')).body.state !== null; i++) await new Promise((r) => setTimeout(r, 50));
+    const finished = events.find((e) => e.finished)?.finished as { done: string[]; aborted: boolean };
+    assert.equal(finished.aborted, true);
+    assert.ok(finished.done.length <= 1, JSON.stringify(finished));
+  } finally {
+    off();
+  }
+  assert.deepEqual((await call('POST', '/api/batch/abort')).body, { aborted: false }, 'nothing to stop');
+  await settle(h.engine);
+});
+
+test('info names the server and its version', async () => {
+  const info = await call<{ version: string; serverId: string }>('GET', '/api/info');
+  assert.equal(info.status, 200);
+  assert.match(info.body.version, /^\d+\.\d+\.\d+/);
+  assert.match(info.body.serverId, /^[0-9a-f]{16}$/);
 });
 
 test('browse, mapping, restore (fresh temp folder by default) and verify over the catalog', async () => {
