@@ -85,6 +85,17 @@ export function App() {
   );
   const connection = useLive(reloadAll, onEvent);
 
+  // task edits made by another process are not announced live: refresh when the window comes back
+  useEffect(() => {
+    const f = () => document.visibilityState === 'visible' && void reloadTasks();
+    window.addEventListener('focus', f);
+    document.addEventListener('visibilitychange', f);
+    return () => {
+      window.removeEventListener('focus', f);
+      document.removeEventListener('visibilitychange', f);
+    };
+  }, [reloadTasks]);
+
   useEffect(() => {
     const f = () => setView(viewFromHash());
     window.addEventListener('hashchange', f);
