@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServe } from '../helpers/browser.js';
@@ -108,6 +108,23 @@ test('SIGTERM during a run aborts it and logs it as aborted before the process e
     const log = await cryptsync(['log', '--run', String(runId), '--json'], { env });
     assert.equal(log.code, 0, log.stderr);
     assert.match(log.stdout, /"status":"aborted"/);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('--config points the server at another rclone.conf', async () => {
+  const conf = join(home, 'elsewhere', 'rclone.conf');
+  const s = await startServe(env, ['--config', conf]);
+  const token = new URL(s.url).searchParams.get('token') as string;
+  try {
+    const res = await fetch(`${s.origin}/api/remotes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'other', path: join(home, 'other-enc'), password: 'a long enough password here' }),
+    });
+    assert.equal(res.status, 201, await res.text());
+    assert.match(await readFile(conf, 'utf8'), /^\[other\]$/m);
   } finally {
     await s.stop();
   }

@@ -2,6 +2,7 @@
 // (with the access token) as `cryptsync web UI: <url>` and runs until SIGINT/SIGTERM, then closes
 // the server and the engine. It must never print the token anywhere else.
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../../run/engine.js';
 // `serve` is the one CLI command that starts the other front end; the server still only uses run/.
@@ -18,6 +19,7 @@ interface ServeOptions {
   host: string;
   allowRemote?: boolean;
   profile?: string;
+  config?: string;
   json?: boolean;
 }
 
@@ -60,11 +62,13 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--host <HOST>', 'address to bind', DEFAULT_HOST)
     .option('--allow-remote', 'allow binding a non-loopback address (exposes the UI on the network)')
     .option('--profile <NAME>', 'task profile')
+    .option('--config <FILE>', 'rclone config file with the crypt remotes (default: $RCLONE_CONFIG, else the cryptsync home)')
     .option('--json', 'print the start-up line as JSON')
     .action(async (o: ServeOptions) => {
       const port = parsePort(o.port, io.env);
       const token = tokenFromEnv(io.env);
-      const engine = Engine.open({ env: io.env, ...(o.profile ? { profile: o.profile } : {}) });
+      const env = o.config ? { ...io.env, RCLONE_CONFIG: resolve(o.config) } : io.env;
+      const engine = Engine.open({ env, ...(o.profile ? { profile: o.profile } : {}) });
       let server;
       try {
         server = await startWebServer({
