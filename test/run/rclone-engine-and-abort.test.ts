@@ -60,7 +60,7 @@ test('Ctrl+C aborts a running rsync step; the run is logged as aborted with exit
     const env = cliEnv(join(work, 'home'));
     const src = join(work, 'src');
     await makeTree(src, { 'big.bin': 4 * 1024 * 1024 });
-    let r = await cryptsync(['task', 'add', 'slow', '--type', 'synchronize', '--source', src, '--dest', join(work, 'dst'), '--rsync-flag=--bwlimit=200'], { env });
+    const r = await cryptsync(['task', 'add', 'slow', '--type', 'synchronize', '--source', src, '--dest', join(work, 'dst'), '--rsync-flag=--bwlimit=200'], { env });
     assert.equal(r.code, 0, r.stderr);
     const child = spawn(process.execPath, [BIN, 'run', 'slow', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -5,8 +5,6 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../../run/engine.js';
-// `serve` is the one CLI command that starts the other front end; the server still only uses run/.
-// eslint-disable-next-line no-restricted-imports
 import { startWebServer, DEFAULT_HOST, DEFAULT_PORT, isLoopback } from '../../server/web-server.js';
 import { UsageError, describeError } from '../../util/errors.js';
 import { type CliIo, out, err, jsonLine } from '../io.js';
