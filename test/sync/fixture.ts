@@ -16,10 +16,20 @@ export interface Dest extends CryptDest {
   conf: string;
 }
 
+export interface NameOptions {
+  filenameEncryption?: 'standard' | 'obfuscate' | 'off';
+  filenameEncoding?: 'base32' | 'base64' | 'base32768';
+  directoryNameEncryption?: boolean;
+}
+
 /** A crypt destination at `root`, with an rclone.conf (remote "crypt") in `confDir`. */
-export async function makeDest(root: string, confDir: string, password = PASSWORD): Promise<Dest> {
-  const cipher = await Cipher.create({ password, password2: PASSWORD2 });
-  const conf = await writeRcloneConf(confDir, [{ name: 'crypt', options: { type: 'crypt', remote: root, password, password2: PASSWORD2 } }], {
+export async function makeDest(root: string, confDir: string, password = PASSWORD, names: NameOptions = {}): Promise<Dest> {
+  const cipher = await Cipher.create({ password, password2: PASSWORD2, ...names });
+  const extra: Record<string, string> = {};
+  if (names.filenameEncryption) extra.filename_encryption = names.filenameEncryption;
+  if (names.filenameEncoding) extra.filename_encoding = names.filenameEncoding;
+  if (names.directoryNameEncryption !== undefined) extra.directory_name_encryption = String(names.directoryNameEncryption);
+  const conf = await writeRcloneConf(confDir, [{ name: 'crypt', options: { type: 'crypt', remote: root, password, password2: PASSWORD2, ...extra } }], {
     plainPasswords: true,
   });
   return { cipher, root, conf };
