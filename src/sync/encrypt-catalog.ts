@@ -7,10 +7,10 @@ import { stat, mkdir, unlink, rmdir, readdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { scanPlainTree, scanCatalog, PathEncryptor, type PlainScan, type PathFilter } from '../target/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
-import { buildPlan, type SyncPlan } from './plan.js';
+import { buildPlan, type SyncPlan, type CopyItem } from './plan.js';
 import { checkCatalogKey } from './catalog-guards.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
-import type { EncryptJob, TransferJob } from './transfer-job.js';
+import type { EncryptJob } from './transfer-job.js';
 import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from './events.js';
 
 export interface EncryptOptions extends RunControl {
@@ -91,6 +91,13 @@ async function runEncrypt(
   }
 
   const plan = buildPlan(src, dst, new PathEncryptor(cipher));
+  const filesScanned = src.files.length;
+  const temporaries = dst.temporaries;
+  // the plan holds what apply needs; let the scans go (100k entries per side add up)
+  src.files = [];
+  src.dirs = [];
+  dst.files = [];
+  dst.dirs = [];
   for (const c of plan.conflicts) rep.error(c.path, 'TYPE_CONFLICT', c.message);
   rep.emit({
     type: 'plan',
@@ -113,7 +120,7 @@ async function runEncrypt(
 
   const summary: SyncSummary = {
     dryRun,
-    filesScanned: src.files.length,
+    filesScanned,
     newFiles: 0,
     changedFiles: 0,
     deletedFiles: 0,
@@ -129,7 +136,7 @@ async function runEncrypt(
   if (dryRun) {
     reportPlan(plan, rep, summary);
   } else {
-    await applyPlan(plan, o, rep, summary, dst.temporaries, warm);
+    await applyPlan(plan, o, rep, summary, temporaries, warm);
   }
   summary.errors = rep.errors;
   summary.warnings = rep.warnings;
@@ -175,25 +182,20 @@ async function applyPlan(
   }
 
   if (plan.copies.length > 0) {
-    const jobs: EncryptJob[] = plan.copies.map((c) => ({
-      kind: 'encrypt',
-      src: `${o.source}/${c.srcDisk}`,
-      dst: `${root}/${c.encDisk}`,
-      size: c.size,
-      mtimeNs: c.mtimeNs.toString(),
-    }));
-    const byJob = new Map<TransferJob, (typeof plan.copies)[number]>();
-    jobs.forEach((j, i) => byJob.set(j, plan.copies[i] as (typeof plan.copies)[number]));
-    const pool = new TransferPool(o.dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: plan.bytes, files: jobs.length }, warm);
+    const copies = plan.copies;
+    const pool = new TransferPool(o.dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: plan.bytes, files: copies.length }, warm);
     let files = 0;
     let bytes = 0;
     try {
-      await pool.run(
-        jobs,
-        (j) => (j as EncryptJob).size,
-        (j, r) => {
-          const c = byJob.get(j);
-          if (!c) return;
+      await pool.runIndexed(
+        copies.length,
+        (i) => (copies[i] as CopyItem).size,
+        (i): EncryptJob => {
+          const c = copies[i] as CopyItem;
+          return { kind: 'encrypt', src: `${o.source}/${c.srcDisk}`, dst: `${root}/${c.encDisk}`, size: c.size, mtimeNs: c.mtimeNs.toString() };
+        },
+        (i, r) => {
+          const c = copies[i] as CopyItem;
           files++;
           if (r.ok) {
             bytes += c.size;
@@ -204,14 +206,14 @@ async function applyPlan(
           } else {
             rep.error(c.std, r.code, r.message);
           }
-          rep.progress(files, jobs.length, bytes, plan.bytes);
+          rep.progress(files, copies.length, bytes, plan.bytes);
         },
         signal,
       );
     } finally {
       await pool.close();
     }
-    rep.progress(files, jobs.length, bytes, plan.bytes, true);
+    rep.progress(files, copies.length, bytes, plan.bytes, true);
   }
   if (signal?.aborted) throw new CancelledError();
 

@@ -123,7 +123,27 @@ export class TransferPool {
     onResult: (job: TransferJob, r: TransferResult) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const batches = makeBatches(jobs, sizeOf);
+    await this.runIndexed(
+      jobs.length,
+      (i) => sizeOf(jobs[i] as TransferJob),
+      (i) => jobs[i] as TransferJob,
+      (i, r) => onResult(jobs[i] as TransferJob, r),
+      signal,
+    );
+  }
+
+  /**
+   * Like run, over job indexes: job objects are made only when their batch is dispatched, so a
+   * plan of 100k files never holds 100k job messages at once.
+   */
+  async runIndexed(
+    count: number,
+    sizeOf: (i: number) => number,
+    makeJob: (i: number) => TransferJob,
+    onResult: (i: number, r: TransferResult) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const batches = makeBatches(count, sizeOf);
     let next = 0;
     await new Promise<void>((resolve, reject) => {
       let running = 0;
@@ -136,14 +156,14 @@ export class TransferPool {
           for (const slot of this.slots) {
             if (slot.inFlight >= IN_FLIGHT_PER_WORKER || next >= batches.length || signal?.aborted) continue;
             assigned = true;
-            const batch = batches[next++] as TransferJob[];
+            const batch = batches[next++] as number[];
             slot.inFlight++;
             running++;
-            slot.send(batch).then(
+            slot.send(batch.map(makeJob)).then(
               (results) => {
                 slot.inFlight--;
                 running--;
-                batch.forEach((j, i) => onResult(j, results[i] as TransferResult));
+                batch.forEach((j, k) => onResult(j, results[k] as TransferResult));
                 pump();
               },
               (e: Error) => {
@@ -165,18 +185,18 @@ export class TransferPool {
 }
 
 /** Large files first (they set the critical path), each alone; small files batched in order. */
-function makeBatches(jobs: TransferJob[], sizeOf: (j: TransferJob) => number): TransferJob[][] {
-  const big: TransferJob[] = [];
-  const out: TransferJob[][] = [];
-  let cur: TransferJob[] = [];
+function makeBatches(count: number, sizeOf: (i: number) => number): number[][] {
+  const big: number[] = [];
+  const out: number[][] = [];
+  let cur: number[] = [];
   let bytes = 0;
-  for (const j of jobs) {
-    const n = sizeOf(j);
+  for (let i = 0; i < count; i++) {
+    const n = sizeOf(i);
     if (n >= BATCH_MAX_BYTES) {
-      big.push(j);
+      big.push(i);
       continue;
     }
-    cur.push(j);
+    cur.push(i);
     bytes += n;
     if (cur.length >= BATCH_MAX_FILES || bytes >= BATCH_MAX_BYTES) {
       out.push(cur);
@@ -186,5 +206,5 @@ function makeBatches(jobs: TransferJob[], sizeOf: (j: TransferJob) => number): T
   }
   if (cur.length > 0) out.push(cur);
   big.sort((a, b) => sizeOf(b) - sizeOf(a));
-  return [...big.map((j) => [j]), ...out];
+  return [...big.map((i) => [i]), ...out];
 }
