@@ -3,13 +3,13 @@
 import { Command, CommanderError } from 'commander';
 import { CryptsyncError, EXIT, describeError } from '../util/errors.js';
 import { type CliIo, processIo, err, jsonLine } from './io.js';
-import { COMMANDS } from './commands/index.js';
+import { loadCommands, type RegisterCommand } from './commands/index.js';
 
 import { ExitCode } from './exit-code.js';
 
 export { ExitCode };
 
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(io: CliIo, commands: RegisterCommand[]): Command {
   const program = new Command();
   program
     .name('cryptsync')
@@ -21,7 +21,7 @@ export function buildProgram(io: CliIo): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const register of COMMANDS) register(program, io);
+  for (const register of commands) register(program, io);
   for (const cmd of allCommands(program)) cmd.exitOverride();
   return program;
 }
@@ -50,7 +50,7 @@ export function exitCodeFor(e: unknown): number {
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, await loadCommands(argv));
   const wantsJson = argv.includes('--json');
   try {
     await program.parseAsync(argv, { from: 'user' });
