@@ -3,6 +3,7 @@
 // without a shell, its JSON log is parsed into the same events and counts as the built-in engine.
 // Unlike RsyncOSX, rclone's exit status decides the step's status.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -92,7 +93,8 @@ export async function runRcloneEncrypt(task: EncryptTask, ctx: StepContext, conf
         }
         tail.line(`${j.level ?? ''}: ${obj ? `${obj}: ` : ''}${msg.trim()}`);
       });
-      child.on('close', (c) => rl.once('close', () => resolve(c)));
+      // both the process and its stderr must be done: 'close' of either may come first
+      Promise.all([once(child, 'close') as Promise<[number | null]>, once(rl, 'close')]).then(([[c]]) => resolve(c), reject);
     });
     counts.files = counts.newFiles + counts.changedFiles;
     if (ctx.signal.aborted) return { status: 'aborted', exitCode: code, counts, message: 'aborted', errorCode: 'CANCELLED', tail: tail.toString() };
