@@ -55,6 +55,7 @@ export async function runEncryptStep(task: EncryptTask, ctx: StepContext): Promi
       ...(task.maxDelete !== undefined ? { maxDelete: task.maxDelete } : {}),
       ...(task.transfers !== undefined ? { transfers: task.transfers } : {}),
       copyLinks: task.copyLinks ?? false,
+      force: ctx.force,
       signal: ctx.signal,
       onEvent,
     });

@@ -264,14 +264,14 @@ export class Engine {
    * Starts a run and returns its id at once. `onEvent` sees every event of this run, from its
    * run-start on (a subscriber added after this call returns would miss the first ones).
    */
-  startRun(name: string, o: { dryRun?: boolean; onEvent?: (e: EngineEvent) => void } = {}): { runId: number } {
+  startRun(name: string, o: { dryRun?: boolean; force?: boolean; onEvent?: (e: EngineEvent) => void } = {}): { runId: number } {
     const prepared = prepareRun(this.runEnv, name, { dryRun: o.dryRun ?? false });
     const controller = new AbortController();
     const onEvent = (e: EngineEvent): void => {
       if (o.onEvent) o.onEvent(e);
       this.#emit(e);
     };
-    const done = executeRun(this.runEnv, prepared, { signal: controller.signal, onEvent }).finally(() => {
+    const done = executeRun(this.runEnv, prepared, { signal: controller.signal, onEvent, force: o.force ?? false }).finally(() => {
       this.#active.delete(prepared.runId);
     });
     this.#seenRunId = Math.max(this.#seenRunId, prepared.runId);

@@ -1,6 +1,7 @@
 // The rsync step of a run: argv from the task (pure), the real rsync spawned without a shell,
 // progress and stats parsed from its output, success judged by its exit code.
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat, readdir } from 'node:fs/promises';
+import { CryptsyncError } from '../util/errors.js';
 import { buildRsyncArgs, runRsync, describeRsyncExit, formatShellCommand, type RsyncOptions } from '../rsync/index.js';
 import { rsyncOptionsFor, parseRemoteSide, type SynchronizeTask, type SnapshotTask, type SyncremoteTask } from '../tasks/index.js';
 import { TailBuffer } from '../util/tail-buffer.js';
@@ -89,10 +90,35 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
+/**
+ * An unmounted disk looks like an empty folder: mirroring it with --delete would wipe the
+ * server copy. A push of a missing or empty source with delete on is refused unless forced
+ * (an estimate only warns, so the user sees what would be deleted).
+ */
+async function guardEmptySource(task: RsyncTask, ctx: StepContext): Promise<void> {
+  if (task.type !== 'synchronize' || task.delete === false || ctx.force) return;
+  let entries: string[];
+  try {
+    entries = await readdir(task.source);
+  } catch {
+    throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source folder ${task.source} does not exist (is its disk mounted?); nothing was sent`, {
+      subject: task.source,
+    });
+  }
+  if (entries.length > 0) return;
+  const message = `source folder ${task.source} is empty: mirroring it with --delete would delete everything at ${task.dest}`;
+  if (ctx.dryRun) {
+    ctx.emit({ type: 'log', runId: ctx.runId, step: 'rsync', level: 'warning', message: `${message}; a run will refuse unless forced` });
+    return;
+  }
+  throw new CryptsyncError('guard', 'EMPTY_SOURCE', `${message}. Refused; if that is really what you want, run again with --force`, { subject: task.source });
+}
+
 export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<StepResult> {
   const tail = new TailBuffer();
   let counts: StepCounts = { ...ZERO_COUNTS };
   try {
+    await guardEmptySource(task, ctx);
     if (task.type === 'snapshot' && parseRemoteSide(task.dest) === null && !ctx.dryRun) {
       await mkdir(task.dest, { recursive: true }); // the snapshot root; rsync makes only <root>/<n>
     }

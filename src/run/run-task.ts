@@ -83,7 +83,7 @@ const EXIT_FOR_STATUS: Record<RunStatus, number> = { ok: 0, partial: 3, failed: 
 export async function executeRun(
   re: RunEnv,
   run: PreparedRun,
-  o: { signal: AbortSignal; onEvent: (e: EngineEvent) => void },
+  o: { signal: AbortSignal; onEvent: (e: EngineEvent) => void; force?: boolean },
 ): Promise<RunOutcome> {
   const t0 = Date.now();
   const { runId, task, dryRun } = run;
@@ -114,7 +114,7 @@ export async function executeRun(
       const command = step.kind === 'rsync' ? rsyncCommandLine(step.task as RsyncTask, dryRun) : undefined;
       const stepId = re.log.startStep(runId, { kind: step.kind, ...(command ? { command } : {}) });
       emit({ type: 'step-start', runId, step: step.kind, ...(command ? { command } : {}) });
-      const ctx: StepContext = { runId, step: step.kind, dryRun, signal: o.signal, env: re.env, emit };
+      const ctx: StepContext = { runId, step: step.kind, dryRun, force: o.force ?? false, signal: o.signal, env: re.env, emit };
       const t1 = Date.now();
       let r: StepResult;
       if (step.kind === 'encrypt') r = await runEncryptStep(step.task as EncryptTask, ctx);
@@ -151,7 +151,7 @@ export async function executeRun(
       emit({ type: 'tasks-changed' });
     }
     if (!dryRun && task.postCommand?.length && status !== 'aborted') {
-      const hook = await runHook(task.postCommand, { env: re.env });
+      const hook = await runHook(task.postCommand, { signal: o.signal, env: re.env });
       const stepId = re.log.startStep(runId, { kind: 'post', command: task.postCommand.join(' ') });
       const ok = hook.exitCode === 0;
       re.log.finishStep(stepId, {

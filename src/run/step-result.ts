@@ -17,6 +17,8 @@ export interface StepContext {
   runId: number;
   step: StepKind;
   dryRun: boolean;
+  /** the user overrode the safety guards (empty source) for this run */
+  force: boolean;
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
   emit: (e: EngineEvent) => void;

@@ -66,7 +66,7 @@ test('a failed encrypt step (wrong password) never runs rsync and is logged fail
 
 test('an unreachable server gives a clear error naming host and port', async () => {
   const { env, catalog } = await setup('unreachable');
-  await mkdir(catalog, { recursive: true });
+  await makeTree(catalog, { 'payload.bin': 'some data\n' });
   const port = await closedPort();
   ok(
     await cryptsync(['task', 'add', 'push', '--type', 'synchronize', '--source', catalog, '--dest', `nobody@127.0.0.1:/srv/x`, '--ssh-port', String(port), '--ssh-option', 'StrictHostKeyChecking=no', '--ssh-option', 'BatchMode=yes'], { env }),
@@ -83,7 +83,7 @@ test('an unreachable server gives a clear error naming host and port', async () 
 
 test('rsync missing gives a clear error', async () => {
   const { env, catalog, server } = await setup('norsync');
-  await mkdir(catalog, { recursive: true });
+  await makeTree(catalog, { 'payload.bin': 'some data\n' });
   ok(await cryptsync(['task', 'add', 'push', '--type', 'synchronize', '--source', catalog, '--dest', server], { env }), 'add');
   const empty = join(work, 'empty-path');
   await mkdir(empty, { recursive: true });
@@ -95,7 +95,7 @@ test('rsync missing gives a clear error', async () => {
 
 test('a second run of a running task is refused; a stale lock is cleared', async () => {
   const { env, catalog, server } = await setup('locked');
-  await mkdir(catalog, { recursive: true });
+  await makeTree(catalog, { 'payload.bin': 'some data\n' });
   ok(await cryptsync(['task', 'add', 'slow', '--type', 'synchronize', '--source', catalog, '--dest', server, '--pre-command', 'sleep 3'], { env }), 'add');
   const first = cryptsync(['run', 'slow'], { env });
   await new Promise((r) => setTimeout(r, 1200));
@@ -112,7 +112,7 @@ test('a second run of a running task is refused; a stale lock is cleared', async
 
 test('a failing pre-command stops the run', async () => {
   const { env, catalog, server } = await setup('precmd');
-  await mkdir(catalog, { recursive: true });
+  await makeTree(catalog, { 'payload.bin': 'some data\n' });
   ok(await cryptsync(['task', 'add', 'guarded', '--type', 'synchronize', '--source', catalog, '--dest', server, '--pre-command', 'false'], { env }), 'add');
   const r = await cryptsync(['run', 'guarded', '--json'], { env });
   assert.equal(r.code, 1);
@@ -139,4 +139,21 @@ test('a task with a bad field is refused with the field named', async () => {
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /source/);
   assert.match(r.stderr, /does not exist/);
+});
+
+test('an empty source (unmounted disk) never wipes the destination unless forced', async () => {
+  const { env, server } = await setup('emptysrc');
+  const src = join(work, 'emptysrc', 'mountpoint');
+  await mkdir(src, { recursive: true });
+  await makeTree(server, { 'precious.bin': 'the only copy\n' });
+  ok(await cryptsync(['task', 'add', 'push', '--type', 'synchronize', '--source', src, '--dest', server], { env }), 'add');
+  const est = await cryptsync(['estimate', 'push', '--json'], { env });
+  assert.equal(est.code, 0, est.stderr);
+  assert.ok(jsonLines(est.stdout).some((e) => e.type === 'log' && /empty/.test(String(e.message))), 'the estimate warns');
+  const r = await cryptsync(['run', 'push', '--json'], { env });
+  assert.equal(r.code, 1, r.stdout);
+  assert.ok(jsonLines(r.stdout).some((e) => e.type === 'step-end' && /--force/.test(String(e.message))), r.stdout);
+  assert.deepEqual(await readdir(server), ['precious.bin']);
+  ok(await cryptsync(['run', 'push', '--force'], { env }), 'forced run');
+  assert.deepEqual(await readdir(server), []);
 });

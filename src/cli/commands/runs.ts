@@ -28,9 +28,14 @@ function taskNames(e: Engine, name: string | undefined, all: boolean): string[] 
   return tasks.filter((t) => !connected.has(t.name)).map((t) => t.name);
 }
 
-async function runOne(e: Engine, io: CliIo, name: string, dryRun: boolean, json: boolean): Promise<{ exitCode: number; estimate?: Estimate }> {
-  const render = createEngineRenderer(io, { json });
-  const { runId } = e.startRun(name, { dryRun, onEvent: render });
+async function runOne(
+  e: Engine,
+  io: CliIo,
+  name: string,
+  o: { dryRun: boolean; json: boolean; force?: boolean },
+): Promise<{ exitCode: number; estimate?: Estimate }> {
+  const render = createEngineRenderer(io, { json: o.json });
+  const { runId } = e.startRun(name, { dryRun: o.dryRun, force: o.force ?? false, onEvent: render });
   const onSignal = () => e.abortRun(runId);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -55,7 +60,7 @@ export function registerRuns(program: Command, io: CliIo): void {
       let code = 0;
       await withEngine(io, o, async (e) => {
         for (const n of taskNames(e, name, Boolean(o.all))) {
-          const r = await runOne(e, io, n, true, Boolean(o.json));
+          const r = await runOne(e, io, n, { dryRun: true, json: Boolean(o.json) });
           code = worse(code, r.exitCode);
           if (!o.json && r.estimate) for (const s of r.estimate.steps) out(io, `  ${s.step}: ${countsText(s.counts)}`);
         }
@@ -68,6 +73,7 @@ export function registerRuns(program: Command, io: CliIo): void {
     .argument('[task]', 'task name')
     .option('--all', 'run every task')
     .option('--only-changed', 'with --all: estimate first, then run only the tasks with changes')
+    .option('--force', 'run even if the source folder is empty or missing (otherwise refused: an unmounted disk must not wipe a backup)')
     .option('--profile <name>')
     .option('--json', 'one JSON event per line')
     .description('execute a task (a combined task encrypts, then pushes only if that succeeded)')
@@ -78,14 +84,14 @@ export function registerRuns(program: Command, io: CliIo): void {
         if (o.onlyChanged) {
           const changed: string[] = [];
           for (const n of names) {
-            const r = await runOne(e, io, n, true, Boolean(o.json));
+            const r = await runOne(e, io, n, { dryRun: true, json: Boolean(o.json) });
             code = worse(code, r.exitCode);
             if (r.exitCode === 0 && r.estimate?.hasChanges) changed.push(n);
           }
           names = changed;
           if (!o.json) out(io, names.length ? `tasks with changes: ${names.join(', ')}` : 'no task has changes');
         }
-        for (const n of names) code = worse(code, (await runOne(e, io, n, false, Boolean(o.json))).exitCode);
+        for (const n of names) code = worse(code, (await runOne(e, io, n, { dryRun: false, json: Boolean(o.json), force: Boolean(o.force) })).exitCode);
       });
       if (code !== 0) throw new ExitCode(code);
     });
