@@ -37,8 +37,14 @@ async function existingText(configPath: string): Promise<string> {
   return text;
 }
 
+/** A value is written on one `key = value` line: a line break would smuggle in keys or sections. */
+function checkOneLine(field: string, value: string, remote: string): void {
+  if (/[\r\n\0]/.test(value)) throw new ConfigError('BAD_VALUE', `remote "${remote}": ${field} must not contain line breaks or NUL`, field);
+}
+
 export async function addCryptRemote(configPath: string, r: NewCryptRemote): Promise<void> {
   validateRemoteName(r.name);
+  checkOneLine('path', r.remote, r.name);
   if (r.password === '') throw new ConfigError('PASSWORD_MISSING', `remote "${r.name}": the password must not be empty`, r.name);
   const text = await existingText(configPath);
   const cfg = parseRcloneConfig(text, configPath);

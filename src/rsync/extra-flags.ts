@@ -73,8 +73,10 @@ export function validateExtraFlags(flags: string[]): string[] {
         (full) => name === full || (name.length >= MIN_ABBREVIATION && full.startsWith(name)),
       );
       if (refused) errors.push(`${where}: ${refused} is not allowed: ${REFUSED_LONG[refused]}`);
-      if ('--rsync-path'.startsWith(name) && name.length >= MIN_ABBREVIATION && eq >= 0 && SHELL_META.test(flag.slice(eq + 1))) {
-        errors.push(`${where}: --rsync-path runs in the remote shell; shell metacharacters are not allowed`);
+      if ('--rsync-path'.startsWith(name) && name.length >= MIN_ABBREVIATION) {
+        // its value runs in the remote shell: it must come in the same item, where it can be checked
+        if (eq < 0) errors.push(`${where}: write --rsync-path=PROGRAM as one item`);
+        else if (SHELL_META.test(flag.slice(eq + 1))) errors.push(`${where}: --rsync-path runs in the remote shell; shell metacharacters are not allowed`);
       }
       return;
     }

@@ -338,7 +338,7 @@ export class Engine {
     const c = await resolveCatalog(taskOrRemote, this.tasks, this.rcloneConfig);
     const target = o.target ?? (await mkdtemp(join(tmpdir(), 'cryptsync-restore-')));
     const include = (o.paths ?? []).flatMap((p) => {
-      const clean = p.replace(/^\/+|\/+$/g, '');
+      const clean = escapeGlob(p.replace(/^\/+|\/+$/g, ''));
       return clean === '' ? [] : [`/${clean}`, `/${clean}/**`];
     });
     const summary = await restoreCatalog({
@@ -404,4 +404,9 @@ function lastRunOf(
     if (l && (!best || l.lastRunAt > best.lastRunAt)) best = l;
   }
   return best;
+}
+
+/** A picked path taken literally in an include pattern: `Photos [2019]` is a name, not a glob. */
+function escapeGlob(path: string): string {
+  return path.replace(/[\\*?[\]{}]/g, (c) => `\\${c}`);
 }

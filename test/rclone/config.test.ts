@@ -171,3 +171,19 @@ test('environment overrides as rclone applies them (checked against the real rcl
     await t.cleanup();
   }
 });
+
+test('a remote path with a line break is refused and the config is not touched', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const conf = join(dir, 'rclone.conf');
+    await addCryptRemote(conf, { name: 'ok', remote: '/tmp/x', password: 'pw' });
+    const before = await readFile(conf, 'utf8');
+    await assert.rejects(
+      addCryptRemote(conf, { name: 'evil', remote: '/tmp/y\n[other]\ntype = local', password: 'pw' }),
+      (e: Error & { code?: string }) => e.code === 'BAD_VALUE' && /line breaks/.test(e.message),
+    );
+    assert.equal(await readFile(conf, 'utf8'), before);
+  } finally {
+    await cleanup();
+  }
+});

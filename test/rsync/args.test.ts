@@ -126,6 +126,7 @@ test('validateExtraFlags refuses flags that break the contract, with the flag na
     ['--remote-option=--remove-source-files', /remote .*never delete its source/],
     ['-M--remove-source-files', /remote .*never delete its source/],
     ['--rsync-path=$(evil)', /remote shell/],
+    ['--rsync-path', /--rsync-path=PROGRAM as one item/],
     ['/etc/passwd', /must be an option/],
     ['--exclude\nfoo', /line breaks/],
   ];
