@@ -10,6 +10,8 @@ export interface RemoteSide {
   path: string;
   /** rsync daemon (`::` or rsync://), no ssh */
   daemon: boolean;
+  /** TCP port of an rsync daemon given in an rsync:// URL */
+  port?: number;
 }
 
 const RSYNC_URL = 'rsync://';
@@ -57,9 +59,17 @@ function parseRsyncUrl(rest: string): RemoteSide {
     authority = authority.slice(at + 1);
   }
   let host = authority;
-  if (host.startsWith('[')) host = host.slice(1, host.indexOf(']') < 0 ? undefined : host.indexOf(']'));
-  else if (host.includes(':')) host = host.slice(0, host.indexOf(':'));
-  return { host, ...(user !== undefined ? { user } : {}), path, daemon: true };
+  let portText = '';
+  if (host.startsWith('[')) {
+    const close = host.indexOf(']');
+    portText = close < 0 ? '' : host.slice(close + 1).replace(/^:/, '');
+    host = host.slice(1, close < 0 ? undefined : close);
+  } else if (host.includes(':')) {
+    portText = host.slice(host.indexOf(':') + 1);
+    host = host.slice(0, host.indexOf(':'));
+  }
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : undefined;
+  return { host, ...(user !== undefined ? { user } : {}), path, daemon: true, ...(port !== undefined ? { port } : {}) };
 }
 
 /** Problems with a parsed remote side, as messages (empty = fine). */

@@ -22,7 +22,13 @@ export function rsyncOptionsFor(task: SynchronizeTask | SnapshotTask | Syncremot
     throw new CryptsyncError('config', 'BAD_TASK', `task "${task.name}": source must be on a server for a syncremote task`, { subject: `${task.name}.source` });
   }
   const remote: RsyncRemote | undefined = side
-    ? { host: side.host, ...(side.user !== undefined ? { user: side.user } : {}), path: side.path, daemon: side.daemon }
+    ? {
+        host: side.host,
+        ...(side.user !== undefined ? { user: side.user } : {}),
+        path: side.path,
+        daemon: side.daemon,
+        ...(side.port !== undefined ? { port: side.port } : {}),
+      }
     : undefined;
   const opts: RsyncOptions = {
     mode: pull ? 'pull' : 'push',

@@ -71,3 +71,11 @@ test('snapshot: numbered destination and --link-dest from the run layer', () => 
   assert.equal(largs.at(-1), '/snaps/1');
   assert.ok(!largs.some((a) => a.startsWith('--link-dest')));
 });
+
+test('a daemon port in an rsync:// URL reaches rsync as --port', () => {
+  const args = buildRsyncArgs(
+    rsyncOptionsFor({ name: 'd', type: 'synchronize', source: '/data', dest: 'rsync://nas:8873/backup/docs' } as SynchronizeTask, { dryRun: false }),
+  );
+  assert.ok(args.includes('--port=8873'), args.join(' '));
+  assert.equal(args.at(-1), 'nas::backup/docs');
+});

@@ -32,7 +32,8 @@ test('parseRemoteSide reads rsync remote syntax and leaves local paths alone', (
   assert.deepEqual(parseRemoteSide('me@host.example:/srv/my docs'), { host: 'host.example', user: 'me', path: '/srv/my docs', daemon: false });
   assert.deepEqual(parseRemoteSide('me@nas::module/sub'), { host: 'nas', user: 'me', path: 'module/sub', daemon: true });
   assert.deepEqual(parseRemoteSide('u@[::1]:/p'), { host: '::1', user: 'u', path: '/p', daemon: false });
-  assert.deepEqual(parseRemoteSide('rsync://u@nas:873/mod/x'), { host: 'nas', user: 'u', path: 'mod/x', daemon: true });
+  assert.deepEqual(parseRemoteSide('rsync://u@nas:873/mod/x'), { host: 'nas', user: 'u', path: 'mod/x', daemon: true, port: 873 });
+  assert.deepEqual(parseRemoteSide('rsync://nas/mod'), { host: 'nas', path: 'mod', daemon: true });
   assert.deepEqual(checkRemoteSide(parseRemoteSide('u@host:')!), ['path on the server is missing after ":" (write e.g. host:backups/docs)']);
   assert.match(checkRemoteSide(parseRemoteSide('-oProxyCommand=x:y')!)[0] ?? '', /not a valid host/);
   assert.match(checkRemoteSide(parseRemoteSide('-l@host:y')!)[0] ?? '', /user name "-l" is not valid/);
