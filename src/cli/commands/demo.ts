@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { out } from '../io.js';
+import { out, jsonLine } from '../io.js';
 import { countsText } from '../engine-render.js';
 import { humanDuration } from '../format.js';
 import { ExitCode } from '../exit-code.js';
@@ -23,61 +23,72 @@ export function registerDemo(program: Command, io: CliIo): void {
   program
     .command('demo')
     .option('--home <dir>', 'use this folder as the demo home (default: a new temporary folder)')
+    .option('--json', 'print one JSON summary instead of the tour')
     .description('a guided tour: encrypt a small folder, push it with rsync, show the mapping, restore and verify')
-    .action(async (o: { home?: string }) => {
+    .action(async (o: { home?: string; json?: boolean }) => {
       const home = o.home ?? (await mkdtemp(join(tmpdir(), 'cryptsync-demo-')));
+      const summary: Record<string, unknown> = { type: 'demo', home };
+      const say = (line: string) => {
+        if (!o.json) out(io, line);
+      };
       const env: NodeJS.ProcessEnv = { ...io.env, CRYPTSYNC_HOME: home };
       delete env.RCLONE_CONFIG;
       const e = Engine.open({ home, env });
       let failed = false;
       try {
-        out(io, `cryptsync demo — everything lives in ${home}\n`);
+        say(`cryptsync demo — everything lives in ${home}\n`);
         const demo = await e.loadDemo();
-        out(io, `1. Set up: a plain folder, a crypt remote "${DEMO_REMOTE}" (generated 1024-bit password, stored obscured in ${e.rcloneConfig}),`);
-        out(io, `   an encrypt task "${DEMO_ENCRYPT_TASK}" and a synchronize task "${DEMO_SYNC_TASK}" to ${join(demo.folder, 'server')}, connected as a combined task.\n`);
-        for (const c of e.taskCommand(DEMO_SYNC_TASK)) out(io, `   ${c.step}: ${c.shell}`);
+        say(`1. Set up: a plain folder, a crypt remote "${DEMO_REMOTE}" (generated 1024-bit password, stored obscured in ${e.rcloneConfig}),`);
+        say(`   an encrypt task "${DEMO_ENCRYPT_TASK}" and a synchronize task "${DEMO_SYNC_TASK}" to ${join(demo.folder, 'server')}, connected as a combined task.\n`);
+        for (const c of e.taskCommand(DEMO_SYNC_TASK)) say(`   ${c.step}: ${c.shell}`);
 
         const est = await runAndWait(e, DEMO_SYNC_TASK, true);
-        out(io, `\n2. Estimate (dry run, nothing written):`);
-        for (const s of est.run.steps) out(io, `   ${s.kind}: ${s.filesNew} new, ${s.filesChanged} changed, ${s.filesDeleted} deleted`);
+        summary.estimate = { status: est.status, steps: est.run.steps.map(({ outputTail: _t, ...rest }) => rest) };
+        say(`\n2. Estimate (dry run, nothing written):`);
+        for (const s of est.run.steps) say(`   ${s.kind}: ${s.filesNew} new, ${s.filesChanged} changed, ${s.filesDeleted} deleted`);
 
         const run = await runAndWait(e, DEMO_SYNC_TASK, false);
-        out(io, `\n3. Execute: ${run.status} in ${humanDuration(run.run.durationMs ?? 0)}`);
-        for (const s of run.run.steps) out(io, `   ${s.kind}: ${s.status}, ${countsText({ newFiles: s.filesNew, changedFiles: s.filesChanged, deletedFiles: s.filesDeleted, files: s.files, bytes: s.bytes })}`);
+        summary.run = { status: run.status, steps: run.run.steps.map(({ outputTail: _t, ...rest }) => rest) };
+        say(`\n3. Execute: ${run.status} in ${humanDuration(run.run.durationMs ?? 0)}`);
+        for (const s of run.run.steps) say(`   ${s.kind}: ${s.status}, ${countsText({ newFiles: s.filesNew, changedFiles: s.filesChanged, deletedFiles: s.filesDeleted, files: s.files, bytes: s.bytes })}`);
         if (run.status !== 'ok') failed = true;
 
         const server = join(demo.folder, 'server');
         const onServer = (await readdir(server)).slice(0, 4);
-        out(io, `\n4. The server holds only ciphertext, e.g. ${server}:`);
-        for (const n of onServer) out(io, `   ${n}`);
+        say(`\n4. The server holds only ciphertext, e.g. ${server}:`);
+        for (const n of onServer) say(`   ${n}`);
 
         const mapping = await e.mapping(DEMO_ENCRYPT_TASK);
-        out(io, `\n5. Mapping (plain -> encrypted), ${mapping.length} entries, first few:`);
-        for (const m of mapping.slice(0, 6)) out(io, `   ${m.plain}  ->  ${m.encrypted}`);
+        say(`\n5. Mapping (plain -> encrypted), ${mapping.length} entries, first few:`);
+        for (const m of mapping.slice(0, 6)) say(`   ${m.plain}  ->  ${m.encrypted}`);
 
         const file = 'notes/ideas.txt';
         const restored = await e.restore(DEMO_ENCRYPT_TASK, { paths: [file] });
         const same = (await readFile(join(restored.target, file))).equals(await readFile(join(demo.folder, 'plain', file)));
-        out(io, `\n6. Restore "${file}" into a fresh folder ${restored.target}: ${same ? 'identical to the original' : 'DIFFERENT from the original'}`);
+        say(`\n6. Restore "${file}" into a fresh folder ${restored.target}: ${same ? 'identical to the original' : 'DIFFERENT from the original'}`);
         if (!same) failed = true;
+        summary.restore = { file, target: restored.target, identical: same };
 
         const v = await e.verify(DEMO_ENCRYPT_TASK);
         const diff = v.differing.length + v.missingOnDest.length + v.missingOnSource.length;
-        out(io, `\n7. Verify (re-encrypt with each file's nonce, compare; nothing decrypted): ${v.matching} matching, ${diff} differences`);
+        say(`\n7. Verify (re-encrypt with each file's nonce, compare; nothing decrypted): ${v.matching} matching, ${diff} differences`);
         if (diff > 0 || v.errors > 0) failed = true;
+        summary.verify = { matching: v.matching, differences: diff, errors: v.errors };
+        summary.mappingEntries = mapping.length;
 
-        out(io, `\nWhat to try next (in this demo home):`);
-        out(io, `   export CRYPTSYNC_HOME=${home}`);
-        out(io, `   npx cryptsync task list`);
-        out(io, `   echo "a change" >> ${join(demo.folder, 'plain', 'notes', 'ideas.txt')}`);
-        out(io, `   npx cryptsync estimate ${DEMO_SYNC_TASK}      # 1 changed file in each step`);
-        out(io, `   npx cryptsync run ${DEMO_SYNC_TASK}`);
-        out(io, `   npx cryptsync log`);
-        out(io, `   RCLONE_CONFIG=${e.rcloneConfig} rclone ls ${DEMO_REMOTE}:     # stock rclone reads the same catalog`);
-        out(io, `   npx cryptsync serve     # the web UI`);
+        say(`\nWhat to try next (in this demo home):`);
+        say(`   export CRYPTSYNC_HOME=${home}`);
+        say(`   npx cryptsync task list`);
+        say(`   echo "a change" >> ${join(demo.folder, 'plain', 'notes', 'ideas.txt')}`);
+        say(`   npx cryptsync estimate ${DEMO_SYNC_TASK}      # 1 changed file in each step`);
+        say(`   npx cryptsync run ${DEMO_SYNC_TASK}`);
+        say(`   npx cryptsync log`);
+        say(`   RCLONE_CONFIG=${e.rcloneConfig} rclone ls ${DEMO_REMOTE}:     # stock rclone reads the same catalog`);
+        say(`   npx cryptsync serve     # the web UI`);
       } finally {
         e.close();
       }
+      if (o.json) jsonLine(io, { ...summary, ok: !failed });
       if (failed) throw new ExitCode(1);
     });
 }
