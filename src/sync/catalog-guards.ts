@@ -4,29 +4,35 @@
 import { open } from 'node:fs/promises';
 import { BLOCK_DATA_SIZE, CryptError } from '../crypt/index.js';
 import { CryptsyncError } from '../util/errors.js';
-import type { CatalogScan } from '../target/index.js';
+import { scanCatalog, type CatalogScan } from '../target/index.js';
 import type { CryptDest } from './events.js';
 
 /** how many files' first block are opened to check the data key */
 const CONTENT_SAMPLES = 3;
 
-function wrongPassword(root: string): CryptsyncError {
+function wrongPassword(label: string, subject: string): CryptsyncError {
   return new CryptsyncError(
     'crypto',
     'WRONG_PASSWORD',
-    `wrong password for the encrypted catalog at ${root} (nothing in it decrypts); nothing was written`,
-    { subject: root },
+    `wrong password for the encrypted catalog at ${label} (nothing in it decrypts); nothing was written`,
+    { subject },
   );
 }
 
-export async function checkCatalogKey(dest: CryptDest, scan: CatalogScan): Promise<void> {
+/** files whose first block can be opened to test the data key */
+function hasContent(dest: CryptDest): (f: { encSize: number }) => boolean {
+  const headerSize = dest.cipher.encryptedSize(0);
+  return (f) => f.encSize > headerSize;
+}
+
+export async function checkCatalogKey(dest: CryptDest, scan: CatalogScan, label = dest.root): Promise<void> {
   const decrypted = scan.files.length + scan.dirs.length;
-  if (decrypted === 0 && scan.undecryptable.length > 0) throw wrongPassword(dest.root);
+  if (decrypted === 0 && scan.undecryptable.length > 0) throw wrongPassword(label, dest.root);
   const { cipher } = dest;
   const headerSize = cipher.encryptedSize(0);
   if (headerSize === 0) return; // no data encryption: contents carry no key check
-  const candidates = scan.files.filter((f) => f.encSize > headerSize).slice(0, CONTENT_SAMPLES);
-  if (candidates.length === 0) return;
+  const candidates = scan.files.filter(hasContent(dest)).slice(0, CONTENT_SAMPLES);
+  let read = 0;
   let authFailures = 0;
   for (const f of candidates) {
     const sealedMax = cipher.encryptedSize(BLOCK_DATA_SIZE);
@@ -41,8 +47,9 @@ export async function checkCatalogKey(dest: CryptDest, scan: CatalogScan): Promi
         await fh.close();
       }
     } catch {
-      continue; // unreadable: reported later by the run itself
+      continue; // unreadable: reported later by the run itself, and no evidence either way
     }
+    read++;
     try {
       const dec = cipher.newDecryptor(buf.subarray(0, headerSize), f.disk);
       dec.openBlock(buf.subarray(headerSize, n));
@@ -50,5 +57,26 @@ export async function checkCatalogKey(dest: CryptDest, scan: CatalogScan): Promi
       if (e instanceof CryptError && e.code === 'AUTH_FAILED') authFailures++;
     }
   }
-  if (authFailures === candidates.length) throw wrongPassword(dest.root);
+  // every sample actually read failed to authenticate: the data key is wrong
+  if (read > 0 && authFailures === read) throw wrongPassword(label, dest.root);
+}
+
+/**
+ * The built-in wrong-password check for callers that do not run encryptCatalog (the rclone
+ * engine): scans the catalog only until a few files with contents are found, then checks names
+ * and contents like encryptCatalog does. Throws CryptsyncError WRONG_PASSWORD; a missing or
+ * empty catalog passes. `label` names the catalog in the message (a remote or task name).
+ */
+export async function checkCatalogPassword(dest: CryptDest, label: string): Promise<void> {
+  const withContent = hasContent(dest);
+  let seen = 0;
+  let samples = 0;
+  const scan = await scanCatalog(dest.root, dest.cipher, {
+    missingOk: true,
+    stopWhen: (s) => {
+      for (; seen < s.files.length; seen++) if (withContent(s.files[seen] as { encSize: number })) samples++;
+      return samples >= CONTENT_SAMPLES;
+    },
+  });
+  await checkCatalogKey(dest, scan, label);
 }

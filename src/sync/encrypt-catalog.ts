@@ -2,13 +2,15 @@
 // and changed files encrypted whole, extraneous files and folders deleted, empty folders kept,
 // mtimes preserved to the nanosecond). Scan both sides, build a pure plan, apply it: folders,
 // then files through the worker pool (atomic), then deletions last and only when nothing failed.
-// Guards refuse to empty a full catalog from a missing/empty source and to exceed --max-delete.
+// Guards refuse to empty a full catalog from a missing/empty source, to exceed --max-delete and
+// to write a catalog inside its own source (or a source inside its catalog).
 import { stat, mkdir, unlink, rmdir, readdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { scanPlainTree, scanCatalog, PathEncryptor, type PlainScan, type PathFilter } from '../target/index.js';
+import { scanPlainTree, scanCatalog, PathEncryptor, isStaleTemporary, type PlainScan, type PathFilter } from '../target/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
 import { buildPlan, type SyncPlan, type CopyItem } from './plan.js';
 import { checkCatalogKey } from './catalog-guards.js';
+import { assertNoOverlap } from './path-overlap.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
 import type { EncryptJob } from './transfer-job.js';
 import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from './events.js';
@@ -43,6 +45,7 @@ export async function encryptCatalog(o: EncryptOptions): Promise<SyncSummary> {
   const { cipher, root } = o.dest;
   const dryRun = o.dryRun === true;
   const exists = await sourceExists(o.source, o.force === true);
+  await assertNoOverlap(o.source, root);
   const filter = await buildFilter(o.filter);
 
   // a fresh catalog will need workers: boot them while scanning
@@ -76,7 +79,7 @@ async function runEncrypt(
     exists
       ? scanPlainTree(o.source, { copyLinks: o.copyLinks === true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') })
       : Promise.resolve<PlainScan>({ files: [], dirs: [], errors: 0 }),
-    scanCatalog(root, cipher, { ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') }),
+    scanCatalog(root, cipher, { missingOk: true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') }),
   ]);
   await checkCatalogKey(o.dest, dst);
   for (const u of dst.undecryptable) rep.warn(u, 'UNDECRYPTABLE_NAME', 'name in the encrypted catalog does not decrypt; left alone');
@@ -99,6 +102,7 @@ async function runEncrypt(
   dst.files = [];
   dst.dirs = [];
   for (const c of plan.conflicts) rep.error(c.path, 'TYPE_CONFLICT', c.message);
+  for (const d of plan.duplicates) rep.error(d.path, 'DUPLICATE_NAME', d.message);
   rep.emit({
     type: 'plan',
     newFiles: plan.copies.filter((c) => c.action === 'new').length,
@@ -167,8 +171,11 @@ async function applyPlan(
 ): Promise<void> {
   const { root } = o.dest;
   const signal = o.signal;
-  // leftovers of a killed run: never complete, never under a real name
-  for (const t of temporaries) await unlink(t).catch(() => undefined);
+  // leftovers of a killed run: never complete, never under a real name. A temporary whose
+  // writer is still alive belongs to a concurrent run and must stay.
+  for (const t of temporaries) {
+    if (isStaleTemporary(t.slice(t.lastIndexOf('/') + 1))) await unlink(t).catch(() => undefined);
+  }
   await mkdir(root, { recursive: true });
   for (const d of plan.mkdirs) {
     if (signal?.aborted) throw new CancelledError();

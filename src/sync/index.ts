@@ -9,3 +9,4 @@ export { encryptCatalog, type EncryptOptions } from './encrypt-catalog.js';
 export { restoreCatalog, type RestoreOptions } from './restore-catalog.js';
 export { verifyCatalog, type VerifyResult } from './verify-catalog.js';
 export { listMapping, type MappingEntry } from './list-mapping.js';
+export { checkCatalogPassword } from './catalog-guards.js';

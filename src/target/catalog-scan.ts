@@ -1,12 +1,14 @@
 // Lists an encrypted catalog (a local folder written by rclone crypt or cryptsync) recursively and
 // decrypts its names: each entry carries the plain Standard path, the encrypted path on disk, the
 // decrypted size and the mtime. Undecryptable names are reported, never guessed, and not descended
-// into (like rclone). Leftover temporaries of a killed run are collected for cleanup. Never reads
-// file contents, never writes.
+// into (like rclone). Leftover temporaries of a killed run are collected for cleanup. A missing
+// catalog folder is an error unless the caller is about to create it (encrypt): a restore from a
+// typo'd path must not look like a successful restore of nothing. Never reads file contents,
+// never writes.
 import { readdirSync, statSync } from 'node:fs';
 import type { Dirent, BigIntStats } from 'node:fs';
 import { diskToStandard, type Cipher } from '../crypt/index.js';
-import { CancelledError } from '../util/errors.js';
+import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { yieldToLoop } from './yield.js';
 import { type CatalogEntry, TEMP_PATTERN, joinRel } from './tree-entry.js';
 import type { PathFilter, ScanIssue } from './plain-scan.js';
@@ -19,6 +21,10 @@ export interface CatalogScanOptions {
   signal?: AbortSignal;
   onWarning?: (w: ScanIssue) => void;
   onError?: (e: ScanIssue) => void;
+  /** a missing catalog folder scans as empty instead of throwing CATALOG_NOT_FOUND */
+  missingOk?: boolean;
+  /** checked after each folder: true ends the scan early (the result is then partial) */
+  stopWhen?: (scan: CatalogScan) => boolean;
 }
 
 export interface CatalogScan {
@@ -101,7 +107,13 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
         ents = readdirSync(job.abs, { withFileTypes: true });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' && job.disk === '') continue; // no catalog yet: empty
+        if (job.disk === '' && code === 'ENOENT') {
+          if (opts.missingOk) continue; // no catalog yet: empty
+          throw new CryptsyncError('not-found', 'CATALOG_NOT_FOUND', `encrypted catalog folder ${root} not found (is the disk mounted?)`, { subject: root });
+        }
+        if (job.disk === '' && code === 'ENOTDIR') {
+          throw new CryptsyncError('not-found', 'CATALOG_NOT_FOUND', `encrypted catalog ${root} is not a folder`, { subject: root });
+        }
         fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list encrypted folder: ${code ?? String(e)}`);
         continue;
       }
@@ -113,6 +125,7 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
         }
         visit(job, d, found);
       }
+      if (opts.stopWhen?.(out)) return out;
     }
     queue = found;
   }

@@ -14,8 +14,17 @@ const US_PER_SEC = 1_000_000;
 /** half a microsecond: makes libuv's truncation land on the intended microsecond */
 const HALF_US = 0.5;
 const AT_FDCWD = -100;
-/** utimensat syscall numbers (Linux), by node's process.arch */
-const UTIMENSAT: Partial<Record<string, number>> = { x64: 280, arm64: 88, riscv64: 88, ia32: 320, arm: 348 };
+/**
+ * utimensat syscall numbers (Linux), by node's process.arch. Only 64-bit arches: the helper
+ * packs struct timespec as two 64-bit fields ('q4'), which is wrong where time_t or long is
+ * 32 bits; other arches take the `touch` path.
+ */
+const UTIMENSAT: Partial<Record<string, number>> = { x64: 280, arm64: 88, riscv64: 88 };
+
+/** the utimensat syscall number the exact-mtime helper uses on `arch`, or undefined (use touch) */
+export function utimensatSyscall(arch: string): number | undefined {
+  return Object.hasOwn(UTIMENSAT, arch) ? UTIMENSAT[arch] : undefined;
+}
 
 const HELPER_SCRIPT = [
   '$/ = "\\0"; $| = 1; binmode STDIN; binmode STDOUT;',
@@ -119,7 +128,7 @@ export async function setMtimeNs(path: string, mtimeNs: bigint): Promise<void> {
     await utimes(path, t, t);
     return;
   }
-  const no = UTIMENSAT[process.arch];
+  const no = utimensatSyscall(process.arch);
   if (process.platform === 'linux' && no !== undefined && !helperBroken) {
     if (!helper) helper = new UtimensatHelper(no);
     try {

@@ -1,7 +1,9 @@
 // Lists a plain folder recursively: files and folders with size and nanosecond mtime, names
 // converted to rclone's Standard encoding. Symlinks are skipped with a warning unless followed
 // (copyLinks); special files are always skipped with a warning; unreadable folders are reported
-// and counted. Never reads file contents, never writes.
+// and counted. Names that are not valid UTF-8 cannot be addressed through string paths: they are
+// reported as errors (never dropped silently, so the run ends partial and deletes nothing).
+// Never reads file contents, never writes.
 import { readdirSync, statSync, lstatSync } from 'node:fs';
 import type { Dirent, BigIntStats } from 'node:fs';
 import { diskToStandard } from '../crypt/index.js';
@@ -11,6 +13,8 @@ import { type TreeEntry, joinRel } from './tree-entry.js';
 
 /** entries handled between two yields to the event loop */
 const YIELD_EVERY = 512;
+/** what readdir puts in place of bytes that are not UTF-8 */
+const REPLACEMENT_CHAR = '\uFFFD';
 
 export interface ScanIssue {
   path: string;
@@ -45,6 +49,24 @@ interface DirJob {
   std: string;
 }
 
+/**
+ * Names in `dirAbs` whose bytes are not valid UTF-8, as readdir shows them (each bad sequence
+ * replaced by U+FFFD). Only called for folders where a name shows U+FFFD, so the common case
+ * costs no second listing.
+ */
+function invalidNamesIn(dirAbs: string): Set<string> {
+  const out = new Set<string>();
+  try {
+    for (const raw of readdirSync(dirAbs, { encoding: 'buffer' })) {
+      const shown = raw.toString('utf8');
+      if (!Buffer.from(shown, 'utf8').equals(raw)) out.add(shown);
+    }
+  } catch {
+    // folder gone since the first listing: its entries vanish through stat below
+  }
+  return out;
+}
+
 export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): Promise<PlainScan> {
   const files: TreeEntry[] = [];
   const dirs: TreeEntry[] = [];
@@ -61,9 +83,14 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
     seenDirs.add(`${st.dev}:${st.ino}`);
   }
 
-  const visit = (job: DirJob, d: Dirent, found: DirJob[]): void => {
+  const visit = (job: DirJob, d: Dirent, found: DirJob[], invalid: Set<string> | null): void => {
     const disk = joinRel(job.disk, d.name);
     const abs = `${job.abs}/${d.name}`;
+    if (invalid?.has(d.name)) {
+      const what = d.isDirectory() ? 'folder (and everything in it)' : 'entry';
+      fail(disk, 'INVALID_NAME', `folder ${job.abs} holds a name that is not valid UTF-8 (shown as "${d.name}"); this ${what} is not backed up: rename it`);
+      return;
+    }
     let st: BigIntStats;
     try {
       if (d.isSymbolicLink()) {
@@ -123,13 +150,14 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
         fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
         continue;
       }
+      const invalid = ents.some((d) => d.name.includes(REPLACEMENT_CHAR)) ? invalidNamesIn(job.abs) : null;
       for (const d of ents) {
         if (++sinceYield >= YIELD_EVERY) {
           sinceYield = 0;
           await yieldToLoop();
           if (opts.signal?.aborted) throw new CancelledError();
         }
-        visit(job, d, found);
+        visit(job, d, found, invalid);
       }
     }
     queue = found;

@@ -28,7 +28,11 @@ export function matchKey(std: string): string {
 /** Prefix of every temporary file cryptsync writes; never a valid encrypted name in any mode. */
 export const TEMP_PREFIX = '.cryptsync-';
 export const TEMP_SUFFIX = '.tmp';
-export const TEMP_PATTERN = /^\.cryptsync-[0-9a-f]{16}\.tmp$/;
+/**
+ * `.cryptsync-<pid>-<16 hex>.tmp`; the writer's pid lets a cleanup spare a live concurrent run.
+ * Names of older versions carry no pid (`.cryptsync-<16 hex>.tmp`) and still match.
+ */
+export const TEMP_PATTERN = /^\.cryptsync-(?:(\d{1,10})-)?[0-9a-f]{16}\.tmp$/;
 
 export function joinRel(parent: string, name: string): string {
   return parent === '' ? name : `${parent}/${name}`;
