@@ -55,22 +55,21 @@ export function isUnchanged(src: TreeEntry, dst: CatalogEntry): boolean {
   return dst.size >= 0 && src.size === dst.size && src.mtimeNs === dst.mtimeNs;
 }
 
-/** match keys that more than one entry of `entries` maps to */
-function duplicateKeys(entries: Iterable<TreeEntry>): Map<string, string> {
-  const first = new Map<string, string>();
-  const dup = new Map<string, string>();
-  for (const e of entries) {
-    const key = matchKey(e.std);
-    const prev = first.get(key);
-    if (prev === undefined) first.set(key, e.std);
-    else if (!dup.has(key)) dup.set(key, prev);
+/**
+ * Adds each entry's match key to `seen` (key -> first plain name) and returns the keys in entry
+ * order; a key seen before goes to `dup` (key -> first plain name). Each name is normalised once.
+ */
+function keysOf(entries: TreeEntry[], seen: Map<string, string>, dup: Map<string, string>): string[] {
+  const keys = new Array<string>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const std = (entries[i] as TreeEntry).std;
+    const key = matchKey(std);
+    keys[i] = key;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, std);
+    else if (!dup.has(key)) dup.set(key, first);
   }
-  return dup;
-}
-
-function* both<T>(a: T[], b: T[]): Iterable<T> {
-  yield* a;
-  yield* b;
+  return keys;
 }
 
 /** true when `key` or one of its parent folders is in `blocked` */
@@ -88,8 +87,14 @@ export function buildPlan(
   names: NameEncryptor,
 ): SyncPlan {
   const plan: SyncPlan = { mkdirs: [], copies: [], deletes: [], rmdirs: [], unchanged: 0, bytes: 0, conflicts: [], duplicates: [] };
-  const srcDup = duplicateKeys(both(src.dirs, src.files));
-  const dstDup = duplicateKeys(both(dst.dirs, dst.files));
+  const srcSeen = new Map<string, string>();
+  const srcDup = new Map<string, string>();
+  const srcDirKeys = keysOf(src.dirs, srcSeen, srcDup);
+  const srcFileKeys = keysOf(src.files, srcSeen, srcDup);
+  const dstSeen = new Map<string, string>();
+  const dstDup = new Map<string, string>();
+  const dstDirKeys = keysOf(dst.dirs, dstSeen, dstDup);
+  const dstFileKeys = keysOf(dst.files, dstSeen, dstDup);
   for (const std of srcDup.values()) {
     plan.duplicates.push({ path: std, message: 'duplicate name in the source: several names differ only in Unicode normalisation (NFC/NFD); none of them is synced' });
   }
@@ -98,34 +103,29 @@ export function buildPlan(
   }
   const blocked = new Set([...srcDup.keys(), ...dstDup.keys()]);
   const dstFiles = new Map<string, CatalogEntry>();
-  for (const f of dst.files) dstFiles.set(matchKey(f.std), f);
-  const dstDirs = new Map<string, CatalogEntry>();
-  for (const d of dst.dirs) dstDirs.set(matchKey(d.std), d);
-  const srcKeys = new Set<string>();
+  dst.files.forEach((f, i) => dstFiles.set(dstFileKeys[i] as string, f));
+  const dstDirs = new Set(dstDirKeys);
 
-  for (const d of src.dirs) {
-    const key = matchKey(d.std);
-    srcKeys.add(key);
-    if (isBlocked(key, blocked)) continue;
-    if (dstDirs.has(key)) continue;
+  src.dirs.forEach((d, i) => {
+    const key = srcDirKeys[i] as string;
+    if (isBlocked(key, blocked) || dstDirs.has(key)) return;
     if (dstFiles.has(key)) {
       plan.conflicts.push({ path: d.std, message: 'is a folder in the source but a file in the encrypted catalog' });
-      continue;
+      return;
     }
     plan.mkdirs.push({ std: d.std, encDisk: names.dir(d.std) });
-  }
-  for (const f of src.files) {
-    const key = matchKey(f.std);
-    srcKeys.add(key);
-    if (isBlocked(key, blocked)) continue;
+  });
+  src.files.forEach((f, i) => {
+    const key = srcFileKeys[i] as string;
+    if (isBlocked(key, blocked)) return;
     const have = dstFiles.get(key);
     if (have === undefined && dstDirs.has(key)) {
       plan.conflicts.push({ path: f.std, message: 'is a file in the source but a folder in the encrypted catalog' });
-      continue;
+      return;
     }
     if (have !== undefined && isUnchanged(f, have)) {
       plan.unchanged++;
-      continue;
+      return;
     }
     plan.copies.push({
       action: have ? 'update' : 'new',
@@ -136,15 +136,15 @@ export function buildPlan(
       mtimeNs: f.mtimeNs,
     });
     plan.bytes += f.size;
-  }
-  for (const f of dst.files) {
-    const key = matchKey(f.std);
-    if (!srcKeys.has(key) && !isBlocked(key, blocked)) plan.deletes.push({ std: f.std, encDisk: f.disk, size: f.size });
-  }
-  for (const d of dst.dirs) {
-    const key = matchKey(d.std);
-    if (!srcKeys.has(key) && !isBlocked(key, blocked)) plan.rmdirs.push({ std: d.std, encDisk: d.disk });
-  }
+  });
+  dst.files.forEach((f, i) => {
+    const key = dstFileKeys[i] as string;
+    if (!srcSeen.has(key) && !isBlocked(key, blocked)) plan.deletes.push({ std: f.std, encDisk: f.disk, size: f.size });
+  });
+  dst.dirs.forEach((d, i) => {
+    const key = dstDirKeys[i] as string;
+    if (!srcSeen.has(key) && !isBlocked(key, blocked)) plan.rmdirs.push({ std: d.std, encDisk: d.disk });
+  });
   plan.mkdirs.sort((a, b) => depthOf(a.std) - depthOf(b.std));
   plan.rmdirs.sort((a, b) => depthOf(b.std) - depthOf(a.std));
   return plan;
