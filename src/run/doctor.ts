@@ -8,7 +8,7 @@ import { rsyncVersion } from '../rsync/index.js';
 import { parseRemoteSide, type Task } from '../tasks/index.js';
 import { openCryptRemote } from '../rclone/index.js';
 import { describeError } from '../util/errors.js';
-import { checkCatalogPassword } from './password-check.js';
+import { checkCatalogPassword } from '../sync/index.js';
 import type { Engine } from './engine.js';
 
 export interface DoctorCheck {
@@ -88,7 +88,7 @@ async function checkTask(engine: Engine, task: Task): Promise<DoctorCheck[]> {
     out.push(await folderCheck(n, 'source folder', task.source));
     try {
       const r = await openCryptRemote(task.remote, task.config ?? engine.rcloneConfig);
-      await checkCatalogPassword(r.cipher, r.root, task.remote);
+      await checkCatalogPassword({ cipher: r.cipher, root: r.root }, task.remote);
       out.push({ task: n, check: 'crypt remote', status: 'ok', detail: `${task.remote} loads; catalog at ${r.root}` });
     } catch (e) {
       out.push({ task: n, check: 'crypt remote', status: 'error', detail: describeError(e) });

@@ -13,7 +13,7 @@ import { CryptsyncError } from '../util/errors.js';
 import { TailBuffer } from '../util/tail-buffer.js';
 import { ZERO_COUNTS, type StepCounts } from './events.js';
 import { failedStep, type StepContext, type StepResult } from './step-result.js';
-import { checkCatalogPassword } from './password-check.js';
+import { checkCatalogPassword } from '../sync/index.js';
 
 export function rcloneSyncArgs(task: EncryptTask, configPath: string, dryRun: boolean): string[] {
   const args = ['sync', task.source, task.remote, '--config', configPath, '--create-empty-src-dirs'];
@@ -44,7 +44,7 @@ export async function runRcloneEncrypt(task: EncryptTask, ctx: StepContext, conf
     const { cipher, root } = await openCryptRemote(task.remote, configPath);
     // rclone skips undecryptable names silently and would upload everything again under a wrong
     // password: refuse before it runs, as the built-in engine does.
-    await checkCatalogPassword(cipher, root, task.remote);
+    await checkCatalogPassword({ cipher, root }, task.remote);
     const exists = (plainPath: string): boolean => existsSync(join(root, cipher.encryptFileName(plainPath)));
     const args = rcloneSyncArgs(task, configPath, ctx.dryRun);
     const code = await new Promise<number | null>((resolve, reject) => {
