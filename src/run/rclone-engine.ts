@@ -14,18 +14,14 @@ import { TailBuffer } from '../util/tail-buffer.js';
 import { ZERO_COUNTS, type StepCounts } from './events.js';
 import { failedStep, type StepContext, type StepResult } from './step-result.js';
 import { checkCatalogPassword } from '../sync/index.js';
+import { syncFlags } from './sync-flags.js';
 
 export function rcloneSyncArgs(task: EncryptTask, configPath: string, dryRun: boolean): string[] {
-  const args = ['sync', task.source, task.remote, '--config', configPath, '--create-empty-src-dirs'];
-  for (const p of task.excludes ?? []) args.push('--exclude', p);
-  for (const p of task.includes ?? []) args.push('--include', p);
-  for (const f of task.excludeFrom ?? []) args.push('--exclude-from', f);
-  if (task.maxDelete !== undefined) args.push('--max-delete', String(task.maxDelete));
-  if (task.transfers !== undefined) args.push('--transfers', String(task.transfers));
-  if (task.copyLinks) args.push('--copy-links');
-  if (dryRun) args.push('--dry-run');
-  args.push('--use-json-log', '-v', '--stats', '1s', '--stats-log-level', 'NOTICE');
-  return args;
+  return [
+    'sync', task.source, task.remote, '--config', configPath, '--create-empty-src-dirs',
+    ...syncFlags(task, dryRun),
+    '--use-json-log', '-v', '--stats', '1s', '--stats-log-level', 'NOTICE',
+  ];
 }
 
 interface RcloneLogLine {

@@ -6,17 +6,10 @@ import type { StepKind } from './events.js';
 import type { PlannedStep } from './run-task.js';
 import { rsyncArgsFor, type RsyncTask } from './rsync-step.js';
 import { rcloneSyncArgs } from './rclone-engine.js';
+import { syncFlags } from './sync-flags.js';
 
 export function encryptCommandArgs(task: EncryptTask, configPath: string, dryRun: boolean): string[] {
-  const args = ['encrypt', task.source, task.remote, '--config', configPath];
-  for (const p of task.excludes ?? []) args.push('--exclude', p);
-  for (const p of task.includes ?? []) args.push('--include', p);
-  for (const f of task.excludeFrom ?? []) args.push('--exclude-from', f);
-  if (task.maxDelete !== undefined) args.push('--max-delete', String(task.maxDelete));
-  if (task.transfers !== undefined) args.push('--transfers', String(task.transfers));
-  if (task.copyLinks) args.push('--copy-links');
-  if (dryRun) args.push('--dry-run');
-  return args;
+  return ['encrypt', task.source, task.remote, '--config', configPath, ...syncFlags(task, dryRun)];
 }
 
 export function commandLinesFor(steps: PlannedStep[], o: { dryRun: boolean; defaultConfig: string }): Array<{ step: StepKind; shell: string }> {

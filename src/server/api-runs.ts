@@ -2,6 +2,7 @@
 // steps and output tails, and abort.
 import type { Hono } from 'hono';
 import type { EnginePort } from './engine-port.js';
+import { RUN_STATUSES, type RunStatus } from '../store/index.js';
 import { RequestError } from './http-errors.js';
 import { intParam, withoutSecrets } from './request-input.js';
 import { CryptsyncError } from '../util/errors.js';
@@ -13,7 +14,11 @@ const MAX_RUN_LIMIT = 5000;
 export function registerRunRoutes(app: Hono, engine: EnginePort): void {
   app.get('/api/runs', (c) => {
     const task = c.req.query('task') || undefined;
-    const status = c.req.query('status') || undefined;
+    const statusText = c.req.query('status') || undefined;
+    if (statusText !== undefined && !(RUN_STATUSES as readonly string[]).includes(statusText)) {
+      throw new RequestError('BAD_PARAM', `status: must be one of ${RUN_STATUSES.join(', ')}`, { field: 'status' });
+    }
+    const status = statusText as RunStatus | undefined;
     const rawLimit = c.req.query('limit');
     let limit = DEFAULT_RUN_LIMIT;
     if (rawLimit !== undefined) {
