@@ -116,7 +116,7 @@ export function LogsView({ tasks, version }: { tasks: TaskView[]; version: numbe
                 <p className="step-counts">
                   {s.filesNew} new · {s.filesChanged} changed · {s.filesDeleted} deleted · {s.files} files · {bytes(s.bytes)}
                 </p>
-                {s.message && <p className="step-message">{s.message}</p>}
+                {s.message && <p className={s.status === 'ok' ? 'step-note' : 'step-message'}>{s.message}</p>}
                 {s.command && <pre className="cmd">{s.command}</pre>}
                 {s.outputTail ? (
                   <details open={s.status !== 'ok'}>
