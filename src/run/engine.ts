@@ -15,7 +15,7 @@ import { prepareRun, executeRun, planSteps, isCombined, type RunEnv, type RunOut
 import { isProcessAlive } from './lock.js';
 import { resolveCatalog } from './catalog.js';
 import { commandLinesFor } from './task-command.js';
-import { listRemoteViews, addRemote, rcloneConfigPath, type RemoteView, type AddRemoteInput } from './remotes.js';
+import { listRemoteViews, addRemote, removeRemote, rcloneConfigPath, type RemoteView, type AddRemoteInput } from './remotes.js';
 import { createDemo } from './demo.js';
 
 export interface EngineOptions {
@@ -256,6 +256,11 @@ export class Engine {
 
   async addRemote(i: AddRemoteInput): Promise<{ remote: RemoteView; generatedPassword?: string }> {
     return addRemote(this.rcloneConfig, i);
+  }
+
+  /** Removes a crypt remote that no task uses; its encrypted catalog stays on disk. */
+  async removeRemote(name: string): Promise<void> {
+    await removeRemote(this.rcloneConfig, name, this.tasks.list());
   }
 
   // ---- runs ----

@@ -2,7 +2,8 @@
 // generate a strong password, which is returned once to be shown to the user and then only
 // stored obscured in the rclone.conf (mode 0600).
 import { join } from 'node:path';
-import { addCryptRemote, generatePassword, getCryptRemote, listRemotes, loadRcloneConfig } from '../rclone/index.js';
+import { addCryptRemote, generatePassword, getCryptRemote, listRemotes, loadRcloneConfig, parseRemoteSpec, removeRemote as removeConfigRemote } from '../rclone/index.js';
+import type { Task } from '../tasks/index.js';
 import type { FilenameEncryption, FilenameEncoding } from '../crypt/index.js';
 import { CryptsyncError } from '../util/errors.js';
 
@@ -78,4 +79,23 @@ export async function addRemote(configPath: string, i: AddRemoteInput): Promise<
   const remote = views.find((v) => v.name === i.name);
   if (!remote) throw new CryptsyncError('internal', 'REMOTE_NOT_SAVED', `remote "${i.name}" was not saved to ${configPath}`);
   return { remote, ...(generated ? { generatedPassword: generated } : {}) };
+}
+
+/**
+ * Removes a crypt remote from the rclone.conf. Refused while an encrypt task uses it; the
+ * encrypted catalog folder itself is never touched.
+ */
+export async function removeRemote(configPath: string, name: string, tasks: Task[]): Promise<void> {
+  const users = tasks.filter((t) => t.type === 'encrypt' && !t.config && parseRemoteSpec(t.remote).remote === name).map((t) => t.name);
+  if (users.length > 0) {
+    throw new CryptsyncError('conflict', 'REMOTE_IN_USE', `remote "${name}" is used by task(s) ${users.join(', ')}; remove or change them first`, { subject: name });
+  }
+  try {
+    await removeConfigRemote(configPath, name);
+  } catch (e) {
+    if (e instanceof CryptsyncError && (e.code === 'REMOTE_NOT_FOUND' || e.code === 'CONFIG_NOT_FOUND')) {
+      throw new CryptsyncError('not-found', 'REMOTE_NOT_FOUND', `no crypt remote named "${name}" in ${configPath}`, { subject: name });
+    }
+    throw e;
+  }
 }

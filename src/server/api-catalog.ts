@@ -85,5 +85,10 @@ export function registerCatalogRoutes(app: Hono, engine: EnginePort, hub: EventH
     return c.json({ remote: withoutSecrets(remote) }, 201);
   });
 
+  app.delete('/api/remotes/:name', async (c) => {
+    await engine.removeRemote(c.req.param('name'));
+    return c.body(null, 204);
+  });
+
   app.post('/api/demo', async (c) => c.json(await engine.loadDemo(), 201));
 }

@@ -17,6 +17,7 @@ export type EnginePort = Pick<
   | 'taskCommand'
   | 'listRemotes'
   | 'addRemote'
+  | 'removeRemote'
   | 'startRun'
   | 'waitRun'
   | 'abortRun'

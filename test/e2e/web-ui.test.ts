@@ -303,3 +303,18 @@ test('crypt remote form: a generated password is shown once with a warning and a
   assert.ok(!list.includes(password));
   assert.ok(!serve.output().includes(password), 'the password never reaches the server log');
 });
+
+test('crypt remotes: an unused remote is removed after a confirmation; one in use is refused', async () => {
+  await page.getByRole('tab', { name: 'Crypt remotes' }).click();
+  const rows = page.locator('table[aria-label="crypt remotes"] td.name');
+  await rows.filter({ hasText: 'vault:' }).waitFor();
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'remove vault' }).click();
+  await rows.filter({ hasText: 'vault:' }).waitFor({ state: 'detached' });
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'remove demo-crypt' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /used by task\(s\) demo-encrypt/);
+  await rows.filter({ hasText: 'demo-crypt:' }).waitFor();
+});

@@ -2,7 +2,7 @@
 // "Generate a strong password" runs here in the browser (Web Crypto); the password is shown
 // once with a copy button, and the server never sends any password back.
 import { useState, type FormEvent } from 'react';
-import { ApiError, errorText, post } from '../api';
+import { ApiError, api, errorText, post } from '../api';
 import type { RemoteView } from '../types';
 import { Field } from './form-bits';
 
@@ -21,6 +21,18 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+
+  async function remove(name: string) {
+    setListError(null);
+    if (!window.confirm(`Remove the crypt remote "${name}" from the rclone config?\nIts encrypted folder stays on disk, but without the password nothing in it can be read.`)) return;
+    try {
+      await api('DELETE', `/api/remotes/${encodeURIComponent(name)}`);
+      onAdded();
+    } catch (err) {
+      setListError(errorText(err));
+    }
+  }
 
   const set = (k: string) => (e: { target: { value: string } }) => setV((o) => ({ ...o, [k]: e.target.value }));
 
@@ -65,6 +77,7 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
                 <th>Encoding</th>
                 <th>Folder names</th>
                 <th>Salt</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -76,11 +89,16 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
                   <td>{r.filenameEncoding}</td>
                   <td>{r.directoryNameEncryption ? 'encrypted' : 'plain'}</td>
                   <td>{r.hasPassword2 ? 'yes' : 'no'}</td>
+                  <td>
+                    <button type="button" className="danger" onClick={() => void remove(r.name)} aria-label={`remove ${r.name}`}>
+                      Remove
+                    </button>
+                  </td>
                 </tr>
               ))}
               {remotes.length === 0 && (
                 <tr>
-                  <td colSpan={6} className="muted">
+                  <td colSpan={7} className="muted">
                     No crypt remotes yet.
                   </td>
                 </tr>
@@ -88,6 +106,11 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
             </tbody>
           </table>
         </div>
+        {listError && (
+          <p className="form-error" role="alert">
+            {listError}
+          </p>
+        )}
       </div>
       <div className="pane detail-pane">
         <h2>Add a crypt remote</h2>
