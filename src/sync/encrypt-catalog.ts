@@ -6,10 +6,11 @@
 // to write a catalog inside its own source (or a source inside its catalog).
 import { stat, mkdir, unlink, rmdir, readdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { scanPlainTree, scanCatalog, PathEncryptor, isStaleTemporary, type PlainScan, type PathFilter } from '../target/index.js';
+import { scanCatalog, PathEncryptor, isStaleTemporary, type PlainScan, type PathFilter, type ScanIssue } from '../target/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
 import { buildPlan, type SyncPlan, type CopyItem } from './plan.js';
 import { checkCatalogKey } from './catalog-guards.js';
+import { startPlainScan, type IssueFn, type PlainScanJob } from './plain-scan-thread.js';
 import { assertNoOverlap } from './path-overlap.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
 import type { EncryptJob } from './transfer-job.js';
@@ -17,7 +18,11 @@ import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from '
 
 export interface EncryptOptions extends RunControl {
   source: string;
-  dest: CryptDest;
+  /**
+   * the catalog; a promise lets the caller derive the key (scrypt, in the libuv pool) while the
+   * plain folder is already being scanned on this thread
+   */
+  dest: CryptDest | Promise<CryptDest>;
   dryRun?: boolean;
   filter?: FilterOptions;
   maxDelete?: number;
@@ -40,19 +45,43 @@ async function sourceExists(source: string, force: boolean): Promise<boolean> {
   }
 }
 
+/** a plain scan started before the checks that precede it; its issues wait until it is used */
+interface EarlyScan extends PlainScanJob {
+  stop: AbortController;
+}
+
+function startEarlyScan(o: EncryptOptions, filter: Promise<PathFilter | undefined>): EarlyScan {
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort();
+  o.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (o.signal?.aborted) stop.abort();
+  const job = startPlainScan({ source: o.source, copyLinks: o.copyLinks === true, filter: o.filter }, filter, stop.signal);
+  const result = job.result.finally(() => o.signal?.removeEventListener('abort', onOuterAbort));
+  result.catch(() => undefined);
+  return { result, issues: job.issues, stop };
+}
+
 export async function encryptCatalog(o: EncryptOptions): Promise<SyncSummary> {
   const rep = new RunReporter(o.onEvent);
-  const { cipher, root } = o.dest;
   const dryRun = o.dryRun === true;
-  const exists = await sourceExists(o.source, o.force === true);
-  await assertNoOverlap(o.source, root);
-  const filter = await buildFilter(o.filter);
-
-  // a fresh catalog will need workers: boot them while scanning
-  const warm = !dryRun && (await isEmptyDir(root)) ? new WorkerWarmup(cipher, o.transfers) : undefined;
+  const destP = Promise.resolve(o.dest);
+  destP.catch(() => undefined);
+  const filterP = buildFilter(o.filter);
+  filterP.catch(() => undefined);
+  // read-only, so it may run before the checks below; they still decide, in the same order,
+  // whether its result (and its issues) are used at all
+  const early = startEarlyScan(o, filterP);
+  let warm: WorkerWarmup | undefined;
   try {
-    return await runEncrypt(o, rep, filter, exists, warm);
+    const dest = await destP;
+    const exists = await sourceExists(o.source, o.force === true);
+    await assertNoOverlap(o.source, dest.root);
+    const filter = await filterP;
+    // a fresh catalog will need workers: boot them while scanning
+    warm = !dryRun && (await isEmptyDir(dest.root)) ? new WorkerWarmup(dest.cipher, o.transfers) : undefined;
+    return await runEncrypt({ ...o, dest }, dest, rep, filter, exists, early, warm);
   } finally {
+    early.stop.abort();
     await warm?.close();
   }
 }
@@ -67,21 +96,32 @@ async function isEmptyDir(dir: string): Promise<boolean> {
 
 async function runEncrypt(
   o: EncryptOptions,
+  dest: CryptDest,
   rep: RunReporter,
   filter: PathFilter | undefined,
   exists: boolean,
+  early: EarlyScan,
   warm: WorkerWarmup | undefined,
 ): Promise<SyncSummary> {
-  const { cipher, root } = o.dest;
+  const { cipher, root } = dest;
   const dryRun = o.dryRun === true;
-  const issue = (fn: 'warn' | 'error') => (i: { path: string; code: string; message: string }) => rep[fn](i.path, i.code, i.message);
+  const issue = (fn: IssueFn) => (i: ScanIssue) => rep[fn](i.path, i.code, i.message);
+  const plainScan = async (): Promise<PlainScan> => {
+    if (!exists) return { files: [], dirs: [], errors: 0 };
+    try {
+      return await early.result;
+    } catch (e) {
+      if (o.signal?.aborted) throw new CancelledError();
+      throw e;
+    } finally {
+      for (const i of early.issues.splice(0)) issue(i.fn)(i.issue);
+    }
+  };
   const [src, dst] = await Promise.all([
-    exists
-      ? scanPlainTree(o.source, { copyLinks: o.copyLinks === true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') })
-      : Promise.resolve<PlainScan>({ files: [], dirs: [], errors: 0 }),
+    plainScan(),
     scanCatalog(root, cipher, { missingOk: true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') }),
   ]);
-  await checkCatalogKey(o.dest, dst);
+  await checkCatalogKey(dest, dst);
   for (const u of dst.undecryptable) rep.warn(u, 'UNDECRYPTABLE_NAME', 'name in the encrypted catalog does not decrypt; left alone');
 
   if (src.files.length === 0 && dst.files.length > 0 && o.force !== true) {
@@ -140,7 +180,7 @@ async function runEncrypt(
   if (dryRun) {
     reportPlan(plan, rep, summary);
   } else {
-    await applyPlan(plan, o, rep, summary, temporaries, warm);
+    await applyPlan(plan, o, dest, rep, summary, temporaries, warm);
   }
   summary.errors = rep.errors;
   summary.warnings = rep.warnings;
@@ -164,12 +204,13 @@ function reportPlan(plan: SyncPlan, rep: RunReporter, s: SyncSummary): void {
 async function applyPlan(
   plan: SyncPlan,
   o: EncryptOptions,
+  dest: CryptDest,
   rep: RunReporter,
   s: SyncSummary,
   temporaries: string[],
   warm: WorkerWarmup | undefined,
 ): Promise<void> {
-  const { root } = o.dest;
+  const { root } = dest;
   const signal = o.signal;
   // leftovers of a killed run: never complete, never under a real name. A temporary whose
   // writer is still alive belongs to a concurrent run and must stay.
@@ -190,7 +231,7 @@ async function applyPlan(
 
   if (plan.copies.length > 0) {
     const copies = plan.copies;
-    const pool = new TransferPool(o.dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: plan.bytes, files: copies.length }, warm);
+    const pool = new TransferPool(dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: plan.bytes, files: copies.length }, warm);
     let files = 0;
     let bytes = 0;
     try {

@@ -49,3 +49,8 @@ export interface BatchReply {
   id: number;
   results: TransferResult[];
 }
+
+/** posted once by a transfer worker when it can take batches */
+export interface WorkerReady {
+  ready: true;
+}

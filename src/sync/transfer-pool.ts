@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Cipher } from '../crypt/index.js';
 import { createBatchRunner } from './transfer-ops.js';
-import type { BatchReply, TransferJob, TransferResult, WorkerInit } from './transfer-job.js';
+import type { BatchReply, TransferJob, TransferResult, WorkerInit, WorkerReady } from './transfer-job.js';
 
 /** a batch closes when it holds this many files or this many bytes */
 const BATCH_MAX_FILES = 64;
@@ -16,6 +16,8 @@ const IN_FLIGHT_PER_WORKER = 3;
 /** plans up to this size run inline (no worker threads) */
 const INLINE_MAX_BYTES = 32 * 1024 * 1024;
 const INLINE_MAX_FILES = 4000;
+/** inline plans with at least this many files also use workers, which join once booted */
+const HYBRID_MIN_FILES = 256;
 /** worker heaps stay tiny (file bytes live in reused off-heap Buffers); small limits keep RSS down */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 };
 
@@ -24,6 +26,16 @@ type Send = (jobs: TransferJob[]) => Promise<TransferResult[]>;
 interface Slot {
   send: Send;
   inFlight: number;
+  /** batches this slot may hold at once */
+  maxInFlight: number;
+  /** false while a worker boots: batches go to slots that can start them now */
+  ready: boolean;
+  /** the main thread helping a worker pool: takes small-file batches only */
+  helper: boolean;
+  /** a worker that failed or exited: never takes batches again */
+  dead: boolean;
+  /** called when the slot becomes ready or dies */
+  onReady?: () => void;
   close: () => Promise<void>;
 }
 
@@ -31,17 +43,34 @@ function workerSlot(init: WorkerInit): Slot {
   const worker = new Worker(new URL('./transfer-worker.js', import.meta.url), { workerData: init, resourceLimits: WORKER_LIMITS });
   const waiting = new Map<number, { resolve: (r: TransferResult[]) => void; reject: (e: Error) => void }>();
   let nextId = 1;
-  worker.on('message', (m: BatchReply) => {
+  worker.on('message', (m: BatchReply | WorkerReady) => {
+    if (!('id' in m)) {
+      slot.ready = true;
+      slot.onReady?.();
+      return;
+    }
     const w = waiting.get(m.id);
     waiting.delete(m.id);
     w?.resolve(m.results);
   });
+  const die = () => {
+    if (slot.dead) return;
+    slot.dead = true;
+    slot.ready = false;
+    slot.onReady?.();
+  };
   worker.on('error', (e) => {
     for (const w of waiting.values()) w.reject(e);
     waiting.clear();
+    die();
   });
-  return {
+  worker.on('exit', die);
+  const slot: Slot = {
     inFlight: 0,
+    maxInFlight: IN_FLIGHT_PER_WORKER,
+    ready: false,
+    dead: false,
+    helper: false,
     send: (jobs) =>
       new Promise((resolve, reject) => {
         const id = nextId++;
@@ -52,12 +81,17 @@ function workerSlot(init: WorkerInit): Slot {
       await worker.terminate();
     },
   };
+  return slot;
 }
 
-function inlineSlot(init: WorkerInit): Slot {
+function inlineSlot(init: WorkerInit, helper: boolean): Slot {
   const run = createBatchRunner(init);
   return {
     inFlight: 0,
+    maxInFlight: 1, // one batch at a time: it runs on this thread
+    ready: true,
+    dead: false,
+    helper,
     // yield to the event loop between batches so abort signals and progress still flow
     send: (jobs) => new Promise((r) => setImmediate(r)).then(() => run(jobs)),
     close: async () => undefined,
@@ -100,17 +134,20 @@ export class TransferPool {
   constructor(cipher: Cipher, sizing: PoolSizing, warm?: WorkerWarmup) {
     const init: WorkerInit = { keys: cipher.keys, options: cipher.options };
     const inline = sizing.bytes <= INLINE_MAX_BYTES && sizing.files <= INLINE_MAX_FILES;
-    if (inline) {
+    const n = Math.max(1, sizing.transfers ?? availableParallelism());
+    // a medium plan starts inline at once; workers (minus this thread's share) join once booted
+    const medium = inline && sizing.files >= HYBRID_MIN_FILES && n > 1;
+    if (inline && !medium) {
       void warm?.close();
-      this.slots = [inlineSlot(init)];
-      (this.slots[0] as Slot).inFlight = IN_FLIGHT_PER_WORKER - 1; // one batch at a time
+      this.slots = [inlineSlot(init, false)];
       return;
     }
-    const n = Math.max(1, sizing.transfers ?? availableParallelism());
+    const workers = medium ? n - 1 : n;
     const adopted = warm?.take() ?? [];
-    while (adopted.length > n) void adopted.pop()?.close();
-    while (adopted.length < n) adopted.push(workerSlot(init));
-    this.slots = adopted;
+    while (adopted.length > workers) void adopted.pop()?.close();
+    while (adopted.length < workers) adopted.push(workerSlot(init));
+    // this thread only dispatches and collects results: it also encrypts small files meanwhile
+    this.slots = n > 1 ? [...adopted, inlineSlot(init, true)] : adopted;
   }
 
   /**
@@ -148,13 +185,16 @@ export class TransferPool {
     await new Promise<void>((resolve, reject) => {
       let running = 0;
       let failed = false;
+      for (const slot of this.slots) if (!slot.ready) slot.onReady = () => pump();
       const pump = () => {
         if (failed) return;
         // breadth first: one batch per slot per pass, so large files spread over all workers
         for (let assigned = true; assigned; ) {
           assigned = false;
           for (const slot of this.slots) {
-            if (slot.inFlight >= IN_FLIGHT_PER_WORKER || next >= batches.length || signal?.aborted) continue;
+            if (!slot.ready || slot.inFlight >= slot.maxInFlight || next >= batches.length || signal?.aborted) continue;
+            // a large file on this thread would stall dispatch to the workers for its duration
+            if (slot.helper && isLargeBatch(batches[next] as number[], sizeOf) && this.slots.some((w) => !w.helper && !w.dead)) continue;
             assigned = true;
             const batch = batches[next++] as number[];
             slot.inFlight++;
@@ -182,6 +222,10 @@ export class TransferPool {
   async close(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.close()));
   }
+}
+
+function isLargeBatch(batch: number[], sizeOf: (i: number) => number): boolean {
+  return batch.length === 1 && sizeOf(batch[0] as number) >= BATCH_MAX_BYTES;
 }
 
 /** Large files first (they set the critical path), each alone; small files batched in order. */

@@ -6,7 +6,7 @@
 // Never reads file contents, never writes.
 import { readdirSync, statSync, lstatSync } from 'node:fs';
 import type { Dirent, BigIntStats } from 'node:fs';
-import { diskToStandard } from '../crypt/index.js';
+import { diskToStandard } from '../crypt/names-on-disk.js';
 import { CancelledError } from '../util/errors.js';
 import { yieldToLoop } from './yield.js';
 import { type TreeEntry, joinRel } from './tree-entry.js';

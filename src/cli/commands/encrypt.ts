@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../exit-code.js';
 import { EXIT } from '../../util/errors.js';
-import { encryptCatalog } from '../../sync/index.js';
+import { encryptCatalog } from '../../sync/encrypt-catalog.js';
 import { createSyncRenderer } from '../render/sync-render.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
 import { type Opts, openDest, collect, wholeNumber, summaryText } from '../render/sync-cli.js';
@@ -30,7 +30,8 @@ export function registerEncrypt(program: Command, io: CliIo): void {
     .action(async (plainDir: string, spec: string, o: Opts) => {
       const maxDelete = wholeNumber(o.maxDelete, '--max-delete');
       const transfers = wholeNumber(o.transfers, '--transfers', 1);
-      const dest = await openDest(spec, o, io);
+      // not awaited: the key is derived (libuv pool) while encryptCatalog scans the plain folder
+      const dest = openDest(spec, o, io);
       const dryRun = o.dryRun === true;
       const render = createSyncRenderer(io, { json: o.json === true, dryRun, verbose: o.verbose === true });
       const summary = await withAbortOnSignal((signal) =>
