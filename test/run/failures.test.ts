@@ -98,7 +98,9 @@ test('a second run of a running task is refused; a stale lock is cleared', async
   await makeTree(catalog, { 'payload.bin': 'some data\n' });
   ok(await cryptsync(['task', 'add', 'slow', '--type', 'synchronize', '--source', catalog, '--dest', server, '--pre-command', 'sleep 3'], { env }), 'add');
   const first = cryptsync(['run', 'slow'], { env });
-  await new Promise((r) => setTimeout(r, 1200));
+  // wait until the first run holds its lock (however slowly the machine starts it)
+  const lockFile = join(env.CRYPTSYNC_HOME!, 'locks', 'default--slow.lock');
+  for (let i = 0; i < 200 && !(await readFile(lockFile, 'utf8').catch(() => '')); i++) await new Promise((r) => setTimeout(r, 50));
   const second = await cryptsync(['run', 'slow'], { env });
   assert.equal(second.code, 4, second.stderr);
   assert.match(second.stderr, /already running/);
