@@ -1,7 +1,11 @@
 // The rsync step of a run: argv from the task (pure), the real rsync spawned without a shell,
 // progress and stats parsed from its output, success judged by its exit code.
 import { mkdir, stat, readdir } from 'node:fs/promises';
-import { CryptsyncError } from '../util/errors.js';
+import { join } from 'node:path';
+import { CancelledError, CryptsyncError } from '../util/errors.js';
+import { isJunkName } from '../util/junk-names.js';
+import { deletionRefusal } from '../sync/index.js';
+import { unfinishedWrites } from './catalog-marks.js';
 import { buildRsyncArgs, runRsync, describeRsyncExit, formatShellCommand, type RsyncOptions } from '../rsync/index.js';
 import { rsyncOptionsFor, parseRemoteSide, type SynchronizeTask, type SnapshotTask, type SyncremoteTask } from '../tasks/index.js';
 import { TailBuffer } from '../util/tail-buffer.js';
@@ -90,35 +94,128 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
+/** true when `dir` holds at least one file that is not system junk; walks only until it finds one */
+async function holdsUserFiles(dir: string): Promise<boolean> {
+  const ents = await readdir(dir, { withFileTypes: true });
+  const sub: string[] = [];
+  for (const d of ents) {
+    if (isJunkName(d.name)) continue;
+    if (d.isDirectory()) sub.push(d.name);
+    else return true;
+  }
+  for (const name of sub) {
+    try {
+      if (await holdsUserFiles(join(dir, name))) return true;
+    } catch {
+      return true; // unreadable: rsync will report it; not evidence of an empty source
+    }
+  }
+  return false;
+}
+
+/** Refuses in a run, warns in an estimate (so the user sees what would be deleted). */
+function refuseOrWarn(ctx: StepContext, e: CryptsyncError): void {
+  if (!ctx.dryRun) throw e;
+  ctx.emit({ type: 'log', runId: ctx.runId, step: 'rsync', level: 'warning', message: `${e.message} (a run will refuse unless forced)` });
+}
+
 /**
- * An unmounted disk looks like an empty folder: mirroring it with --delete would wipe the
- * server copy. A push of a missing or empty source with delete on is refused unless forced
- * (an estimate only warns, so the user sees what would be deleted).
+ * Guards a push must pass before rsync runs. An unmounted disk looks like an empty folder:
+ * mirroring it with --delete would wipe the server copy, so a missing source is always refused
+ * and an empty one (junk does not count) unless forced. A catalog whose last encrypt did not
+ * finish (torn files under real names) is not pushed unless forced. A catalog entry that is not an
+ * encrypted name (plaintext dropped into it) is never pushed.
  */
-async function guardEmptySource(task: RsyncTask, ctx: StepContext): Promise<void> {
-  if (task.type !== 'synchronize' || task.delete === false || ctx.force) return;
-  let entries: string[];
+async function guardPush(task: RsyncTask, ctx: StepContext): Promise<void> {
+  if (task.type === 'syncremote') return;
+  let isDir = false;
   try {
-    entries = await readdir(task.source);
+    isDir = (await stat(task.source)).isDirectory();
   } catch {
-    throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source folder ${task.source} does not exist (is its disk mounted?); nothing was sent`, {
+    /* missing */
+  }
+  if (!isDir) {
+    throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source folder ${task.source} does not exist or is not a folder (is its disk mounted?); nothing was sent`, {
       subject: task.source,
     });
   }
-  if (entries.length > 0) return;
-  const message = `source folder ${task.source} is empty: mirroring it with --delete would delete everything at ${task.dest}`;
-  if (ctx.dryRun) {
-    ctx.emit({ type: 'log', runId: ctx.runId, step: 'rsync', level: 'warning', message: `${message}; a run will refuse unless forced` });
-    return;
+  const foreign = ctx.previous?.catalog?.foreign ?? [];
+  if (foreign.length > 0) {
+    const e = new CryptsyncError(
+      'guard',
+      'PLAINTEXT_IN_CATALOG',
+      `the encrypted catalog ${task.source} holds ${foreign.length} entr${foreign.length === 1 ? 'y' : 'ies'} that ${foreign.length === 1 ? 'is' : 'are'} not encrypted for its remote, ` +
+        `first: ${foreign[0]}; pushing could send plaintext to ${task.dest}, so nothing is sent (move ${foreign.length === 1 ? 'it' : 'them'} out of the catalog; --force does not lift this)`,
+      { subject: `${task.source}/${foreign[0]}` },
+    );
+    if (!ctx.dryRun) throw e;
+    ctx.emit({ type: 'log', runId: ctx.runId, step: 'rsync', level: 'error', message: `${e.message} (a run will refuse)` });
   }
-  throw new CryptsyncError('guard', 'EMPTY_SOURCE', `${message}. Refused; if that is really what you want, run again with --force`, { subject: task.source });
+  if (!ctx.force) {
+    const unfinished = unfinishedWrites(ctx.home, task.source);
+    const m = unfinished.find((x) => x.alive) ?? unfinished[0];
+    if (m) {
+      refuseOrWarn(
+        ctx,
+        new CryptsyncError(
+          'guard',
+          'ENCRYPT_UNFINISHED',
+          m.alive
+            ? `the encrypted catalog ${m.catalog} is being written right now by ${m.by} (process ${m.pid}); pushing it now could send a half-written state. Nothing was sent; run again when it has finished`
+            : `the last encrypt of the catalog ${m.catalog} (by ${m.by}, started ${m.startedAt}) did not finish: it may hold torn files under their real names. ` +
+                'Nothing was sent; run the encrypt task (or the combined task) again so it completes, or use --force to push anyway',
+          { subject: m.catalog },
+        ),
+      );
+    }
+  }
+  if (task.type !== 'synchronize' || task.delete === false || ctx.force || !isDir) return;
+  if (await holdsUserFiles(task.source)) return;
+  refuseOrWarn(
+    ctx,
+    new CryptsyncError(
+      'guard',
+      'EMPTY_SOURCE',
+      `source folder ${task.source} holds no files (at most empty folders and system junk such as .DS_Store or lost+found): mirroring it with --delete would delete everything at ${task.dest}. ` +
+        'Refused; if that is really what you want, run again with --force',
+      { subject: task.source },
+    ),
+  );
+}
+
+/**
+ * The share rule for a push with --delete: judged from rsync's own dry run (what it would delete,
+ * against what the destination holds). A combined run is judged by the encrypt step's plan
+ * instead (the catalog is what the server mirrors), so it costs no second listing.
+ */
+async function guardMassDeletion(task: RsyncTask, ctx: StepContext, tail: TailBuffer): Promise<void> {
+  if (task.type !== 'synchronize' || task.delete === false || ctx.force || ctx.dryRun || ctx.previous?.catalog) return;
+  const args = rsyncArgsFor(task, true);
+  const res = await runRsync(args, { signal: ctx.signal, env: ctx.env });
+  if (res.aborted) throw new CancelledError();
+  if (res.exitCode !== 0) return; // the real run reports the failure itself
+  const refusal = deletionRefusalOf(task, res.itemized, res.stats?.filesByType?.reg ?? res.stats?.filesTotal ?? 0, false);
+  if (refusal) {
+    tail.line(`$ ${formatShellCommand('rsync', args)}`);
+    throw refusal;
+  }
+}
+
+function deletionRefusalOf(task: RsyncTask, it: { newFiles: number; deletedFiles: number }, sourceFiles: number, dryRun: boolean): CryptsyncError | null {
+  const total = Math.max(0, sourceFiles - it.newFiles) + it.deletedFiles;
+  return deletionRefusal(
+    { deletes: it.deletedFiles, total, sourceFiles: Math.max(1, sourceFiles) },
+    { ...(task.maxDeletePercent !== undefined ? { maxDeletePercent: task.maxDeletePercent } : {}) },
+    { source: task.source, copy: `the copy at ${task.dest}`, dryRun },
+  );
 }
 
 export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<StepResult> {
   const tail = new TailBuffer();
   let counts: StepCounts = { ...ZERO_COUNTS };
   try {
-    await guardEmptySource(task, ctx);
+    await guardPush(task, ctx);
+    await guardMassDeletion(task, ctx, tail);
     if (task.type === 'snapshot' && parseRemoteSide(task.dest) === null && !ctx.dryRun) {
       await mkdir(task.dest, { recursive: true }); // the snapshot root; rsync makes only <root>/<n>
     }
@@ -150,7 +247,13 @@ export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<S
     };
     if (res.aborted) return { status: 'aborted', exitCode: res.exitCode, counts, message: 'aborted', errorCode: 'CANCELLED', tail: tail.toString() };
     const code = res.exitCode ?? -1;
-    if (code === 0) return { status: 'ok', exitCode: 0, counts, tail: tail.toString() };
+    if (code === 0) {
+      const refusal = ctx.dryRun && !ctx.force && task.type === 'synchronize' && task.delete !== false && !ctx.previous?.catalog
+        ? deletionRefusalOf(task, res.itemized, res.stats?.filesByType?.reg ?? res.stats?.filesTotal ?? 0, true)
+        : null;
+      if (refusal) ctx.emit({ type: 'log', runId: ctx.runId, step: 'rsync', level: 'warning', message: refusal.message });
+      return { status: 'ok', exitCode: 0, counts, tail: tail.toString(), ...(refusal ? { message: `WARNING: ${refusal.message}` } : {}) };
+    }
     const message = `${res.message || `rsync exit code ${code}: ${describeRsyncExit(code)}`}${serverHint(task, code)}`;
     ctx.emit({ type: 'log', runId: ctx.runId, step: 'rsync', level: 'error', message });
     return { status: PARTIAL_EXIT_CODES.has(code) ? 'partial' : 'failed', exitCode: code, counts, message, tail: tail.toString() };

@@ -110,17 +110,30 @@ export async function executeRun(
       }
     }
     let pendingFromEncrypt: StepCounts | undefined;
+    let previous: StepResult | undefined;
     for (const step of status === 'ok' ? run.steps : []) {
       const command = step.kind === 'rsync' ? rsyncCommandLine(step.task as RsyncTask, dryRun) : undefined;
       const stepId = re.log.startStep(runId, { kind: step.kind, ...(command ? { command } : {}) });
       emit({ type: 'step-start', runId, step: step.kind, ...(command ? { command } : {}) });
-      const ctx: StepContext = { runId, step: step.kind, dryRun, force: o.force ?? false, signal: o.signal, env: re.env, emit };
+      const ctx: StepContext = {
+        runId,
+        step: step.kind,
+        dryRun,
+        force: o.force ?? false,
+        home: re.home,
+        profile: re.profile,
+        signal: o.signal,
+        env: re.env,
+        emit,
+        ...(previous ? { previous } : {}),
+      };
       const t1 = Date.now();
       let r: StepResult;
       if (step.kind === 'encrypt') r = await runEncryptStep(step.task as EncryptTask, ctx);
       else if (dryRun && pendingFromEncrypt) r = await estimateCombinedRsyncStep(step.task as RsyncTask, ctx, pendingFromEncrypt);
       else r = await runRsyncStep(step.task as RsyncTask, ctx);
       if (step.kind === 'encrypt') pendingFromEncrypt = r.counts;
+      previous = r;
       re.log.finishStep(stepId, {
         status: r.status,
         exitCode: r.exitCode,

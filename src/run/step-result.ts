@@ -11,14 +11,20 @@ export interface StepResult {
   /** stable code of the error that ended the step, if any (WRONG_PASSWORD, EMPTY_SOURCE, ...) */
   errorCode?: string;
   tail: string;
+  /** an encrypt step's catalog as it left it: the rsync step after it pushes only if `foreign` is empty */
+  catalog?: { root: string; foreign: string[] };
 }
 
 export interface StepContext {
   runId: number;
   step: StepKind;
   dryRun: boolean;
-  /** the user overrode the safety guards (empty source) for this run */
+  /** the user overrode the overridable guards (empty source, mass deletion, unfinished encrypt) */
   force: boolean;
+  home: string;
+  profile: string;
+  /** the step before this one in the same run, when it succeeded (a combined run's encrypt step) */
+  previous?: StepResult;
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
   emit: (e: EngineEvent) => void;

@@ -2,8 +2,8 @@
 // and changed files encrypted whole, extraneous files and folders deleted, empty folders kept,
 // mtimes preserved to the nanosecond). Scan both sides, build a pure plan, apply it: folders,
 // then files through the worker pool (atomic), then deletions last and only when nothing failed.
-// Guards refuse to empty a full catalog from a missing/empty source, to exceed --max-delete and
-// to write a catalog inside its own source (or a source inside its catalog).
+// Guards (deletion-guard.ts) refuse a missing source always, an empty (or junk-only) source, a
+// mass deletion and more than --max-delete; and a catalog inside its own source (or the reverse).
 import { stat, mkdir, unlink, rmdir, readdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { scanCatalog, PathEncryptor, isStaleTemporary, type PlainScan, type PathFilter, type ScanIssue } from '../target/index.js';
@@ -12,6 +12,8 @@ import { buildPlan, type SyncPlan, type CopyItem } from './plan.js';
 import { checkCatalogKey } from './catalog-guards.js';
 import { startPlainScan, type IssueFn, type PlainScanJob } from './plain-scan-thread.js';
 import { assertNoOverlap } from './path-overlap.js';
+import { deletionRefusal } from './deletion-guard.js';
+import { isJunkPath } from '../util/junk-names.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
 import type { EncryptJob } from './transfer-job.js';
 import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from './events.js';
@@ -24,25 +26,31 @@ export interface EncryptOptions extends RunControl {
    */
   dest: CryptDest | Promise<CryptDest>;
   dryRun?: boolean;
+  /**
+   * with dryRun: plan and judge the guards exactly as a real run would (a refusal throws), write
+   * nothing. For engines that write the catalog with another program (rclone).
+   */
+  guardsOnly?: boolean;
   filter?: FilterOptions;
   maxDelete?: number;
+  /** refuse to delete more than this share (percent) of the catalog's files; see deletion-guard.ts */
+  maxDeletePercent?: number;
   /** worker threads doing the byte work; default: one per core */
   transfers?: number;
   copyLinks?: boolean;
-  /** allow a missing or empty source to empty a full catalog */
+  /** allow an empty source to empty a full catalog, and lift the share rule (never: a missing source) */
   force?: boolean;
 }
 
-async function sourceExists(source: string, force: boolean): Promise<boolean> {
+/** A missing source is never a reason to delete (an unmounted disk, a typo): no --force lifts this. */
+async function assertSourceFolder(source: string): Promise<void> {
+  let st;
   try {
-    const st = await stat(source);
-    if (!st.isDirectory()) throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source ${source} is not a folder`, { subject: source });
-    return true;
-  } catch (e) {
-    if (e instanceof CryptsyncError) throw e;
-    if (force && (e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source folder ${source} not found (is the disk mounted?)`, { subject: source });
+    st = await stat(source);
+  } catch {
+    throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source folder ${source} not found (is the disk mounted?); nothing was changed`, { subject: source });
   }
+  if (!st.isDirectory()) throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source ${source} is not a folder; nothing was changed`, { subject: source });
 }
 
 /** a plain scan started before the checks that precede it; its issues wait until it is used */
@@ -74,16 +82,23 @@ export async function encryptCatalog(o: EncryptOptions): Promise<SyncSummary> {
   let warm: WorkerWarmup | undefined;
   try {
     const dest = await destP;
-    const exists = await sourceExists(o.source, o.force === true);
+    await assertSourceFolder(o.source);
     await assertNoOverlap(o.source, dest.root);
     const filter = await filterP;
     // a fresh catalog will need workers: boot them while scanning
     warm = !dryRun && (await isEmptyDir(dest.root)) ? new WorkerWarmup(dest.cipher, o.transfers) : undefined;
-    return await runEncrypt({ ...o, dest }, dest, rep, filter, exists, early, warm);
+    return await runEncrypt({ ...o, dest }, dest, rep, filter, early, warm);
   } finally {
     early.stop.abort();
     await warm?.close();
   }
+}
+
+/** files that are the user's data: system junk (.DS_Store, lost+found/...) does not count */
+function countUserFiles(files: ReadonlyArray<{ std: string }>): number {
+  let n = 0;
+  for (const f of files) if (!isJunkPath(f.std)) n++;
+  return n;
 }
 
 async function isEmptyDir(dir: string): Promise<boolean> {
@@ -99,7 +114,6 @@ async function runEncrypt(
   dest: CryptDest,
   rep: RunReporter,
   filter: PathFilter | undefined,
-  exists: boolean,
   early: EarlyScan,
   warm: WorkerWarmup | undefined,
 ): Promise<SyncSummary> {
@@ -107,7 +121,6 @@ async function runEncrypt(
   const dryRun = o.dryRun === true;
   const issue = (fn: IssueFn) => (i: ScanIssue) => rep[fn](i.path, i.code, i.message);
   const plainScan = async (): Promise<PlainScan> => {
-    if (!exists) return { files: [], dirs: [], errors: 0 };
     try {
       return await early.result;
     } catch (e) {
@@ -124,17 +137,10 @@ async function runEncrypt(
   await checkCatalogKey(dest, dst);
   for (const u of dst.undecryptable) rep.warn(u, 'UNDECRYPTABLE_NAME', 'name in the encrypted catalog does not decrypt; left alone');
 
-  if (src.files.length === 0 && dst.files.length > 0 && o.force !== true) {
-    throw new CryptsyncError(
-      'guard',
-      'EMPTY_SOURCE',
-      `source ${o.source} is ${exists ? 'empty' : 'missing'} but the encrypted catalog holds ${dst.files.length} files; refusing to delete them (is the disk mounted? use --force to allow)`,
-      { subject: o.source },
-    );
-  }
-
   const plan = buildPlan(src, dst, new PathEncryptor(cipher));
   const filesScanned = src.files.length;
+  const counts = { deletes: plan.deletes.length, total: dst.files.length, sourceFiles: countUserFiles(src.files) };
+  const foreign = dst.undecryptable.filter((u) => !isJunkPath(u));
   const temporaries = dst.temporaries;
   // the plan holds what apply needs; let the scans go (100k entries per side add up)
   src.files = [];
@@ -153,14 +159,14 @@ async function runEncrypt(
     bytes: plan.bytes,
     unchanged: plan.unchanged,
   });
-  if (o.maxDelete !== undefined && plan.deletes.length > o.maxDelete) {
-    throw new CryptsyncError(
-      'guard',
-      'MAX_DELETE',
-      `the plan deletes ${plan.deletes.length} files, more than --max-delete ${o.maxDelete}; nothing was changed`,
-      { subject: root },
-    );
-  }
+  const refusal = deletionRefusal(
+    counts,
+    { force: o.force === true, ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}), ...(o.maxDeletePercent !== undefined ? { maxDeletePercent: o.maxDeletePercent } : {}) },
+    { source: o.source, copy: `the encrypted catalog at ${root}`, dryRun: dryRun && o.guardsOnly !== true },
+  );
+  // a run stops here; an estimate reports the whole plan and says loudly that a run would refuse
+  if (refusal && (!dryRun || o.guardsOnly === true)) throw refusal;
+  if (refusal) rep.warn(undefined, refusal.code, refusal.message);
 
   const summary: SyncSummary = {
     dryRun,
@@ -176,6 +182,9 @@ async function runEncrypt(
     warnings: 0,
     deletionsSkipped: false,
     durationMs: 0,
+    catalogFiles: counts.total,
+    foreign,
+    ...(refusal ? { refusal: { code: refusal.code, message: refusal.message } } : {}),
   };
   if (dryRun) {
     reportPlan(plan, rep, summary);

@@ -31,6 +31,12 @@ export interface SyncSummary {
   warnings: number;
   deletionsSkipped: boolean;
   durationMs: number;
+  /** files the encrypted catalog held before the run (encrypt only) */
+  catalogFiles?: number;
+  /** catalog entries that are not encrypted names for this remote (junk not counted): never pushed (encrypt only) */
+  foreign?: string[];
+  /** set in a dry run whose plan a real run would refuse (a deletion guard) */
+  refusal?: { code: string; message: string };
 }
 
 export interface RunControl {

@@ -17,6 +17,7 @@ export { parseRemoteSide, checkRemoteSide, parseRcloneSpec, type RemoteSide, typ
 export { validateTask, validateProfile, ValidationError, formatIssue, type ValidationIssue, type ValidationResult, type ValidateContext } from './validate.js';
 export { TaskStore, listProfiles, DEFAULT_PROFILE, type TaskStoreOptions, type CatalogResolver } from './task-store.js';
 export { findCatalogFolder, type CatalogFolder } from './crypt-catalog.js';
+export { catalogIdOf, catalogsOverlap, findCatalogClash, encryptTasksOfHome, type CatalogId, type CatalogWriter } from './catalog-owners.js';
 export { readTasksFile, parseTasksText, formatTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
 export { rsyncOptionsFor, type RsyncInvocation } from './rsync-options.js';
 export { importRsyncOSX, type ImportResult } from './import-rsyncosx.js';

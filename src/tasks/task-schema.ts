@@ -27,6 +27,8 @@ const argv = z
   .min(1, 'give the program and its arguments as a list, e.g. ["/usr/local/bin/mount-disk", "backup"]')
   .refine((a) => (a[0] ?? '') !== '', 'the program (first item) must not be empty');
 const count = z.number().int('must be a whole number').min(0, 'must be 0 or more');
+/** a run that would delete more than this share (percent) of the copy's files is refused unless forced */
+const percent = z.number().min(0, 'must be 0..100').max(100, 'must be 0..100');
 
 /** fields every task has after name, type and its source/destination (kept in this order on disk) */
 const common = {
@@ -50,6 +52,7 @@ export const encryptTaskSchema = z.strictObject({
   includes: z.array(pattern).optional(),
   excludeFrom: z.array(path).optional(),
   maxDelete: count.optional(),
+  maxDeletePercent: percent.optional(),
   transfers: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(MAX_TRANSFERS, `must be at most ${MAX_TRANSFERS}`).optional(),
   copyLinks: z.boolean().optional(),
 });
@@ -67,6 +70,7 @@ const rsyncFields = {
   extraFlags: z.array(z.string()).optional(),
   excludes: z.array(pattern).optional(),
   maxDelete: count.optional(),
+  maxDeletePercent: percent.optional(),
 };
 
 export const synchronizeTaskSchema = z.strictObject({

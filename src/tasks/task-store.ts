@@ -7,6 +7,7 @@ import { join, normalize, sep } from 'node:path';
 import { CryptsyncError, UsageError } from '../util/errors.js';
 import { withFileLock } from './file-lock.js';
 import { findCatalogFolder } from './crypt-catalog.js';
+import { encryptTasksOfHome, findCatalogClash, type CatalogWriter } from './catalog-owners.js';
 import { readTasksFile, writeTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
 import { TASK_NAME_PATTERN, type EncryptTask, type Task } from './task-schema.js';
 import { validateTask, ValidationError, type ValidationIssue } from './validate.js';
@@ -47,6 +48,7 @@ export class TaskStore {
   readonly profile: string;
   readonly rcloneConfig: string;
   readonly #resolveCatalog: CatalogResolver | undefined;
+  readonly #home: string;
   #cache: { mtimeMs: number; size: number; ino: number; tasks: Task[] } | undefined;
   /** in-process queue so edits from one process never interleave */
   #queue: Promise<unknown> = Promise.resolve();
@@ -56,6 +58,7 @@ export class TaskStore {
     this.profile = profile;
     this.rcloneConfig = opts.rcloneConfig ?? (process.env.RCLONE_CONFIG || join(home, 'rclone.conf'));
     this.#resolveCatalog = opts.resolveCatalog;
+    this.#home = home;
   }
 
   /** Creates nothing until the first write. */
@@ -104,6 +107,7 @@ export class TaskStore {
         const label = isPlainObject(input) && typeof input.name === 'string' ? `task "${input.name}"` : 'task';
         const r = validateTask(input, { existing: [...tasks, ...added], checkFs: opts.checkFs ?? true, catalogFolders });
         if (!r.task) throw new ValidationError(label, r.errors, r.warnings);
+        await this.#refuseSharedCatalog(r.task, [...tasks, ...added], label);
         added.push(r.task);
       }
       const next = [...tasks, ...added];
@@ -137,6 +141,7 @@ export class TaskStore {
       const others = tasks.filter((_, i) => i !== index);
       const r = validateTask(merged, { existing: others, checkFs: true, catalogFolders: await this.#catalogFolders(others) });
       if (!r.task) throw new ValidationError(`task "${name}"`, r.errors, r.warnings);
+      await this.#refuseSharedCatalog(r.task, others, `task "${name}"`);
       const next = tasks.map((t, i) => {
         if (i === index) return r.task as Task;
         if (newName !== name && t.type !== 'encrypt' && t.connectedTo === name) return { ...t, connectedTo: newName };
@@ -252,6 +257,17 @@ export class TaskStore {
     throw new CryptsyncError('config', 'CATALOG_UNKNOWN', `encrypt task "${enc.name}": cannot tell where its encrypted catalog is: ${found.message}`, {
       subject: `${enc.name}.remote`,
     });
+  }
+
+  /** An encrypt task may not share (or nest) a catalog with another encrypt task of any profile. */
+  async #refuseSharedCatalog(task: Task, sameProfile: Task[], label: string): Promise<void> {
+    if (task.type !== 'encrypt') return;
+    const others: CatalogWriter[] = [
+      ...sameProfile.filter((t): t is EncryptTask => t.type === 'encrypt' && t.name !== task.name),
+      ...encryptTasksOfHome(this.#home, listProfiles(this.#home).filter((p) => p !== this.profile)),
+    ];
+    const clash = await findCatalogClash(task, others, (t) => t.config ?? this.rcloneConfig);
+    if (clash) throw new ValidationError(label, [{ path: 'remote', message: clash.message }]);
   }
 
   /** Catalog folders that can be known without a password (for "does not exist yet" warnings). */

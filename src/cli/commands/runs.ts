@@ -73,7 +73,7 @@ export function registerRuns(program: Command, io: CliIo): void {
     .argument('[task]', 'task name')
     .option('--all', 'run every task')
     .option('--only-changed', 'with --all: estimate first, then run only the tasks with changes')
-    .option('--force', 'run even if the source folder is empty or missing (otherwise refused: an unmounted disk must not wipe a backup)')
+    .option('--force', 'lift the overridable guards: an empty source, a mass deletion (more than the share limit), a catalog whose last encrypt did not finish. Never lifted: a missing source, plaintext in a catalog, a shared catalog, maxDelete')
     .option('--profile <name>')
     .option('--json', 'one JSON event per line')
     .description('execute a task (a combined task encrypts, then pushes only if that succeeded)')

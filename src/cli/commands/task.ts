@@ -42,6 +42,7 @@ function addTaskOptions(c: Command): Command {
     .option('--include <pattern>', 'include pattern, encrypt tasks (repeatable)', collect)
     .option('--exclude-from <file>', 'read exclude patterns from a file (repeatable)', collect)
     .option('--max-delete <n>', 'refuse to delete more than N files', intArg('--max-delete'))
+    .option('--max-delete-percent <n>', 'refuse a run that deletes more than N % of the copy (default 50, from 10 deletions on)', intArg('--max-delete-percent'))
     .option('--transfers <n>', 'parallel file transfers of the encrypt step', intArg('--transfers'))
     .option('--copy-links', 'follow symlinks (encrypt tasks)')
     .option('--threshold-days <n>', 'days after which the task is shown overdue', intArg('--threshold-days'))
@@ -79,6 +80,7 @@ function taskFields(c: Command, o: TaskOpts): Record<string, unknown> {
     ['include', 'includes'],
     ['excludeFrom', 'excludeFrom'],
     ['maxDelete', 'maxDelete'],
+    ['maxDeletePercent', 'maxDeletePercent'],
     ['transfers', 'transfers'],
     ['copyLinks', 'copyLinks'],
     ['thresholdDays', 'thresholdDays'],
