@@ -139,7 +139,7 @@ async function guardPush(task: RsyncTask, ctx: StepContext): Promise<void> {
       subject: task.source,
     });
   }
-  const foreign = ctx.previous?.catalog?.foreign ?? [];
+  const foreign = (ctx.previous?.catalog ?? ctx.catalog)?.foreign ?? [];
   if (foreign.length > 0) {
     const e = new CryptsyncError(
       'guard',

@@ -10,6 +10,8 @@ import { ZERO_COUNTS, type EngineEvent, type Estimate, type StepKind, type StepC
 import { runEncryptStep } from './encrypt-step.js';
 import { runRsyncStep, estimateCombinedRsyncStep, rsyncCommandLine, snapshotPlan, type RsyncTask } from './rsync-step.js';
 import { runHook } from './hooks.js';
+import { catalogNamesOf } from './catalog-check.js';
+import { defaultRcloneConfigPath } from '../util/home.js';
 import type { StepContext, StepResult } from './step-result.js';
 
 export interface RunEnv {
@@ -127,6 +129,13 @@ export async function executeRun(
         emit,
         ...(previous ? { previous } : {}),
       };
+      if (step.kind === 'rsync' && !previous) {
+        const catalog = await catalogNamesOf(step.task as RsyncTask, re.tasks.list(), defaultRcloneConfigPath(re.env), o.signal).catch((e: unknown) => {
+          emit({ type: 'log', runId, step: 'rsync', level: 'warning', message: `could not check the names in the catalog ${step.task.source}: ${e instanceof Error ? e.message : String(e)}` });
+          return undefined;
+        });
+        if (catalog) ctx.catalog = catalog;
+      }
       const t1 = Date.now();
       let r: StepResult;
       if (step.kind === 'encrypt') r = await runEncryptStep(step.task as EncryptTask, ctx);

@@ -25,6 +25,8 @@ export interface StepContext {
   profile: string;
   /** the step before this one in the same run, when it succeeded (a combined run's encrypt step) */
   previous?: StepResult;
+  /** a standalone push of an encrypt task's catalog: the catalog's non-encrypted entries */
+  catalog?: { root: string; foreign: string[] };
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
   emit: (e: EngineEvent) => void;

@@ -11,3 +11,4 @@ export { verifyCatalog, type VerifyResult } from './verify-catalog.js';
 export { listMapping, type MappingEntry } from './list-mapping.js';
 export { checkCatalogPassword } from './catalog-guards.js';
 export { deletionRefusal, DEFAULT_MAX_DELETE_PERCENT, MASS_DELETE_MIN_FILES, type DeletionLimits, type DeletionCounts } from './deletion-guard.js';
+export { listForeignEntries } from './foreign-entries.js';

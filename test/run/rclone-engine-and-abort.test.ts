@@ -29,8 +29,14 @@ test('engine "rclone": rclone runs the encrypt step; cryptsync reads its catalog
 
     r = await cryptsync(['run', 'enc', '--json'], { env });
     assert.equal(r.code, 0, r.stderr + r.stdout);
-    const done = jsonLines(r.stdout).find((e) => e.type === 'step-end')!.counts as Record<string, number>;
+    const end = jsonLines(r.stdout).find((e) => e.type === 'step-end')!;
+    const done = end.counts as Record<string, number>;
     assert.equal(done.newFiles, 3);
+    // plain bytes and the same summary line as the built-in engine (rclone itself counts ciphertext)
+    assert.equal(done.bytes, 'alpha\n'.length + 70000 + 'gamma\n'.length);
+    assert.match(String(end.message), /^done: 3 new, 0 changed, 0 deleted, 0 unchanged, 70012 bytes/);
+    const progress = jsonLines(r.stdout).filter((e) => e.type === 'progress');
+    for (const p of progress) assert.ok((p.bytes as number) <= 70012 && (p.bytesTotal as number) <= 70012, JSON.stringify(p));
 
     // the built-in engine agrees there is nothing left to do, and restores rclone's catalog
     r = await cryptsync(['encrypt', plain, 'v:', '--dry-run', '--json'], { env });

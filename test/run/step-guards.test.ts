@@ -267,7 +267,14 @@ test('plaintext dropped into a catalog is never pushed, even with --force', asyn
   await assert.rejects(stat(join(s.server, 'notes.txt')), 'the plaintext never reached the server');
   const est = await cryptsync(['estimate', 'push', '--json'], { env: s.env });
   assert.match(est.stdout, /notes\.txt/, 'the estimate names it too');
+  // a standalone push of the catalog (disconnected) checks the names itself
+  ok(await cryptsync(['task', 'disconnect', 'push'], { env: s.env }), 'disconnect');
+  await mkdir(join(s.catalog, 'restore-test'));
+  await writeFile(join(s.catalog, 'restore-test', 'tax.pdf'), 'plaintext');
   await rm(join(s.catalog, 'notes.txt'));
+  refused(await cryptsync(['run', 'push', '--force'], { env: s.env }), 'standalone push with plaintext', /first: restore-test/);
+  await assert.rejects(stat(join(s.server, 'restore-test')), 'the plaintext folder never reached the server');
+  await rm(join(s.catalog, 'restore-test'), { recursive: true });
   ok(await cryptsync(['run', 'push'], { env: s.env }), 'push after it was moved out');
 });
 
