@@ -4,6 +4,7 @@ import { mkdir, stat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { isJunkName } from '../util/junk-names.js';
+import { unmountedMountPointOf } from '../util/mount-state.js';
 import { deletionRefusal } from '../sync/index.js';
 import { unfinishedWrites } from './catalog-marks.js';
 import { buildRsyncArgs, runRsync, describeRsyncExit, formatShellCommand, type RsyncOptions } from '../rsync/index.js';
@@ -136,6 +137,12 @@ async function guardPush(task: RsyncTask, ctx: StepContext): Promise<void> {
   }
   if (!isDir) {
     throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source folder ${task.source} does not exist or is not a folder (is its disk mounted?); nothing was sent`, {
+      subject: task.source,
+    });
+  }
+  const unmounted = unmountedMountPointOf(task.source);
+  if (unmounted !== null) {
+    throw new CryptsyncError('not-found', 'SOURCE_NOT_MOUNTED', `source ${task.source} is on ${unmounted}, which /etc/fstab lists as a mount point but is not mounted; nothing was sent`, {
       subject: task.source,
     });
   }

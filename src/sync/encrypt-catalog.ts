@@ -14,6 +14,7 @@ import { startPlainScan, type IssueFn, type PlainScanJob } from './plain-scan-th
 import { assertNoOverlap } from './path-overlap.js';
 import { deletionRefusal } from './deletion-guard.js';
 import { isJunkPath } from '../util/junk-names.js';
+import { unmountedMountPointOf } from '../util/mount-state.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
 import type { EncryptJob } from './transfer-job.js';
 import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from './events.js';
@@ -51,6 +52,12 @@ async function assertSourceFolder(source: string): Promise<void> {
     throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source folder ${source} not found (is the disk mounted?); nothing was changed`, { subject: source });
   }
   if (!st.isDirectory()) throw new CryptsyncError('not-found', 'SOURCE_NOT_FOUND', `source ${source} is not a folder; nothing was changed`, { subject: source });
+  const unmounted = unmountedMountPointOf(source);
+  if (unmounted !== null) {
+    throw new CryptsyncError('not-found', 'SOURCE_NOT_MOUNTED', `source ${source} is on ${unmounted}, which /etc/fstab lists as a mount point but is not mounted; nothing was changed`, {
+      subject: source,
+    });
+  }
 }
 
 /** a plain scan started before the checks that precede it; its issues wait until it is used */
