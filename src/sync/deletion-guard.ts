@@ -58,7 +58,7 @@ export function deletionRefusal(c: DeletionCounts, l: DeletionLimits, ctx: Delet
     return new CryptsyncError(
       'guard',
       'MAX_DELETE',
-      `the run ${ctx.dryRun ? 'would delete' : 'deletes'} ${c.deletes} files from ${ctx.copy}, more than the limit maxDelete ${l.maxDelete}; ${would}, nothing was changed`,
+      `the run ${ctx.dryRun ? 'would delete' : 'deletes'} ${c.deletes} files from ${ctx.copy}, more than --max-delete ${l.maxDelete}; ${ctx.dryRun ? 'a run would refuse' : 'nothing was changed'}`,
       { subject: ctx.source },
     );
   }
