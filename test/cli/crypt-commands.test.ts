@@ -171,6 +171,32 @@ test('cat: decrypted content, offsets, damaged files stop after the verified chu
   assert.match(missing.err, /std_pw:nope\.txt: file not found/);
 });
 
+test('cat --offset past the end is an error naming the file and its size, like rclone; at the end it writes nothing', async () => {
+  // Same offsets through the real rclone: both must agree on which ones fail.
+  const cases: Array<[string, string, number]> = [
+    ['std_pw:big200k.bin', '200000', 0],
+    ['std_pw:big200k.bin', '200001', 1],
+    ['std_pw:big200k.bin', '9999999', 1],
+    ['off:empty.txt', '0', 0],
+    ['off:empty.txt', '1', 1],
+  ];
+  for (const [spec, offset, want] of cases) {
+    const ours = await run(['cat', spec, '--offset', offset, '--config', vconf]);
+    const theirs = await rclone(['cat', '--offset', offset, spec], { config: vconf });
+    assert.equal(ours.code, want, `${spec} --offset ${offset}: ${ours.err}`);
+    assert.equal(theirs.code === 0, want === 0, `rclone agrees on ${spec} --offset ${offset}`);
+    assert.equal(ours.stdout.length, 0);
+    if (want !== 0) {
+      const size = spec.endsWith('empty.txt') ? 0 : 200000;
+      assert.ok(ours.err.includes(spec), 'message names the file');
+      assert.ok(ours.err.includes(`(${size} bytes)`), `message gives the size: ${ours.err}`);
+      assert.match(ours.err, /beyond the end of the file/);
+    }
+  }
+  const j = await run(['cat', 'std_pw:big200k.bin', '--offset', '200001', '--config', vconf, '--json']);
+  assert.equal(jsonLines(j.out)[0]?.code, 'OFFSET_PAST_END');
+});
+
 test('config errors name the remote or file: missing remote, not crypt, no password, encrypted config, no config', async () => {
   const conf = join(home.dir, 'errs.conf');
   await writeFile(conf, '[plainlocal]\ntype = local\n[nopw]\ntype = crypt\nremote = /tmp/x\n');
