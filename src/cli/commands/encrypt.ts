@@ -9,6 +9,7 @@ import { encryptCatalog } from '../../sync/encrypt-catalog.js';
 import { createSyncRenderer } from '../render/sync-render.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
 import { type Opts, openDest, collect, wholeNumber, summaryText } from '../render/sync-cli.js';
+import { MAX_TRANSFERS } from '../../util/limits.js';
 
 export function registerEncrypt(program: Command, io: CliIo): void {
   program
@@ -29,7 +30,7 @@ export function registerEncrypt(program: Command, io: CliIo): void {
     .option('--json', 'one JSON object per event line, then a summary')
     .action(async (plainDir: string, spec: string, o: Opts) => {
       const maxDelete = wholeNumber(o.maxDelete, '--max-delete');
-      const transfers = wholeNumber(o.transfers, '--transfers', 1);
+      const transfers = wholeNumber(o.transfers, '--transfers', 1, MAX_TRANSFERS);
       // not awaited: the key is derived (libuv pool) while encryptCatalog scans the plain folder
       const dest = openDest(spec, o, io);
       const dryRun = o.dryRun === true;
