@@ -40,7 +40,7 @@ let vconf: string;
 before(async () => {
   home = await tempDir('cryptsync-cli-');
   vectors = await copyVectors();
-  env = { CRYPTSYNC_HOME: join(home.dir, 'home'), PW: 'first password ü', PW2: 'the salt' };
+  env = { CRYPTSYNC_HOME: join(home.dir, 'home'), PW: 'first password ü', PW2: 'the salt of this vault' };
   // the vectors config with absolute remote paths, so tests need no chdir
   const text = await readFile(join(vectors.dir, 'rclone.conf'), 'utf8');
   vconf = join(vectors.dir, 'abs.conf');
@@ -96,6 +96,31 @@ test('remote add: prompt from stdin, --config and RCLONE_CONFIG select the file,
   const noEnv = await run(['remote', 'add', 'q', '--path', '/tmp/y', '--password-env', 'NOPE']);
   assert.equal(noEnv.code, 2);
   assert.match(noEnv.err, /NOPE/);
+});
+
+test('remote add refuses a weak password or salt (the message names the field, not the value) unless --weak-password', async () => {
+  const conf = join(home.dir, 'weak.conf');
+  const weakEnv = { ...env, P: 'a', Q: 'qwerty123' };
+  for (const [args, field] of [
+    [['--password-env', 'P'], 'password'],
+    [['--password-env', 'Q'], 'password'],
+    [['--password-env', 'PW', '--password2-env', 'Q'], 'password2'],
+  ] as const) {
+    const r = await run(['remote', 'add', 'x', '--path', join(home.dir, 'weak-enc'), ...args, '--config', conf], { env: weakEnv });
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, new RegExp(`${field}: too easy to guess .*--weak-password`));
+    assert.ok(!(r.out + r.err).includes('qwerty123'), 'the password is never printed');
+    const j = await run(['remote', 'add', 'x', '--path', join(home.dir, 'weak-enc'), ...args, '--config', conf, '--json'], { env: weakEnv });
+    assert.deepEqual([jsonLines(j.out)[0]?.code, jsonLines(j.out)[0]?.subject], ['WEAK_PASSWORD', field]);
+  }
+  await assert.rejects(stat(conf), /ENOENT/, 'nothing was written');
+  const kept = await run(['remote', 'add', 'x', '--path', join(home.dir, 'weak-enc'), '--password-env', 'P', '--password2-env', 'Q', '--weak-password', '--config', conf], { env: weakEnv });
+  assert.equal(kept.code, 0, kept.err);
+  const theirs = await rclone(['config', 'show', 'x'], { config: conf });
+  assert.match(theirs.stdout.toString(), /type = crypt/);
+  // a generated password never meets the rule, even with the smallest size offered
+  const gen = await run(['remote', 'add', 'g64', '--path', join(home.dir, 'g64'), '--generate-password', '--bits', '64', '--config', conf]);
+  assert.equal(gen.code, 0, gen.err);
 });
 
 test('remote add --generate-password --bits 1024: printed once with a warning, works with rclone', async () => {
