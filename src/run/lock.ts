@@ -1,22 +1,16 @@
-// One run per task at a time, across processes (CLI, web server, cron): an exclusive lock file
-// holding the owner's pid. A lock whose pid is gone (a killed run) is stale and is cleared.
+// One run per task at a time, across processes (CLI, web server, cron): a pid lock file per task
+// (util/pid-lock.ts: atomic, owner named by pid and process start time). A lock whose owner is
+// gone (a killed run, even if its pid was reused since) is stale and is taken over.
 // Synchronous on purpose: starting a run must return its id at once, after the lock is held.
-import { openSync, writeSync, closeSync, readFileSync, unlinkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CryptsyncError } from '../util/errors.js';
+import { CryptsyncError, isCryptsyncError } from '../util/errors.js';
+import { pidLockHolder, tryPidLock } from '../util/pid-lock.js';
+import { ensurePrivateDir } from '../util/home.js';
+
+export { isProcessAlive } from '../util/pid-lock.js';
 
 export interface TaskLock {
   release(): void;
-}
-
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function lockPath(home: string, profile: string, task: string): string {
@@ -26,8 +20,7 @@ function lockPath(home: string, profile: string, task: string): string {
 /** The pid holding a task's lock, or null (a stale lock counts as free). */
 export function lockHolder(home: string, profile: string, task: string): number | null {
   try {
-    const pid = Number.parseInt(readFileSync(lockPath(home, profile, task), 'utf8'), 10);
-    return isProcessAlive(pid) ? pid : null;
+    return pidLockHolder(lockPath(home, profile, task))?.pid ?? null;
   } catch {
     return null;
   }
@@ -35,43 +28,21 @@ export function lockHolder(home: string, profile: string, task: string): number 
 
 export function acquireTaskLock(home: string, profile: string, task: string): TaskLock {
   const path = lockPath(home, profile, task);
-  mkdirSync(join(home, 'locks'), { recursive: true });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx', 0o600);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = lockHolder(home, profile, task);
-      if (holder !== null) {
-        throw new CryptsyncError(
-          'conflict',
-          'TASK_RUNNING',
-          `task "${task}" is already running (process ${holder}); wait for it to finish or abort it`,
-          { subject: task },
-        );
-      }
-      try {
-        unlinkSync(path); // stale: the process that held it is gone
-      } catch {
-        /* someone else cleared it first */
-      }
-      continue;
+  ensurePrivateDir(join(home, 'locks'));
+  let attempt;
+  try {
+    attempt = tryPidLock(path);
+  } catch (e) {
+    if (isCryptsyncError(e) && e.code === 'LOCK_STUCK') {
+      throw new CryptsyncError('conflict', 'TASK_LOCK', `could not take the lock of task "${task}" (${path})`, { subject: task, cause: e });
     }
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
-    let released = false;
-    return {
-      release: () => {
-        if (released) return;
-        released = true;
-        try {
-          unlinkSync(path);
-        } catch {
-          /* already gone */
-        }
-      },
-    };
+    throw e;
   }
-  throw new CryptsyncError('conflict', 'TASK_LOCK', `could not take the lock of task "${task}" (${path})`, { subject: task });
+  if ('busy' in attempt) {
+    const who = attempt.busy.pid > 0 ? `process ${attempt.busy.pid}` : 'another process';
+    throw new CryptsyncError('conflict', 'TASK_RUNNING', `task "${task}" is already running (${who}); wait for it to finish or abort it`, {
+      subject: task,
+    });
+  }
+  return attempt.held;
 }

@@ -6,6 +6,9 @@ import { addCryptRemote, generatePassword, getCryptRemote, listRemotes, loadRclo
 import type { Task } from '../tasks/index.js';
 import type { FilenameEncryption, FilenameEncoding } from '../crypt/index.js';
 import { CryptsyncError } from '../util/errors.js';
+import { checkPasswordStrength } from './password-strength.js';
+
+export { checkPasswordStrength, passwordScore, MIN_PASSWORD_SCORE } from './password-strength.js';
 
 export interface RemoteView {
   name: string;
@@ -26,6 +29,8 @@ export interface AddRemoteInput {
   password2?: string;
   generatePassword?: boolean;
   bits?: number;
+  /** keep a password (or password2) that the strength estimate calls weak; the user insisted */
+  allowWeakPassword?: boolean;
 }
 
 /** The strongest password rclone config offers; used when the user asks for a generated one. */
@@ -66,6 +71,10 @@ export async function addRemote(configPath: string, i: AddRemoteInput): Promise<
   const generated = i.generatePassword ? generatePassword(i.bits ?? GENERATED_PASSWORD_BITS) : undefined;
   const password = generated ?? i.password;
   if (!password) throw new CryptsyncError('usage', 'VALIDATION', 'password: give a password or ask for a generated one', { subject: 'password' });
+  // a generated password is strong by construction; a chosen one (and the salt) must be, unless insisted on
+  const strength = { allowWeak: i.allowWeakPassword === true };
+  if (!generated) checkPasswordStrength('password', password, strength);
+  if (i.password2) checkPasswordStrength('password2', i.password2, strength);
   await addCryptRemote(configPath, {
     name: i.name,
     remote: i.path,

@@ -27,6 +27,7 @@ const RemoteBody = z.object({
   directoryNameEncryption: z.boolean().optional(),
   password: z.string().optional(),
   password2: z.string().optional(),
+  allowWeakPassword: z.boolean().optional(),
 });
 
 export function registerCatalogRoutes(app: Hono, engine: EnginePort, hub: EventHub): void {

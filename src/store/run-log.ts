@@ -3,9 +3,10 @@
 // a single short statement or transaction. It records results; it never decides them, and it
 // never stores secrets (callers pass commands already redacted).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, CryptsyncError } from '../util/errors.js';
+import { ensurePrivateDir, tightenMode, PRIVATE_FILE_MODE } from '../util/home.js';
 import { migrate } from './migrations.js';
 import { boundTail } from './output-tail.js';
 
@@ -159,6 +160,12 @@ function toRun(r: RunRow, steps: StepRecord[]): RunRecord {
   };
 }
 
+function makePrivate(dbPath: string): void {
+  ensurePrivateDir(dirname(dbPath));
+  closeSync(openSync(dbPath, 'a', PRIVATE_FILE_MODE));
+  for (const p of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) tightenMode(p, PRIVATE_FILE_MODE);
+}
+
 export class RunLog {
   readonly path: string;
   readonly #db: Database.Database;
@@ -168,11 +175,15 @@ export class RunLog {
     this.#db = db;
   }
 
-  /** Opens (creating folder and file if needed) and migrates the run log at dbPath. */
+  /**
+   * Opens (creating folder and file if needed) and migrates the run log at dbPath. The folder is
+   * made 0700 and the database 0600 (an existing, more open one is tightened); SQLite gives its
+   * -wal and -shm files the database's permissions, and old ones are tightened here too.
+   */
   static open(dbPath: string): RunLog {
-    mkdirSync(dirname(dbPath), { recursive: true });
     let db: Database.Database | undefined;
     try {
+      makePrivate(dbPath);
       db = new Database(dbPath, { timeout: BUSY_TIMEOUT_MS });
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('journal_mode = WAL');

@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Cipher } from '../crypt/index.js';
+import { MAX_TRANSFERS } from '../util/limits.js';
 import { createBatchRunner } from './transfer-ops.js';
 import type { BatchReply, TransferJob, TransferResult, WorkerInit, WorkerReady } from './transfer-job.js';
 
@@ -99,6 +100,15 @@ function inlineSlot(init: WorkerInit, helper: boolean): Slot {
   };
 }
 
+/**
+ * Worker threads for a `transfers` request: default one per core, always 1..MAX_TRANSFERS. The
+ * clamp lives here, under every front end, so no caller can start thousands of threads.
+ */
+export function workerCount(transfers?: number): number {
+  const n = transfers === undefined || Number.isNaN(transfers) ? availableParallelism() : Math.floor(transfers);
+  return Math.min(MAX_TRANSFERS, Math.max(1, n));
+}
+
 export interface PoolSizing {
   /** worker threads; default one per core */
   transfers?: number;
@@ -116,7 +126,7 @@ export class WorkerWarmup {
   slots: Slot[];
   constructor(cipher: Cipher, transfers?: number) {
     const init: WorkerInit = { keys: cipher.keys, options: cipher.options };
-    this.slots = Array.from({ length: Math.max(1, transfers ?? availableParallelism()) }, () => workerSlot(init));
+    this.slots = Array.from({ length: workerCount(transfers) }, () => workerSlot(init));
   }
   /** hands the workers over (once) */
   take(): Slot[] {
@@ -135,7 +145,7 @@ export class TransferPool {
   constructor(cipher: Cipher, sizing: PoolSizing, warm?: WorkerWarmup) {
     const init: WorkerInit = { keys: cipher.keys, options: cipher.options };
     const inline = sizing.bytes <= INLINE_MAX_BYTES && sizing.files <= INLINE_MAX_FILES;
-    const n = Math.max(1, sizing.transfers ?? availableParallelism());
+    const n = workerCount(sizing.transfers);
     // a medium plan starts inline at once; workers (minus this thread's share) join once booted
     const medium = inline && sizing.files >= HYBRID_MIN_FILES && n > 1;
     if (inline && !medium) {

@@ -3,6 +3,7 @@
 // file system live in validate.ts. Unknown fields are refused, so a typo such as "exclude" for
 // "excludes" is reported instead of silently ignored.
 import { z } from 'zod';
+import { MAX_TRANSFERS } from '../util/limits.js';
 
 export const TASK_TYPES = ['encrypt', 'synchronize', 'snapshot', 'syncremote'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
@@ -11,7 +12,7 @@ export const TASK_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const DEFAULT_THRESHOLD_DAYS = 7;
 export const MAX_THRESHOLD_DAYS = 3650;
 export const MAX_TCP_PORT = 65535;
-export const MAX_TRANSFERS = 64;
+export { MAX_TRANSFERS };
 export const TASKS_FILE_VERSION = 1;
 
 const noLineBreak = (s: string): boolean => !/[\n\r\0]/.test(s);

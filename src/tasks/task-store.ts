@@ -8,7 +8,7 @@ import { CryptsyncError, UsageError } from '../util/errors.js';
 import { withFileLock } from './file-lock.js';
 import { findCatalogFolder } from './crypt-catalog.js';
 import { encryptTasksOfHome, findCatalogClash, type CatalogWriter } from './catalog-owners.js';
-import { readTasksFile, writeTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
+import { readTasksFile, writeTasksFile, tightenTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
 import { TASK_NAME_PATTERN, type EncryptTask, type Task } from './task-schema.js';
 import { validateTask, ValidationError, type ValidationIssue } from './validate.js';
 
@@ -64,7 +64,9 @@ export class TaskStore {
   /** Creates nothing until the first write. */
   static open(home: string, profile: string = DEFAULT_PROFILE, opts: TaskStoreOptions = {}): TaskStore {
     checkProfileName(profile);
-    return new TaskStore(join(home, PROFILES_DIR, profile, TASKS_FILE_NAME), profile, opts, home);
+    const path = join(home, PROFILES_DIR, profile, TASKS_FILE_NAME);
+    tightenTasksFile(path);
+    return new TaskStore(path, profile, opts, home);
   }
 
   /** All tasks, in file order. Throws for a corrupt or invalid file. */

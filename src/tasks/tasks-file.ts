@@ -2,8 +2,10 @@
 // written atomically. A file that is not valid JSON, or not that shape, is CORRUPT: it is reported
 // with its path (and line/column for JSON errors) and never overwritten; the user fixes it by hand.
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ConfigError } from '../util/errors.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenMode } from '../util/home.js';
 import { TASKS_FILE_VERSION, type Task } from './task-schema.js';
 import { validateProfile, ValidationError } from './validate.js';
 
@@ -61,5 +63,16 @@ export function formatTasksFile(tasks: Task[]): string {
 }
 
 export async function writeTasksFile(path: string, tasks: Task[]): Promise<void> {
-  await writeFileAtomic(path, formatTasksFile(tasks));
+  await writeFileAtomic(path, formatTasksFile(tasks), PRIVATE_FILE_MODE);
+}
+
+/**
+ * Tightens a tasks.json (0600) and its profile folders (0700) left more open by an older version;
+ * creates nothing. Tasks name hosts, paths and commands: only their owner may read them.
+ */
+export function tightenTasksFile(path: string): void {
+  const profile = dirname(path);
+  tightenMode(dirname(profile), PRIVATE_DIR_MODE);
+  tightenMode(profile, PRIVATE_DIR_MODE);
+  tightenMode(path, PRIVATE_FILE_MODE);
 }

@@ -40,7 +40,7 @@ let vconf: string;
 before(async () => {
   home = await tempDir('cryptsync-cli-');
   vectors = await copyVectors();
-  env = { CRYPTSYNC_HOME: join(home.dir, 'home'), PW: 'first password ü', PW2: 'the salt' };
+  env = { CRYPTSYNC_HOME: join(home.dir, 'home'), PW: 'first password ü', PW2: 'the salt of this vault' };
   // the vectors config with absolute remote paths, so tests need no chdir
   const text = await readFile(join(vectors.dir, 'rclone.conf'), 'utf8');
   vconf = join(vectors.dir, 'abs.conf');
@@ -96,6 +96,31 @@ test('remote add: prompt from stdin, --config and RCLONE_CONFIG select the file,
   const noEnv = await run(['remote', 'add', 'q', '--path', '/tmp/y', '--password-env', 'NOPE']);
   assert.equal(noEnv.code, 2);
   assert.match(noEnv.err, /NOPE/);
+});
+
+test('remote add refuses a weak password or salt (the message names the field, not the value) unless --weak-password', async () => {
+  const conf = join(home.dir, 'weak.conf');
+  const weakEnv = { ...env, P: 'a', Q: 'qwerty123' };
+  for (const [args, field] of [
+    [['--password-env', 'P'], 'password'],
+    [['--password-env', 'Q'], 'password'],
+    [['--password-env', 'PW', '--password2-env', 'Q'], 'password2'],
+  ] as const) {
+    const r = await run(['remote', 'add', 'x', '--path', join(home.dir, 'weak-enc'), ...args, '--config', conf], { env: weakEnv });
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, new RegExp(`${field}: too easy to guess .*--weak-password`));
+    assert.ok(!(r.out + r.err).includes('qwerty123'), 'the password is never printed');
+    const j = await run(['remote', 'add', 'x', '--path', join(home.dir, 'weak-enc'), ...args, '--config', conf, '--json'], { env: weakEnv });
+    assert.deepEqual([jsonLines(j.out)[0]?.code, jsonLines(j.out)[0]?.subject], ['WEAK_PASSWORD', field]);
+  }
+  await assert.rejects(stat(conf), /ENOENT/, 'nothing was written');
+  const kept = await run(['remote', 'add', 'x', '--path', join(home.dir, 'weak-enc'), '--password-env', 'P', '--password2-env', 'Q', '--weak-password', '--config', conf], { env: weakEnv });
+  assert.equal(kept.code, 0, kept.err);
+  const theirs = await rclone(['config', 'show', 'x'], { config: conf });
+  assert.match(theirs.stdout.toString(), /type = crypt/);
+  // a generated password never meets the rule, even with the smallest size offered
+  const gen = await run(['remote', 'add', 'g64', '--path', join(home.dir, 'g64'), '--generate-password', '--bits', '64', '--config', conf]);
+  assert.equal(gen.code, 0, gen.err);
 });
 
 test('remote add --generate-password --bits 1024: printed once with a warning, works with rclone', async () => {
@@ -169,6 +194,32 @@ test('cat: decrypted content, offsets, damaged files stop after the verified chu
   const missing = await run(['cat', 'std_pw:nope.txt', '--config', vconf]);
   assert.equal(missing.code, 1);
   assert.match(missing.err, /std_pw:nope\.txt: file not found/);
+});
+
+test('cat --offset past the end is an error naming the file and its size, like rclone; at the end it writes nothing', async () => {
+  // Same offsets through the real rclone: both must agree on which ones fail.
+  const cases: Array<[string, string, number]> = [
+    ['std_pw:big200k.bin', '200000', 0],
+    ['std_pw:big200k.bin', '200001', 1],
+    ['std_pw:big200k.bin', '9999999', 1],
+    ['off:empty.txt', '0', 0],
+    ['off:empty.txt', '1', 1],
+  ];
+  for (const [spec, offset, want] of cases) {
+    const ours = await run(['cat', spec, '--offset', offset, '--config', vconf]);
+    const theirs = await rclone(['cat', '--offset', offset, spec], { config: vconf });
+    assert.equal(ours.code, want, `${spec} --offset ${offset}: ${ours.err}`);
+    assert.equal(theirs.code === 0, want === 0, `rclone agrees on ${spec} --offset ${offset}`);
+    assert.equal(ours.stdout.length, 0);
+    if (want !== 0) {
+      const size = spec.endsWith('empty.txt') ? 0 : 200000;
+      assert.ok(ours.err.includes(spec), 'message names the file');
+      assert.ok(ours.err.includes(`(${size} bytes)`), `message gives the size: ${ours.err}`);
+      assert.match(ours.err, /beyond the end of the file/);
+    }
+  }
+  const j = await run(['cat', 'std_pw:big200k.bin', '--offset', '200001', '--config', vconf, '--json']);
+  assert.equal(jsonLines(j.out)[0]?.code, 'OFFSET_PAST_END');
 });
 
 test('config errors name the remote or file: missing remote, not crypt, no password, encrypted config, no config', async () => {

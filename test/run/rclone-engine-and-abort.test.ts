@@ -49,7 +49,7 @@ test('engine "rclone": rclone runs the encrypt step; cryptsync reads its catalog
     assert.deepEqual(await readTree(out), await readTree(plain));
 
     // a wrong password is refused before rclone runs (rclone itself would re-upload everything)
-    r = await cryptsync(['remote', 'add', 'bad', '--path', join(work, 'cat'), '--password-env', 'BAD'], { env: { ...env, BAD: 'wrong' } });
+    r = await cryptsync(['remote', 'add', 'bad', '--path', join(work, 'cat'), '--password-env', 'BAD'], { env: { ...env, BAD: 'the wrong vault password' } });
     assert.equal(r.code, 0, r.stderr);
     r = await cryptsync(['task', 'add', 'enc-bad', '--type', 'encrypt', '--source', plain, '--remote', 'bad:', '--engine', 'rclone'], { env });
     assert.equal(r.code, 0, r.stderr);

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { CryptsyncError, UsageError } from '../../util/errors.js';
 import { encryptedFilePath, openCryptRemote } from '../../rclone/index.js';
-import { FILE_HEADER_SIZE } from '../../crypt/index.js';
+import { FILE_HEADER_SIZE, decryptedSize } from '../../crypt/index.js';
 import { configPathOf } from './remote.js';
 
 type Opts = Record<string, unknown>;
@@ -33,6 +33,25 @@ async function readHeader(path: string, spec: string): Promise<Buffer> {
   }
 }
 
+/**
+ * Like rclone ("Seek beyond end of file", exit 1): an offset past the plaintext end is an error,
+ * an offset equal to the size writes nothing. A size that is not a valid encrypted size is left to
+ * the decryptor, which reports the damage with its own typed error.
+ */
+function refuseOffsetPastEnd(offset: number, encSize: number, spec: string): void {
+  let plainSize: number;
+  try {
+    plainSize = decryptedSize(encSize, spec);
+  } catch {
+    return;
+  }
+  if (offset > plainSize) {
+    throw new CryptsyncError('io', 'OFFSET_PAST_END', `${spec}: --offset ${offset} is beyond the end of the file (${plainSize} bytes)`, {
+      subject: spec,
+    });
+  }
+}
+
 export function registerCat(program: Command, io: CliIo): void {
   program
     .command('cat')
@@ -51,6 +70,7 @@ export function registerCat(program: Command, io: CliIo): void {
       const st = await stat(path).catch(() => undefined);
       if (!st) throw new CryptsyncError('not-found', 'FILE_NOT_FOUND', `${spec}: file not found (looked for ${path})`, { subject: spec });
       if (st.isDirectory()) throw new UsageError(`${spec}: is a directory`, spec);
+      refuseOffsetPastEnd(offset, st.size, spec);
       const { cipher } = opened;
       let source: AsyncIterable<Buffer>;
       if (offset === 0) {

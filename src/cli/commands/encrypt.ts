@@ -12,6 +12,7 @@ import type { CatalogWrite } from '../../run/catalog-marks.js';
 import { createSyncRenderer } from '../render/sync-render.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
 import { type Opts, openDest, collect, wholeNumber, summaryText } from '../render/sync-cli.js';
+import { MAX_TRANSFERS } from '../../util/limits.js';
 
 export function registerEncrypt(program: Command, io: CliIo): void {
   program
@@ -35,7 +36,7 @@ export function registerEncrypt(program: Command, io: CliIo): void {
       const maxDelete = wholeNumber(o.maxDelete, '--max-delete');
       const maxDeletePercent = wholeNumber(o.maxDeletePercent, '--max-delete-percent');
       if (maxDeletePercent !== undefined && maxDeletePercent > 100) throw new UsageError('--max-delete-percent must be 0..100', '--max-delete-percent');
-      const transfers = wholeNumber(o.transfers, '--transfers', 1);
+      const transfers = wholeNumber(o.transfers, '--transfers', 1, MAX_TRANSFERS);
       const dryRun = o.dryRun === true;
       const source = resolve(plainDir);
       // not awaited: the key is derived (libuv pool) while encryptCatalog scans the plain folder;

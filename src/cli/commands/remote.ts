@@ -7,6 +7,7 @@ import type { CliIo } from '../io.js';
 import { out, err, jsonLine, readSecretLine } from '../io.js';
 import { UsageError } from '../../util/errors.js';
 import { defaultRcloneConfigPath } from '../../util/home.js';
+import { checkPasswordStrength } from '../../run/remotes.js';
 import {
   addCryptRemote,
   describeCryptRemote,
@@ -70,6 +71,10 @@ async function addAction(io: CliIo, name: string, o: Opts): Promise<void> {
   let password2: string | undefined;
   if (typeof o.password2Env === 'string') password2 = fromEnv(io, o.password2Env, 'password2');
   else if (o.askPassword2 === true) password2 = (await promptPassword(io, 'Password2 (salt, empty for none)')) || undefined;
+  // the same rule as the engine's addRemote (web API): generated passwords are strong by construction
+  const strength = { allowWeak: o.weakPassword === true, override: '--weak-password' };
+  if (!generated) checkPasswordStrength('password', password, strength);
+  if (password2 !== undefined) checkPasswordStrength('password2', password2, strength);
 
   await addCryptRemote(configPath, {
     name,
@@ -109,6 +114,7 @@ export function registerRemote(program: Command, io: CliIo): void {
     .option('--password2-env <var>', 'read password2 (the salt) from this environment variable')
     .option('--ask-password2', 'prompt for password2 (the salt) as well')
     .option('--generate-password', 'generate a strong random password and print it once')
+    .option('--weak-password', 'keep a password (or password2) that the strength estimate calls too easy to guess')
     .option('--bits <n>', `strength of the generated password in bits (64..1024, default ${DEFAULT_BITS})`)
     .option('--config <file>', 'rclone config file')
     .option('--json', 'JSON output')

@@ -9,6 +9,7 @@ import { restoreCatalog } from '../../sync/index.js';
 import { createSyncRenderer } from '../render/sync-render.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
 import { type Opts, openDest, collect, wholeNumber, summaryText } from '../render/sync-cli.js';
+import { MAX_TRANSFERS } from '../../util/limits.js';
 
 export function registerRestore(program: Command, io: CliIo): void {
   program
@@ -24,7 +25,7 @@ export function registerRestore(program: Command, io: CliIo): void {
     .option('--config <file>', 'rclone config file (default: $RCLONE_CONFIG, else the cryptsync home)')
     .option('--json', 'one JSON object per event line, then a summary')
     .action(async (spec: string, target: string, o: Opts) => {
-      const transfers = wholeNumber(o.transfers, '--transfers', 1);
+      const transfers = wholeNumber(o.transfers, '--transfers', 1, MAX_TRANSFERS);
       const source = await openDest(spec, o, io);
       const dryRun = o.dryRun === true;
       const render = createSyncRenderer(io, { json: o.json === true, dryRun, verbose: o.verbose === true });

@@ -10,6 +10,7 @@ import { EXIT } from '../../util/errors.js';
 import { verifyCatalog } from '../../sync/index.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
 import { type Opts, openDest, collect, wholeNumber } from '../render/sync-cli.js';
+import { MAX_TRANSFERS } from '../../util/limits.js';
 
 export function registerVerify(program: Command, io: CliIo): void {
   program
@@ -24,7 +25,7 @@ export function registerVerify(program: Command, io: CliIo): void {
     .option('--config <file>', 'rclone config file (default: $RCLONE_CONFIG, else the cryptsync home)')
     .option('--json', 'one JSON object per event line, then a summary')
     .action(async (plainDir: string, spec: string, o: Opts) => {
-      const transfers = wholeNumber(o.transfers, '--transfers', 1);
+      const transfers = wholeNumber(o.transfers, '--transfers', 1, MAX_TRANSFERS);
       const dest = await openDest(spec, o, io);
       const json = o.json === true;
       const r = await withAbortOnSignal((signal) =>

@@ -20,10 +20,12 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function wholeNumber(v: unknown, flag: string, min = 0): number | undefined {
+/** A whole-number flag in min..max (max: a cap such as MAX_TRANSFERS; the message gives the range). */
+export function wholeNumber(v: unknown, flag: string, min = 0, max?: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min}`, flag);
+  const ok = Number.isSafeInteger(n) && n >= min && (max === undefined || n <= max);
+  if (!ok) throw new UsageError(max === undefined ? `${flag} must be a whole number >= ${min}` : `${flag} must be a whole number from ${min} to ${max}`, flag);
   return n;
 }
 

@@ -21,6 +21,9 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
+  // offered once the server called a password weak: the user may insist on keeping it
+  const [weak, setWeak] = useState(false);
+  const [allowWeak, setAllowWeak] = useState(false);
   const [listError, setListError] = useState<string | null>(null);
 
   async function remove(name: string) {
@@ -42,14 +45,17 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
     setFormError(null);
     setAdded(null);
     try {
-      const body = { ...v, ...(v.password2 ? {} : { password2: undefined }) };
+      const body = { ...v, ...(v.password2 ? {} : { password2: undefined }), ...(weak && allowWeak ? { allowWeakPassword: true } : {}) };
       await post('/api/remotes', body);
       setAdded(v.name);
       setV((o) => ({ ...o, name: '', path: '', password: '', password2: '' }));
       setGenerated(null);
+      setWeak(false);
+      setAllowWeak(false);
       onAdded();
     } catch (err) {
       if (err instanceof ApiError) {
+        if (err.code === 'WEAK_PASSWORD') setWeak(true);
         const fe = err.fieldErrors();
         setErrors(fe);
         if (Object.keys(fe).length === 0) setFormError(err.message);
@@ -172,6 +178,11 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
           <Field label="Salt password (password2, optional)" name="password2" error={errors.password2}>
             <input type="password" value={v.password2} onChange={set('password2')} autoComplete="new-password" />
           </Field>
+          {weak && (
+            <label className="check">
+              <input type="checkbox" checked={allowWeak} onChange={(e) => setAllowWeak(e.target.checked)} data-testid="allow-weak-password" /> keep this weak password anyway
+            </label>
+          )}
           {formError && (
             <p className="form-error" role="alert">
               {formError}
