@@ -26,6 +26,8 @@ export interface AppOptions {
   boundHost: string;
   extraHosts?: string[];
   webRoot: string;
+  /** let the API set and change task fields that run programs (serve --allow-commands) */
+  allowCommands?: boolean;
   /** where unexpected (500) errors are reported; never the browser */
   report?: (e: unknown) => void;
 }
@@ -61,9 +63,10 @@ export function createApp(o: AppOptions): WebApp {
     }),
   );
 
-  app.get('/api/info', (c) => c.json({ version: SERVER_VERSION, serverId }));
+  const allowCommands = o.allowCommands === true;
+  app.get('/api/info', (c) => c.json({ version: SERVER_VERSION, serverId, allowCommands }));
   registerEvents(app, hub, serverId, closing.signal);
-  registerTaskRoutes(app, o.engine, batch);
+  registerTaskRoutes(app, o.engine, batch, { allowCommands });
   registerRunRoutes(app, o.engine);
   registerCatalogRoutes(app, o.engine, hub);
   app.all('/api/*', (c) => c.json({ error: { code: 'NOT_FOUND', message: `no such API route: ${c.req.method} ${c.req.path}` } }, 404));

@@ -21,6 +21,8 @@ export interface StartOptions {
   allowRemote?: boolean;
   webRoot: string;
   token?: string;
+  /** let the API set task fields that run programs (see command-guard.ts) */
+  allowCommands?: boolean;
   report?: (e: unknown) => void;
 }
 
@@ -84,6 +86,7 @@ export async function startWebServer(o: StartOptions): Promise<RunningServer> {
     boundHost: host,
     ...(isWildcard(host) ? { extraHosts: interfaceNames() } : {}),
     webRoot: o.webRoot,
+    allowCommands: o.allowCommands === true,
     ...(o.report ? { report: o.report } : {}),
   });
   web = w;

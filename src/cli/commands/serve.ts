@@ -16,6 +16,7 @@ interface ServeOptions {
   port?: string;
   host: string;
   allowRemote?: boolean;
+  allowCommands?: boolean;
   profile?: string;
   config?: string;
   json?: boolean;
@@ -59,6 +60,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--port <N>', 'TCP port; 0 picks a free one (default: $PORT or 8787)')
     .option('--host <HOST>', 'address to bind', DEFAULT_HOST)
     .option('--allow-remote', 'allow binding a non-loopback address (exposes the UI on the network)')
+    .option('--allow-commands', 'let the web UI set pre/post commands and ssh/rsync options that run programs (anyone with the token can then run any program as you)')
     .option('--profile <NAME>', 'task profile')
     .option('--config <FILE>', 'rclone config file with the crypt remotes (default: $RCLONE_CONFIG, else the cryptsync home)')
     .option('--json', 'print the start-up line as JSON')
@@ -74,6 +76,7 @@ export function registerServe(program: Command, io: CliIo): void {
           host: o.host,
           port,
           allowRemote: o.allowRemote === true,
+          allowCommands: o.allowCommands === true,
           ...(token ? { token } : {}),
           webRoot: io.env.CRYPTSYNC_WEB_ROOT || WEB_ROOT,
           report: (e) => err(io, `cryptsync serve: internal error: ${describeError(e)}`),
