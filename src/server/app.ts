@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { EnginePort } from './engine-port.js';
 import { EventHub } from './event-hub.js';
 import { BatchRunner } from './batch.js';
-import { securityMiddleware } from './security.js';
+import { securityMiddleware, TicketBook } from './security.js';
 import { onApiError, RequestError } from './http-errors.js';
 import { registerEvents } from './sse-route.js';
 import { registerTaskRoutes } from './api-tasks.js';
@@ -46,9 +46,10 @@ export function createApp(o: AppOptions): WebApp {
   const serverId = randomBytes(8).toString('hex');
   const unsubscribe = o.engine.subscribe((e) => hub.publish(e as { type: string }));
   const batch = new BatchRunner(o.engine, hub);
+  const tickets = new TicketBook();
 
   app.onError(onApiError(o.report ?? (() => {})));
-  app.use('*', securityMiddleware({ token: o.token, port: o.port, boundHost: o.boundHost, ...(o.extraHosts ? { extraHosts: o.extraHosts } : {}) }));
+  app.use('*', securityMiddleware({ token: o.token, port: o.port, boundHost: o.boundHost, tickets, ...(o.extraHosts ? { extraHosts: o.extraHosts } : {}) }));
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
@@ -65,7 +66,7 @@ export function createApp(o: AppOptions): WebApp {
 
   const allowCommands = o.allowCommands === true;
   app.get('/api/info', (c) => c.json({ version: SERVER_VERSION, serverId, allowCommands }));
-  registerEvents(app, hub, serverId, closing.signal);
+  registerEvents(app, hub, serverId, closing.signal, tickets);
   registerTaskRoutes(app, o.engine, batch, { allowCommands });
   registerRunRoutes(app, o.engine);
   registerCatalogRoutes(app, o.engine, hub);

@@ -6,14 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/run/engine.js';
 import { createApp, type WebApp } from '../../src/server/app.js';
-import { cookieName } from '../../src/server/security.js';
 import { ROOT } from '../helpers/cli.js';
 
 export const PORT = 8787;
 export const HOST = `127.0.0.1:${PORT}`;
 export const ORIGIN = `http://${HOST}`;
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwx';
-export const COOKIE = `${cookieName(PORT)}=${TOKEN}`;
 
 export interface Harness {
   home: string;
