@@ -2,7 +2,7 @@
 // written twice). It owns the task store, the run log, active runs and live events; it polls
 // the run log so runs started by another process (the CLI, cron) show up too.
 // Never prints, never exits the process, never speaks HTTP.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunLog, daysSince, type RunRecord, type RunStatus } from '../store/index.js';
@@ -17,6 +17,7 @@ import { resolveCatalog } from './catalog.js';
 import { commandLinesFor } from './task-command.js';
 import { listRemoteViews, addRemote, removeRemote, rcloneConfigPath, type RemoteView, type AddRemoteInput } from './remotes.js';
 import { createDemo } from './demo.js';
+import { assertSafeRestoreTarget } from './restore-guard.js';
 
 export interface EngineOptions {
   home?: string;
@@ -335,13 +336,25 @@ export class Engine {
       .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1));
   }
 
+  /** Restores a catalog; the target goes through the restore guard first (restore-guard.ts). */
   async restore(
     taskOrRemote: string,
     o: { paths?: string[]; target?: string; dryRun?: boolean; overwrite?: boolean; signal?: AbortSignal },
     onEvent?: (e: SyncEvent) => void,
   ): Promise<{ target: string; summary: SyncSummary }> {
     const c = await resolveCatalog(taskOrRemote, this.tasks, this.rcloneConfig);
-    const target = o.target ?? (await mkdtemp(join(tmpdir(), 'cryptsync-restore-')));
+    const guard = { home: this.home, rcloneConfig: this.rcloneConfig };
+    let target: string;
+    if (o.target !== undefined) {
+      await assertSafeRestoreTarget(o.target, guard);
+      target = o.target;
+    } else {
+      target = await mkdtemp(join(tmpdir(), 'cryptsync-restore-'));
+      await assertSafeRestoreTarget(target, guard).catch(async (e: unknown) => {
+        await rm(target, { recursive: true, force: true });
+        throw e;
+      });
+    }
     const include = (o.paths ?? []).flatMap((p) => {
       const clean = escapeGlob(p.replace(/^\/+|\/+$/g, ''));
       return clean === '' ? [] : [`/${clean}`, `/${clean}/**`];

@@ -1,10 +1,13 @@
 // Restore, browse, mapping and verify over an encrypted catalog (an encrypt task's name or a
-// crypt remote written `REMOTE:`), plus crypt remotes and the demo profile.
+// crypt remote written `REMOTE:`), plus crypt remotes and the demo profile. A restore with
+// overwrite needs the target repeated in confirmTarget; where a restore may write at all is the
+// engine's restore guard's decision (absolute, outside every catalog and sync source).
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { EnginePort } from './engine-port.js';
 import type { EventHub } from './event-hub.js';
 import { readBody, requiredQuery, withoutSecrets } from './request-input.js';
+import { RequestError } from './http-errors.js';
 
 /** Least time between two restore progress messages sent to the pages. */
 export const RESTORE_PROGRESS_MS = 150;
@@ -15,6 +18,8 @@ const RestoreBody = z.object({
   target: z.string().optional(),
   dryRun: z.boolean().optional(),
   overwrite: z.boolean().optional(),
+  /** with overwrite: the target typed a second time, so a stray request cannot fill a folder */
+  confirmTarget: z.string().optional(),
   /** the page's own id for this restore, echoed in the progress events so it knows its own */
   ref: z.string().max(64).optional(),
 });
@@ -40,6 +45,10 @@ export function registerCatalogRoutes(app: Hono, engine: EnginePort, hub: EventH
   let restoreSeq = 0;
   app.post('/api/restore', async (c) => {
     const b = await readBody(c, RestoreBody);
+    const target = b.target?.trim() ? b.target.trim() : undefined;
+    if (b.overwrite && target !== undefined && b.confirmTarget?.trim() !== target) {
+      throw new RequestError('CONFIRM_TARGET', 'confirmTarget: restoring with overwrite needs the target path repeated exactly in confirmTarget', { field: 'confirmTarget' });
+    }
     const restoreId = ++restoreSeq;
     const ref = b.ref ?? '';
     let last = 0;
@@ -52,7 +61,6 @@ export function registerCatalogRoutes(app: Hono, engine: EnginePort, hub: EventH
     };
     hub.publish({ type: 'restore-start', restoreId, ref, source: b.source, dryRun: b.dryRun ?? false });
     try {
-      const target = b.target?.trim() ? b.target.trim() : undefined;
       const result = await engine.restore(
         b.source,
         {

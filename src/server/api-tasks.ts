@@ -1,22 +1,31 @@
 // /api/tasks...: list, add, edit, remove, connect, disconnect, show the command, start a run,
-// and the estimate-all / run-all-with-changes batches. Thin calls into the engine.
+// and the estimate-all / run-all-with-changes batches. Thin calls into the engine; fields that
+// run programs pass the command guard first (unless serve was started with --allow-commands).
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { EnginePort } from './engine-port.js';
 import type { BatchRunner } from './batch.js';
 import { readBody, readJson, withoutSecrets } from './request-input.js';
+import { checkNewTask, checkTaskEdit } from './command-guard.js';
 
 const ConnectBody = z.object({ encrypt: z.string().min(1) });
 const RunBody = z.object({ dryRun: z.boolean().optional() });
 const BatchBody = z.object({ mode: z.enum(['estimate', 'run-changed']) });
 
-export function registerTaskRoutes(app: Hono, engine: EnginePort, batch: BatchRunner): void {
+export function registerTaskRoutes(app: Hono, engine: EnginePort, batch: BatchRunner, o: { allowCommands: boolean }): void {
   app.get('/api/tasks', (c) => c.json(withoutSecrets(engine.listTasks())));
   app.get('/api/tasks/:name', (c) => c.json(withoutSecrets(engine.getTask(c.req.param('name')))));
-  app.post('/api/tasks', async (c) => c.json(withoutSecrets(await engine.addTask(await readJson(c))), 201));
-  app.patch('/api/tasks/:name', async (c) =>
-    c.json(withoutSecrets(await engine.editTask(c.req.param('name'), await readJson(c)))),
-  );
+  app.post('/api/tasks', async (c) => {
+    const input = await readJson(c);
+    if (!o.allowCommands) checkNewTask(input);
+    return c.json(withoutSecrets(await engine.addTask(input)), 201);
+  });
+  app.patch('/api/tasks/:name', async (c) => {
+    const name = c.req.param('name');
+    const patch = await readJson(c);
+    if (!o.allowCommands) checkTaskEdit(engine.getTask(name).task, patch);
+    return c.json(withoutSecrets(await engine.editTask(name, patch)));
+  });
   app.delete('/api/tasks/:name', async (c) => {
     await engine.removeTask(c.req.param('name'));
     return c.body(null, 204);

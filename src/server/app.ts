@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { EnginePort } from './engine-port.js';
 import { EventHub } from './event-hub.js';
 import { BatchRunner } from './batch.js';
-import { securityMiddleware } from './security.js';
+import { securityMiddleware, TicketBook } from './security.js';
 import { onApiError, RequestError } from './http-errors.js';
 import { registerEvents } from './sse-route.js';
 import { registerTaskRoutes } from './api-tasks.js';
@@ -26,6 +26,8 @@ export interface AppOptions {
   boundHost: string;
   extraHosts?: string[];
   webRoot: string;
+  /** let the API set and change task fields that run programs (serve --allow-commands) */
+  allowCommands?: boolean;
   /** where unexpected (500) errors are reported; never the browser */
   report?: (e: unknown) => void;
 }
@@ -44,9 +46,10 @@ export function createApp(o: AppOptions): WebApp {
   const serverId = randomBytes(8).toString('hex');
   const unsubscribe = o.engine.subscribe((e) => hub.publish(e as { type: string }));
   const batch = new BatchRunner(o.engine, hub);
+  const tickets = new TicketBook();
 
   app.onError(onApiError(o.report ?? (() => {})));
-  app.use('*', securityMiddleware({ token: o.token, port: o.port, boundHost: o.boundHost, ...(o.extraHosts ? { extraHosts: o.extraHosts } : {}) }));
+  app.use('*', securityMiddleware({ token: o.token, port: o.port, boundHost: o.boundHost, tickets, ...(o.extraHosts ? { extraHosts: o.extraHosts } : {}) }));
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
@@ -61,9 +64,10 @@ export function createApp(o: AppOptions): WebApp {
     }),
   );
 
-  app.get('/api/info', (c) => c.json({ version: SERVER_VERSION, serverId }));
-  registerEvents(app, hub, serverId, closing.signal);
-  registerTaskRoutes(app, o.engine, batch);
+  const allowCommands = o.allowCommands === true;
+  app.get('/api/info', (c) => c.json({ version: SERVER_VERSION, serverId, allowCommands }));
+  registerEvents(app, hub, serverId, closing.signal, tickets);
+  registerTaskRoutes(app, o.engine, batch, { allowCommands });
   registerRunRoutes(app, o.engine);
   registerCatalogRoutes(app, o.engine, hub);
   app.all('/api/*', (c) => c.json({ error: { code: 'NOT_FOUND', message: `no such API route: ${c.req.method} ${c.req.path}` } }, 404));

@@ -1,16 +1,30 @@
-// Access control for the local web UI: a random bearer token (first delivered in the start-up
-// URL, then kept in an HttpOnly SameSite=Strict cookie), a Host allow-list against DNS
-// rebinding, and an Origin check against cross-site writes. It must never log, echo or put the
-// token anywhere but the one Set-Cookie of the first visit.
+// Access control for the local web UI: a random bearer token, a Host allow-list against DNS
+// rebinding, and an Origin check against cross-site writes.
+// The token is never put in a cookie: browsers do not separate cookies by port, so a cookie for
+// 127.0.0.1:8787 is also sent to every other web server on 127.0.0.1. Instead the start-up URL
+// carries it in the fragment (#token=…, never sent to any server), the page keeps it in
+// sessionStorage (scoped to this exact origin, port included) and sends it as
+// `Authorization: Bearer …` on every API call. EventSource cannot send headers, so the event
+// stream is opened with a ticket: random, single use, valid for a few seconds, obtained by an
+// authenticated POST; it is never the token. No CORS headers are ever sent, so a page of another
+// origin can neither read an API answer nor send the Authorization header (the preflight fails).
+// The app shell (HTML, scripts, styles) holds no secret and is served without the token.
+// This module must never log, echo or put the token anywhere.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
 
 /** Bytes of randomness in an access token (base64url: 43 characters). */
 export const TOKEN_BYTES = 32;
-/** Query parameter carrying the token in the start-up URL. */
-export const TOKEN_PARAM = 'token';
-const COOKIE_PREFIX = 'cryptsync_token';
+/** Fragment key carrying the token in the start-up URL: http://127.0.0.1:8787/#token=… */
+export const TOKEN_FRAGMENT = 'token';
+/** Query parameter carrying an event-stream ticket. */
+export const TICKET_PARAM = 'ticket';
+/** How long a ticket may wait before it is used. */
+export const TICKET_TTL_MS = 10_000;
+/** Tickets waiting at once; the oldest are dropped beyond this (a page needs one at a time). */
+export const MAX_TICKETS = 64;
+/** The one route that accepts a ticket instead of the token. */
+export const EVENTS_PATH = '/api/events';
 
 export function generateToken(): string {
   return randomBytes(TOKEN_BYTES).toString('base64url');
@@ -24,11 +38,7 @@ export interface SecurityOptions {
   boundHost: string;
   /** more names this server may be reached by (its addresses, when bound to all interfaces) */
   extraHosts?: string[];
-}
-
-/** Cookies are not separated by port, so two servers on one machine need two names. */
-export function cookieName(port: number): string {
-  return `${COOKIE_PREFIX}_${port}`;
+  tickets: TicketBook;
 }
 
 function hostWithPort(host: string, port: number): string {
@@ -48,15 +58,41 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function presentedToken(c: Context, port: number): string | undefined {
+/**
+ * Single-use tickets for the event stream. `now` is injectable so expiry is testable without
+ * waiting. A ticket is removed when it is used, whether or not it was still valid.
+ */
+export class TicketBook {
+  #tickets = new Map<string, number>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  issue(): { ticket: string; expiresInMs: number } {
+    const t = this.now();
+    for (const [k, exp] of this.#tickets) if (exp <= t) this.#tickets.delete(k);
+    while (this.#tickets.size >= MAX_TICKETS) this.#tickets.delete(this.#tickets.keys().next().value as string);
+    const ticket = randomBytes(TOKEN_BYTES).toString('base64url');
+    this.#tickets.set(ticket, t + TICKET_TTL_MS);
+    return { ticket, expiresInMs: TICKET_TTL_MS };
+  }
+
+  /** true once for a ticket issued less than TICKET_TTL_MS ago; false ever after */
+  redeem(ticket: string): boolean {
+    const exp = this.#tickets.get(ticket);
+    if (exp === undefined) return false;
+    this.#tickets.delete(ticket);
+    return exp > this.now();
+  }
+}
+
+function bearer(c: Context): string | undefined {
   const auth = c.req.header('authorization');
   if (auth && /^Bearer\s+/i.test(auth)) return auth.replace(/^Bearer\s+/i, '').trim();
-  return getCookie(c, cookieName(port));
+  return undefined;
 }
 
 function refuse(c: Context, status: 401 | 403, code: string, message: string): Response {
-  if (c.req.path.startsWith('/api/')) return c.json({ error: { code, message } }, status);
   c.header('Cache-Control', 'no-store');
+  if (c.req.path.startsWith('/api/')) return c.json({ error: { code, message } }, status);
   return c.html(
     `<!doctype html><meta charset="utf-8"><title>cryptsync</title><body style="font-family:system-ui;padding:2em">` +
       `<h1>cryptsync</h1><p>${escapeHtml(message)}</p></body>`,
@@ -69,15 +105,15 @@ function escapeHtml(s: string): string {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const NOT_SIGNED_IN = 'Not signed in. Open the URL printed by `cryptsync serve` (or run `cryptsync serve --url`).';
 
 /**
- * One middleware for every request: Host check, Origin check for writes, then the token
- * (query on first visit -> cookie + redirect; afterwards cookie or Authorization: Bearer).
+ * One middleware for every request: Host check, Origin check for writes, then for /api/* the
+ * bearer token (or, for the event stream only, a ticket).
  */
 export function securityMiddleware(o: SecurityOptions): MiddlewareHandler {
   const hosts = allowedHosts(o);
   const origins = new Set([...hosts].map((h) => `http://${h}`));
-  const cookie = cookieName(o.port);
   return async (c, next) => {
     const host = (c.req.header('host') ?? '').toLowerCase();
     if (!hosts.has(host)) {
@@ -87,20 +123,17 @@ export function securityMiddleware(o: SecurityOptions): MiddlewareHandler {
     if (!SAFE_METHODS.has(c.req.method) && origin !== undefined && !origins.has(origin.toLowerCase())) {
       return refuse(c, 403, 'FOREIGN_ORIGIN', 'Refused: cross-site request (Origin not allowed).');
     }
-    const fromQuery = c.req.query(TOKEN_PARAM);
-    if (fromQuery !== undefined && c.req.method === 'GET' && !c.req.path.startsWith('/api/')) {
-      if (!sameSecret(fromQuery, o.token)) return refuse(c, 401, 'BAD_TOKEN', 'This link has a wrong or old access token. Open the URL printed by `cryptsync serve`.');
-      setCookie(c, cookie, o.token, { httpOnly: true, sameSite: 'Strict', path: '/' });
-      const url = new URL(c.req.url);
-      url.searchParams.delete(TOKEN_PARAM);
-      c.header('Cache-Control', 'no-store');
-      c.header('Referrer-Policy', 'no-referrer');
-      return c.redirect(url.pathname + url.search, 303);
+    c.header('Referrer-Policy', 'no-referrer');
+    if (!c.req.path.startsWith('/api/')) return next();
+    const ticket = c.req.query(TICKET_PARAM);
+    if (ticket !== undefined) {
+      if (c.req.method !== 'GET' || c.req.path !== EVENTS_PATH || !o.tickets.redeem(ticket)) {
+        return refuse(c, 401, 'BAD_TICKET', 'The event-stream ticket is unknown, used or expired; ask for a new one (POST /api/events/ticket).');
+      }
+      return next();
     }
-    const got = presentedToken(c, o.port);
-    if (got === undefined || !sameSecret(got, o.token)) {
-      return refuse(c, 401, 'UNAUTHORIZED', 'Not signed in. Open the URL printed by `cryptsync serve` (it carries the access token).');
-    }
+    const got = bearer(c);
+    if (got === undefined || !sameSecret(got, o.token)) return refuse(c, 401, 'UNAUTHORIZED', NOT_SIGNED_IN);
     await next();
   };
 }

@@ -1,5 +1,5 @@
 // Starts the web UI on a TCP port: binds (loopback unless told otherwise), builds the app once
-// the real port is known (Host checks and the cookie name need it) and returns the start-up
+// the real port is known (the Host checks need it) and returns the start-up
 // URL. Closing ends the event streams and open connections; the engine is the caller's.
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { EnginePort } from './engine-port.js';
 import { createApp, type WebApp } from './app.js';
-import { generateToken, TOKEN_PARAM } from './security.js';
+import { generateToken, TOKEN_FRAGMENT } from './security.js';
 import { UsageError } from '../util/errors.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -21,12 +21,14 @@ export interface StartOptions {
   allowRemote?: boolean;
   webRoot: string;
   token?: string;
+  /** let the API set task fields that run programs (see command-guard.ts) */
+  allowCommands?: boolean;
   report?: (e: unknown) => void;
 }
 
 export interface RunningServer {
   url: string;
-  /** the URL with the access token: print it once, never log it elsewhere */
+  /** the URL with the access token in its fragment (never sent to a server): print it once, never log it elsewhere */
   urlWithToken: string;
   port: number;
   host: string;
@@ -84,13 +86,14 @@ export async function startWebServer(o: StartOptions): Promise<RunningServer> {
     boundHost: host,
     ...(isWildcard(host) ? { extraHosts: interfaceNames() } : {}),
     webRoot: o.webRoot,
+    allowCommands: o.allowCommands === true,
     ...(o.report ? { report: o.report } : {}),
   });
   web = w;
   const url = `http://${urlHost(isWildcard(host) ? DEFAULT_HOST : host)}:${actualPort}/`;
   return {
     url,
-    urlWithToken: `${url}?${TOKEN_PARAM}=${token}`,
+    urlWithToken: `${url}#${TOKEN_FRAGMENT}=${token}`,
     port: actualPort,
     host,
     web: w,

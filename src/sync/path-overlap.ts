@@ -1,13 +1,14 @@
 // Refuses an encrypt whose catalog lies inside its own source (each run would encrypt the
 // previous run's output, growing without end) or whose source lies inside the catalog (the sync
-// would delete or shadow the source). Paths are compared after resolving symlinks, so a link
-// cannot hide the overlap. Reads only path metadata; never writes.
+// would delete or shadow the source), and tells other guards (restore targets) how two folders
+// overlap. Paths are compared after resolving symlinks, so a link cannot hide the overlap.
+// Reads only path metadata; never writes.
 import { realpath } from 'node:fs/promises';
 import { resolve, dirname, basename, join, sep } from 'node:path';
 import { CryptsyncError } from '../util/errors.js';
 
 /** realpath of `p`, or of its nearest existing ancestor with the rest appended (p may not exist yet) */
-async function resolveLoose(p: string): Promise<string> {
+export async function resolveLoose(p: string): Promise<string> {
   const abs = resolve(p);
   try {
     return await realpath(abs);
@@ -35,4 +36,15 @@ export async function assertNoOverlap(source: string, catalog: string): Promise<
       subject: source,
     });
   }
+}
+
+/** How folder `a` relates to folder `b` once both are resolved: the same, inside it, containing it, or apart. */
+export type Overlap = 'same' | 'inside' | 'contains' | null;
+
+export async function folderOverlap(a: string, b: string): Promise<Overlap> {
+  const [x, y] = await Promise.all([resolveLoose(a), resolveLoose(b)]);
+  if (x === y) return 'same';
+  if (isInside(x, y)) return 'inside';
+  if (isInside(y, x)) return 'contains';
+  return null;
 }

@@ -44,8 +44,8 @@ async function freePort(): Promise<number> {
 
 test('serve prints its URL once, answers with the token only, and stops cleanly on SIGTERM', async () => {
   const s = await startServe(env);
-  const token = new URL(s.url).searchParams.get('token') as string;
-  assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  const token = new URL(s.url).hash.replace(/^#token=/, '');
+  assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
   const api = `${s.origin}/api/tasks`;
   assert.equal((await get(api, {})).status, 401);
   assert.equal((await get(api, { authorization: `Bearer ${token}` })).status, 200);
@@ -95,7 +95,7 @@ test('bad --port and a weak CRYPTSYNC_WEB_TOKEN are usage errors', async () => {
 
 test('SIGTERM during a run aborts it and logs it as aborted before the process exits', async () => {
   const s = await startServe(env);
-  const token = new URL(s.url).searchParams.get('token') as string;
+  const token = new URL(s.url).hash.replace(/^#token=/, '');
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   try {
     assert.equal((await fetch(`${s.origin}/api/demo`, { method: 'POST', headers: auth })).status, 201);
@@ -116,7 +116,7 @@ test('SIGTERM during a run aborts it and logs it as aborted before the process e
 test('--config points the server at another rclone.conf', async () => {
   const conf = join(home, 'elsewhere', 'rclone.conf');
   const s = await startServe(env, ['--config', conf]);
-  const token = new URL(s.url).searchParams.get('token') as string;
+  const token = new URL(s.url).hash.replace(/^#token=/, '');
   try {
     const res = await fetch(`${s.origin}/api/remotes`, {
       method: 'POST',

@@ -6,14 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/run/engine.js';
 import { createApp, type WebApp } from '../../src/server/app.js';
-import { cookieName } from '../../src/server/security.js';
 import { ROOT } from '../helpers/cli.js';
 
 export const PORT = 8787;
 export const HOST = `127.0.0.1:${PORT}`;
 export const ORIGIN = `http://${HOST}`;
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwx';
-export const COOKIE = `${cookieName(PORT)}=${TOKEN}`;
 
 export interface Harness {
   home: string;
@@ -26,13 +24,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(o: { allowCommands?: boolean } = {}): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'cryptsync-server-'));
   const env: NodeJS.ProcessEnv = { ...process.env, CRYPTSYNC_HOME: home };
   delete env.RCLONE_CONFIG;
   const engine = Engine.open({ home, env });
   const reported: unknown[] = [];
-  const web = createApp({ engine, token: TOKEN, port: PORT, boundHost: '127.0.0.1', webRoot: join(ROOT, 'web', 'dist'), report: (e) => reported.push(e) });
+  const web = createApp({ engine, token: TOKEN, port: PORT, boundHost: '127.0.0.1', webRoot: join(ROOT, 'web', 'dist'), allowCommands: o.allowCommands === true, report: (e) => reported.push(e) });
   const req: Harness['req'] = (method, path, o = {}) => {
     const headers: Record<string, string> = { host: HOST, ...(o.auth === false ? {} : { authorization: `Bearer ${TOKEN}` }), ...o.headers };
     let body: string | undefined;

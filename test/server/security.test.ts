@@ -1,10 +1,10 @@
 // The web server's refusals: no token, wrong token, foreign Host (DNS rebinding), foreign
-// Origin on writes (CSRF), the first-visit cookie flow, static file confinement, and that
-// errors never carry a stack trace.
+// Origin on writes (CSRF), no cookie ever, single-use event-stream tickets, static file
+// confinement, and that errors never carry a stack trace.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness, TOKEN, COOKIE, HOST, ORIGIN, PORT } from './harness.js';
-import { cookieName, allowedHosts, generateToken } from '../../src/server/security.js';
+import { startHarness, type Harness, TOKEN, HOST, ORIGIN, PORT } from './harness.js';
+import { allowedHosts, generateToken, TicketBook, TICKET_TTL_MS } from '../../src/server/security.js';
 
 let h: Harness;
 before(async () => {
@@ -30,36 +30,46 @@ test('every /api request without a token is refused with 401 JSON', async () => 
   assert.deepEqual(h.engine.listTasks(), [], 'the refused POST /api/demo did nothing');
 });
 
-test('a wrong bearer token or cookie is refused; the right one is accepted', async () => {
+test('a wrong bearer token is refused, a cookie is never accepted; the right bearer is', async () => {
   assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { authorization: 'Bearer nope' } })).status, 401);
-  assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { cookie: `${cookieName(PORT)}=nope` } })).status, 401);
-  assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { cookie: `${cookieName(PORT + 1)}=${TOKEN}` } })).status, 401, 'cookie of another port');
+  assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { cookie: `cryptsync_token_${PORT}=${TOKEN}` } })).status, 401, 'cookies are shared across ports: never a credential');
+  assert.equal((await h.req('GET', `/api/tasks?token=${TOKEN}`, { auth: false })).status, 401, 'never in a URL');
   assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);
-  assert.equal((await h.req('GET', '/api/tasks', { auth: false, headers: { cookie: COOKIE } })).status, 200);
 });
 
-test('first visit with ?token= sets an HttpOnly SameSite=Strict cookie and redirects without the token', async () => {
-  const res = await h.req('GET', `/?token=${TOKEN}`, { auth: false });
-  assert.equal(res.status, 303);
-  assert.equal(res.headers.get('location'), '/');
-  const cookie = res.headers.get('set-cookie') ?? '';
-  assert.match(cookie, new RegExp(`^${cookieName(PORT)}=${TOKEN};`));
-  assert.match(cookie, /HttpOnly/);
-  assert.match(cookie, /SameSite=Strict/);
-  assert.match(cookie, /Path=\//);
-  const again = await h.req('GET', '/api/tasks', { auth: false, headers: { cookie: cookie.split(';')[0] as string } });
-  assert.equal(again.status, 200);
-  // other query parameters survive the redirect; the token does not
-  const deep = await h.req('GET', `/logs?x=1&token=${TOKEN}`, { auth: false });
-  assert.equal(deep.headers.get('location'), '/logs?x=1');
+test('no response ever sets a cookie or a CORS header', async () => {
+  for (const p of ['/', `/?token=${TOKEN}`, '/api/tasks', '/api/info']) {
+    const res = await h.req('GET', p, { headers: { origin: 'http://127.0.0.1:9999' } });
+    assert.equal(res.headers.get('set-cookie'), null, p);
+    assert.equal(res.headers.get('access-control-allow-origin'), null, p);
+    assert.doesNotMatch(await res.text(), new RegExp(TOKEN), p);
+  }
+  const pre = await h.req('OPTIONS', '/api/tasks', { auth: false, headers: { origin: 'http://127.0.0.1:9999', 'access-control-request-headers': 'authorization' } });
+  assert.equal(pre.headers.get('access-control-allow-origin'), null);
+  assert.equal(pre.headers.get('access-control-allow-headers'), null);
 });
 
-test('a wrong token in the URL sets no cookie; a token in an /api query is not accepted', async () => {
-  const res = await h.req('GET', '/?token=wrong', { auth: false });
-  assert.equal(res.status, 401);
-  assert.equal(res.headers.get('set-cookie'), null);
-  assert.doesNotMatch(await res.text(), new RegExp(TOKEN));
-  assert.equal((await h.req('GET', `/api/tasks?token=${TOKEN}`, { auth: false })).status, 401);
+test('the event stream needs a ticket from an authenticated POST; a ticket works once and expires', async () => {
+  assert.equal((await h.req('POST', '/api/events/ticket', { auth: false })).status, 401);
+  const { ticket } = (await (await h.req('POST', '/api/events/ticket')).json()) as { ticket: string };
+  assert.match(ticket, /^[A-Za-z0-9_-]{43}$/);
+  assert.notEqual(ticket, TOKEN);
+  assert.equal((await h.req('GET', `/api/tasks?ticket=${ticket}`, { auth: false })).status, 401, 'a ticket opens only the event stream');
+  const { ticket: t2 } = (await (await h.req('POST', '/api/events/ticket')).json()) as { ticket: string };
+  const ctl = new AbortController();
+  const first = await h.web.app.request(`http://${HOST}/api/events?ticket=${t2}`, { headers: { host: HOST }, signal: ctl.signal });
+  assert.equal(first.status, 200);
+  ctl.abort();
+  await first.body?.cancel().catch(() => {});
+  assert.equal((await h.req('GET', `/api/events?ticket=${t2}`, { auth: false })).status, 401, 'single use');
+  let now = 1000;
+  const book = new TicketBook(() => now);
+  const late = book.issue().ticket;
+  now += TICKET_TTL_MS;
+  assert.equal(book.redeem(late), false, 'expired');
+  const ok = book.issue().ticket;
+  assert.equal(book.redeem(ok), true);
+  assert.equal(book.redeem(ok), false);
 });
 
 test('a foreign Host header is refused even with the token (DNS rebinding)', async () => {
@@ -68,9 +78,8 @@ test('a foreign Host header is refused even with the token (DNS rebinding)', asy
     assert.equal(res.status, 403, host);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'FOREIGN_HOST');
   }
-  const page = await h.req('GET', `/?token=${TOKEN}`, { auth: false, headers: { host: 'evil.example:8787' } });
-  assert.equal(page.status, 403);
-  assert.equal(page.headers.get('set-cookie'), null, 'no cookie handed to a rebinding page');
+  const page = await h.req('GET', '/', { auth: false, headers: { host: 'evil.example:8787' } });
+  assert.equal(page.status, 403, 'not even the app shell for a rebinding page');
   for (const host of [`localhost:${PORT}`, `LOCALHOST:${PORT}`, `[::1]:${PORT}`, HOST]) {
     assert.equal((await h.req('GET', '/api/tasks', { headers: { host } })).status, 200, host);
   }
@@ -90,9 +99,8 @@ test('a write with a foreign Origin is refused (CSRF); same origin and no Origin
   assert.equal(get.status, 200, 'reads are guarded by Host and token, not Origin');
 });
 
-test('static files: the app needs the token, has strict headers, and nothing outside web/dist is served', async () => {
-  assert.equal((await h.req('GET', '/', { auth: false })).status, 401);
-  const page = await h.req('GET', '/', { auth: false, headers: { cookie: COOKIE } });
+test('static files: the app shell holds no secret, has strict headers, and nothing outside web/dist is served', async () => {
+  const page = await h.req('GET', '/', { auth: false });
   assert.ok(page.status === 200 || page.status === 503, `status ${page.status}`);
   assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
   assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);

@@ -1,5 +1,7 @@
-// Calls to the server's JSON API. The access token travels in the HttpOnly cookie, never in
-// script; errors become ApiError with the server's field-level issues.
+// Calls to the server's JSON API. The access token travels as the Authorization header (see
+// auth.ts), only to this page's own origin; errors become ApiError with the server's
+// field-level issues.
+import { authHeaders } from './auth';
 export interface Issue {
   path: string;
   message: string;
@@ -31,8 +33,8 @@ export class ApiError extends Error {
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    credentials: 'omit',
+    headers: { ...authHeaders(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (res.status === 204) return undefined as T;

@@ -48,6 +48,7 @@ export function App() {
   const [notice, setNotice] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
   const [runsVersion, setRunsVersion] = useState(0);
   const [restoreEvents, setRestoreEvents] = useState<EngineEvent[]>([]);
+  const [allowCommands, setAllowCommands] = useState(false);
 
   const reloadTasks = useCallback(async () => {
     try {
@@ -69,6 +70,7 @@ export function App() {
     void reloadTasks();
     void reloadRemotes();
     void get<{ state: BatchState | null }>('/api/batch').then((b) => setBatch(b.state), () => {});
+    void get<{ allowCommands?: boolean }>('/api/info').then((i) => setAllowCommands(i.allowCommands === true), () => {});
     setRunsVersion((v) => v + 1);
   }, [reloadTasks, reloadRemotes]);
 
@@ -213,7 +215,10 @@ export function App() {
       </header>
       {connection === 'signed-out' && (
         <div className="notice notice-error" role="alert">
-          <span>This page's access token is no longer valid (the server was restarted). Open the URL that <code>cryptsync serve</code> printed.</span>
+          <span>
+            This page has no valid access token (the server was restarted, or the page was opened without its start-up URL). Open the URL that <code>cryptsync serve</code>{' '}
+            printed, or print it again with <code>cryptsync serve --url</code>.
+          </span>
         </div>
       )}
       {notice && (
@@ -235,6 +240,7 @@ export function App() {
       {dialog?.kind === 'add' && (
         <TaskForm
           remotes={remotes}
+          allowCommands={allowCommands}
           onClose={() => setDialog(null)}
           onSaved={(t) => {
             setDialog(null);
@@ -245,6 +251,7 @@ export function App() {
       {dialog?.kind === 'edit' && (
         <TaskForm
           remotes={remotes}
+          allowCommands={allowCommands}
           existing={dialog.task}
           onClose={() => setDialog(null)}
           onSaved={() => {

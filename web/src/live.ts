@@ -1,11 +1,13 @@
-// The live connection: an EventSource on /api/events. Every `hello` (first connect and every
-// reconnect) makes the page reload its full state, so nothing missed while offline lingers.
+// The live connection: an EventSource on /api/events, opened with a single-use ticket (the
+// token itself never goes into a URL). Every `hello` (first connect and every reconnect) makes
+// the page reload its full state, so nothing missed while offline lingers.
 import { useEffect, useRef, useState } from 'react';
 import type { EngineEvent, LiveRun, LiveStep } from './types';
+import { accessToken, authHeaders } from './auth';
 
 export type Connection = 'connecting' | 'live' | 'offline' | 'signed-out';
 
-/** Wait before opening a new stream once the browser gave up on one (e.g. after a 401). */
+/** Wait before opening a new stream after one failed. */
 const REOPEN_MS = 2000;
 
 export function useLive(onHello: () => void, onEvent: (e: EngineEvent) => void): Connection {
@@ -16,8 +18,27 @@ export function useLive(onHello: () => void, onEvent: (e: EngineEvent) => void):
     let es: EventSource | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let gone = false;
-    const open = () => {
-      es = new EventSource('/api/events', { withCredentials: true });
+    const retry = () => {
+      if (!gone) timer = setTimeout(connect, REOPEN_MS);
+    };
+    // every stream needs a fresh ticket: EventSource cannot send the token, and a ticket works once
+    const connect = () => {
+      fetch('/api/events/ticket', { method: 'POST', credentials: 'omit', headers: authHeaders() }).then(
+        async (r) => {
+          if (gone) return;
+          if (r.status === 401) return setState('signed-out');
+          if (!r.ok) return retry();
+          const { ticket } = (await r.json()) as { ticket: string };
+          if (!gone) open(ticket);
+        },
+        () => {
+          setState('offline');
+          retry();
+        },
+      );
+    };
+    const open = (ticket: string) => {
+      es = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket)}`);
       es.addEventListener('hello', () => {
         setState('live');
         handlers.current.onHello();
@@ -30,23 +51,14 @@ export function useLive(onHello: () => void, onEvent: (e: EngineEvent) => void):
         }
       });
       es.onerror = () => {
+        // the browser's own reconnect would reuse the spent ticket: close and start over
         setState('offline');
-        // EventSource retries by itself after a network error, but gives up for good on an
-        // HTTP error (a restarted server with a new token answers 401): find out which
-        if (es?.readyState !== EventSource.CLOSED || gone) return;
-        timer = setTimeout(() => {
-          fetch('/api/info', { credentials: 'same-origin' }).then(
-            (r) => {
-              if (gone) return;
-              if (r.status === 401) setState('signed-out');
-              else open();
-            },
-            () => !gone && open(),
-          );
-        }, REOPEN_MS);
+        es?.close();
+        retry();
       };
     };
-    open();
+    if (accessToken() === null) setState('signed-out');
+    else connect();
     return () => {
       gone = true;
       clearTimeout(timer);

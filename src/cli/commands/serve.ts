@@ -1,12 +1,16 @@
 // `cryptsync serve`: the local web UI over the same Engine the CLI uses. Prints the start-up URL
-// (with the access token) as `cryptsync web UI: <url>` and runs until SIGINT/SIGTERM, then closes
-// the server and the engine. It must never print the token anywhere else.
+// (with the access token in its fragment) as `cryptsync web UI: <url>`, records it in the 0600
+// web-ui.json of the home, and runs until SIGINT/SIGTERM, then closes the server and the engine
+// and removes the record. `cryptsync serve --url` prints the running server's URL again from
+// that record. It must never print the token anywhere else.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../../run/engine.js';
 import { startWebServer, DEFAULT_HOST, DEFAULT_PORT, isLoopback } from '../../server/web-server.js';
-import { UsageError, describeError } from '../../util/errors.js';
+import { readUrlFile, removeUrlFile, writeUrlFile } from '../../server/url-file.js';
+import { CryptsyncError, UsageError, describeError } from '../../util/errors.js';
+import { cryptsyncHome } from '../../util/home.js';
 import { type CliIo, out, err, jsonLine } from '../io.js';
 
 /** web/dist, from dist/src/cli/commands/serve.js */
@@ -16,9 +20,47 @@ interface ServeOptions {
   port?: string;
   host: string;
   allowRemote?: boolean;
+  allowCommands?: boolean;
   profile?: string;
   config?: string;
   json?: boolean;
+  url?: boolean;
+}
+
+/** How long `serve --url` waits for the recorded server to answer. */
+const PROBE_MS = 3000;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The recorded server's URL, if that server is still running and accepts the token in it. */
+async function runningServerUrl(home: string): Promise<string | null> {
+  const rec = readUrlFile(home);
+  if (!rec || !pidAlive(rec.pid)) return null;
+  const token = new URL(rec.urlWithToken).hash.replace(/^#token=/, '');
+  try {
+    const res = await fetch(new URL('/api/info', rec.url), { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(PROBE_MS) });
+    await res.body?.cancel();
+    return res.ok ? rec.urlWithToken : null;
+  } catch {
+    return null;
+  }
+}
+
+async function printUrl(io: CliIo, json: boolean): Promise<void> {
+  const home = cryptsyncHome(io.env);
+  const url = await runningServerUrl(home);
+  if (!url) {
+    throw new CryptsyncError('not-found', 'SERVE_NOT_RUNNING', `no cryptsync web UI is running for the home ${home}; start one with \`cryptsync serve\``);
+  }
+  if (json) jsonLine(io, { type: 'serve-url', url });
+  else out(io, `cryptsync web UI: ${url}`);
 }
 
 /** A token given by the environment (so a restarted server keeps working for open pages). */
@@ -59,10 +101,13 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--port <N>', 'TCP port; 0 picks a free one (default: $PORT or 8787)')
     .option('--host <HOST>', 'address to bind', DEFAULT_HOST)
     .option('--allow-remote', 'allow binding a non-loopback address (exposes the UI on the network)')
+    .option('--allow-commands', 'let the web UI set pre/post commands and ssh/rsync options that run programs (anyone with the token can then run any program as you)')
     .option('--profile <NAME>', 'task profile')
     .option('--config <FILE>', 'rclone config file with the crypt remotes (default: $RCLONE_CONFIG, else the cryptsync home)')
     .option('--json', 'print the start-up line as JSON')
+    .option('--url', 'print the URL (with its access token) of the web UI already running for this home, then exit')
     .action(async (o: ServeOptions) => {
+      if (o.url) return printUrl(io, o.json === true);
       const port = parsePort(o.port, io.env);
       const token = tokenFromEnv(io.env);
       const env = o.config ? { ...io.env, RCLONE_CONFIG: resolve(o.config) } : io.env;
@@ -74,6 +119,7 @@ export function registerServe(program: Command, io: CliIo): void {
           host: o.host,
           port,
           allowRemote: o.allowRemote === true,
+          allowCommands: o.allowCommands === true,
           ...(token ? { token } : {}),
           webRoot: io.env.CRYPTSYNC_WEB_ROOT || WEB_ROOT,
           report: (e) => err(io, `cryptsync serve: internal error: ${describeError(e)}`),
@@ -84,6 +130,14 @@ export function registerServe(program: Command, io: CliIo): void {
       }
       if (!isLoopback(server.host)) {
         err(io, `cryptsync: warning: the web UI listens on ${server.host}, reachable from the network; anyone with the token can run your tasks`);
+      }
+      const home = engine.home;
+      try {
+        writeUrlFile(home, { pid: process.pid, urlWithToken: server.urlWithToken, url: server.url, port: server.port, host: server.host, startedAt: new Date().toISOString() });
+      } catch (e) {
+        await server.close();
+        engine.close();
+        throw e;
       }
       if (o.json) jsonLine(io, { type: 'serve', url: server.urlWithToken, port: server.port, host: server.host });
       else out(io, `cryptsync web UI: ${server.urlWithToken}`);
@@ -96,6 +150,7 @@ export function registerServe(program: Command, io: CliIo): void {
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
+      removeUrlFile(home, process.pid);
       await server.close();
       await abortActiveRuns(engine);
       engine.close();

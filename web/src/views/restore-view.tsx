@@ -95,6 +95,7 @@ export function RestoreView({ sources, events }: { sources: string[]; events: En
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [target, setTarget] = useState('');
   const [overwrite, setOverwrite] = useState(false);
+  const [confirmTarget, setConfirmTarget] = useState('');
   const [busy, setBusy] = useState<null | 'dry' | 'real'>(null);
   const [result, setResult] = useState<(Result & { dryRun: boolean }) | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -119,7 +120,16 @@ export function RestoreView({ sources, events }: { sources: string[]; events: En
     const myRef = Math.random().toString(36).slice(2);
     setRef(myRef);
     try {
-      const r = await post<Result>('/api/restore', { source, paths: [...picked], ...(target.trim() ? { target: target.trim() } : {}), dryRun, overwrite, ref: myRef });
+      const t = target.trim();
+      const r = await post<Result>('/api/restore', {
+        source,
+        paths: [...picked],
+        ...(t ? { target: t } : {}),
+        dryRun,
+        overwrite,
+        ...(overwrite && t ? { confirmTarget: confirmTarget.trim() } : {}),
+        ref: myRef,
+      });
       setResult({ ...r, dryRun });
     } catch (e) {
       setError(errorText(e));
@@ -160,16 +170,25 @@ export function RestoreView({ sources, events }: { sources: string[]; events: En
           <label className="field">
             <span className="label">Restore into</span>
             <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder="a fresh temporary folder (default)" aria-label="restore target" />
-            <span className="hint">Leave empty to restore into a new temporary folder, so nothing existing is touched.</span>
+            <span className="hint">
+              Leave empty to restore into a new temporary folder, so nothing existing is touched. Otherwise give an absolute path outside every encrypted catalog and every folder a task pushes.
+            </span>
           </label>
           <label className="check">
             <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> overwrite files that exist in the target
           </label>
+          {overwrite && target.trim() !== '' && (
+            <label className="field">
+              <span className="label">Type the target path again to confirm the overwrite</span>
+              <input value={confirmTarget} onChange={(e) => setConfirmTarget(e.target.value)} aria-label="confirm restore target" autoComplete="off" spellCheck={false} />
+              <span className="hint">Files in {target.trim()} with the same names are replaced.</span>
+            </label>
+          )}
           <footer className="left">
             <button onClick={() => go(true)} disabled={!source || busy !== null}>
               {busy === 'dry' ? 'Checking…' : 'Dry run'}
             </button>
-            <button className="primary" onClick={() => go(false)} disabled={!source || busy !== null}>
+            <button className="primary" onClick={() => go(false)} disabled={!source || busy !== null || (overwrite && target.trim() !== '' && confirmTarget.trim() !== target.trim())}>
               {busy === 'real' ? 'Restoring…' : 'Restore'}
             </button>
           </footer>

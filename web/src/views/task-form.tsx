@@ -1,5 +1,7 @@
 // Add / edit a task. The server validates with the same schema as the CLI; its issues appear
 // inline under the fields they name. Only fields the user filled in are sent.
+// Pre/post commands run programs, so unless `serve --allow-commands` they are shown read-only
+// and an edit sends them back exactly as saved (the server refuses any change to them).
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, errorText } from '../api';
 import type { RemoteView, TaskType, TaskView } from '../types';
@@ -19,6 +21,8 @@ const NUMBER_FIELDS = ['thresholdDays', 'sshPort', 'maxDelete', 'transfers'];
 const BOOL_FIELDS = ['delete', 'compress', 'protectArgs', 'haltOnPreError', 'haltOnPostError', 'copyLinks'];
 /** fields the form does not show; an edit leaves them as they are */
 const HIDDEN_FIELDS = ['connectedTo', 'snapshotNum', 'excludeFrom'];
+/** fields that run programs: read-only here unless the server allows commands */
+const COMMAND_FIELDS = ['preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError'];
 
 function toValues(t?: Record<string, unknown>): Values {
   const v: Values = { type: 'synchronize', delete: true };
@@ -32,11 +36,16 @@ function toValues(t?: Record<string, unknown>): Values {
   return v;
 }
 
-function toInput(v: Values, type: TaskType, original?: Record<string, unknown>): Record<string, unknown> {
+function toInput(v: Values, type: TaskType, original: Record<string, unknown> | undefined, commandsLocked: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const allowed = new Set(type === 'encrypt' ? ENCRYPT_KEYS : RSYNC_KEYS);
   for (const [k, x] of Object.entries(v)) {
     if (!allowed.has(k)) continue;
+    if (commandsLocked && COMMAND_FIELDS.includes(k)) {
+      // sent back byte for byte as saved, so an unrelated edit is not taken for a change
+      if (original?.[k] !== undefined) out[k] = original[k];
+      continue;
+    }
     if (BOOL_FIELDS.includes(k)) {
       if (k === 'delete' ? x === false : x === true) out[k] = x;
       continue;
@@ -50,7 +59,7 @@ function toInput(v: Values, type: TaskType, original?: Record<string, unknown>):
   out.type = type;
   if (original) {
     // an edit is a patch: fields the user emptied are removed with null
-    for (const k of Object.keys(original)) if (!(k in out) && !HIDDEN_FIELDS.includes(k)) out[k] = null;
+    for (const k of Object.keys(original)) if (!(k in out) && !HIDDEN_FIELDS.includes(k) && !(commandsLocked && COMMAND_FIELDS.includes(k))) out[k] = null;
   }
   return out;
 }
@@ -61,12 +70,15 @@ const RSYNC_KEYS = [...COMMON_KEYS, 'dest', 'sshPort', 'sshKey', 'sshOptions', '
 
 interface Props {
   remotes: RemoteView[];
+  /** the server was started with --allow-commands */
+  allowCommands: boolean;
   existing?: TaskView;
   onClose(): void;
   onSaved(t: TaskView): void;
 }
 
-export function TaskForm({ remotes, existing, onClose, onSaved }: Props) {
+export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }: Props) {
+  const locked = !allowCommands;
   const [v, setV] = useState<Values>(() => toValues(existing?.task));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -93,7 +105,7 @@ export function TaskForm({ remotes, existing, onClose, onSaved }: Props) {
     setErrors({});
     setFormError(null);
     try {
-      const input = toInput(v, type, existing?.task);
+      const input = toInput(v, type, existing?.task, locked);
       const saved = existing
         ? await api<TaskView>('PATCH', `/api/tasks/${encodeURIComponent(existing.name)}`, input)
         : await api<TaskView>('POST', '/api/tasks', input);
@@ -188,28 +200,44 @@ export function TaskForm({ remotes, existing, onClose, onSaved }: Props) {
           </Field>
           {isRsync && (
             <div className="row">
-              <Field label="ssh options (KEY=VALUE a line)" name="sshOptions" error={errors.sshOptions}>
+              <Field
+                label="ssh options (KEY=VALUE a line)"
+                name="sshOptions"
+                error={errors.sshOptions}
+                {...(locked ? { hint: 'options that run a program (ProxyCommand, LocalCommand, KnownHostsCommand, Match, …) can only be changed from the CLI' } : {})}
+              >
                 <textarea {...text('sshOptions')} rows={2} placeholder="UserKnownHostsFile=/home/me/.ssh/known_hosts" />
               </Field>
-              <Field label="Extra rsync flags (one a line)" name="extraFlags" error={errors.extraFlags}>
+              <Field
+                label="Extra rsync flags (one a line)"
+                name="extraFlags"
+                error={errors.extraFlags}
+                {...(locked ? { hint: 'flags that name a program (--rsync-path, -e/--rsh) can only be changed from the CLI' } : {})}
+              >
                 <textarea {...text('extraFlags')} rows={2} placeholder="--numeric-ids" />
               </Field>
             </div>
           )}
+          {locked && (
+            <p className="hint" data-testid="commands-locked">
+              Pre- and post-commands run programs, so they are read-only here. Change them with <code>cryptsync task edit {existing?.name ?? 'NAME'} --pre-command …</code> or in
+              tasks.json, or start the server with <code>cryptsync serve --allow-commands</code>.
+            </p>
+          )}
           <div className="row">
             <Field label="Pre-command (program, then one argument a line)" name="preCommand" error={errors.preCommand}>
-              <textarea {...text('preCommand')} rows={2} />
+              <textarea {...text('preCommand')} rows={2} readOnly={locked} />
             </Field>
             <Field label="Post-command" name="postCommand" error={errors.postCommand}>
-              <textarea {...text('postCommand')} rows={2} />
+              <textarea {...text('postCommand')} rows={2} readOnly={locked} />
             </Field>
           </div>
           <div className="checks">
             <label>
-              <input {...check('haltOnPreError')} /> halt when the pre-command fails
+              <input {...check('haltOnPreError')} disabled={locked} /> halt when the pre-command fails
             </label>
             <label>
-              <input {...check('haltOnPostError')} /> report a failing post-command as a failed run
+              <input {...check('haltOnPostError')} disabled={locked} /> report a failing post-command as a failed run
             </label>
           </div>
         </details>
