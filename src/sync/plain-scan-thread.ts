@@ -10,6 +10,7 @@ import type { FilterOptions } from './filter.js';
 
 /** heap caps for the scan worker: it holds one scan (~100 B per entry) and little else */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 32 };
+const NS_PER_SEC = 1_000_000_000n;
 /** below this many cores a worker only adds start-up cost */
 const MIN_CORES = 2;
 
@@ -33,7 +34,12 @@ export interface PackedEntries {
   /** std and disk of each entry, NUL-separated (NUL never occurs in a name); disk is '' when equal to std */
   names: string;
   sizes: Float64Array;
-  mtimes: BigInt64Array;
+  /**
+   * mtime as whole seconds (floor) and nanoseconds 0..999999999: one int64 of nanoseconds
+   * would wrap at 2^63 ns (2262-04-11), which ext4 and others can store
+   */
+  mtimeSecs: BigInt64Array;
+  mtimeNsecs: Uint32Array;
 }
 
 export type PlainScanReply = { ok: true; files: PackedEntries; dirs: PackedEntries; errors: number; issues: QueuedIssue[] } | { ok: false };
@@ -41,13 +47,16 @@ export type PlainScanReply = { ok: true; files: PackedEntries; dirs: PackedEntri
 export function packEntries(entries: TreeEntry[]): PackedEntries {
   const names: string[] = [];
   const sizes = new Float64Array(entries.length);
-  const mtimes = new BigInt64Array(entries.length);
+  const mtimeSecs = new BigInt64Array(entries.length);
+  const mtimeNsecs = new Uint32Array(entries.length);
   entries.forEach((e, i) => {
     names.push(e.std, e.disk === e.std ? '' : e.disk);
     sizes[i] = e.size;
-    mtimes[i] = e.mtimeNs;
+    const nsec = ((e.mtimeNs % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC;
+    mtimeSecs[i] = (e.mtimeNs - nsec) / NS_PER_SEC;
+    mtimeNsecs[i] = Number(nsec);
   });
-  return { names: names.join('\0'), sizes, mtimes };
+  return { names: names.join('\0'), sizes, mtimeSecs, mtimeNsecs };
 }
 
 export function unpackEntries(p: PackedEntries, kind: EntryKind): TreeEntry[] {
@@ -57,7 +66,7 @@ export function unpackEntries(p: PackedEntries, kind: EntryKind): TreeEntry[] {
   for (let i = 0; i < out.length; i++) {
     const std = names[2 * i] as string;
     const disk = names[2 * i + 1] as string;
-    out[i] = { kind, std, disk: disk === '' ? std : disk, size: p.sizes[i] as number, mtimeNs: p.mtimes[i] as bigint };
+    out[i] = { kind, std, disk: disk === '' ? std : disk, size: p.sizes[i] as number, mtimeNs: (p.mtimeSecs[i] as bigint) * NS_PER_SEC + BigInt(p.mtimeNsecs[i] as number) };
   }
   return out;
 }

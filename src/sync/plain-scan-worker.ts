@@ -25,7 +25,7 @@ async function main(req: PlainScanRequest): Promise<PlainScanReply> {
 
 function buffersOf(reply: PlainScanReply): ArrayBuffer[] {
   if (!reply.ok) return [];
-  return [reply.files.sizes, reply.files.mtimes, reply.dirs.sizes, reply.dirs.mtimes].map((a) => a.buffer as ArrayBuffer);
+  return [reply.files, reply.dirs].flatMap((p) => [p.sizes, p.mtimeSecs, p.mtimeNsecs]).map((a) => a.buffer as ArrayBuffer);
 }
 
 void main(workerData as PlainScanRequest).then((reply) => parentPort?.postMessage(reply, buffersOf(reply)));

@@ -8,6 +8,7 @@ import { openSync, readSync, writeSync, closeSync, fstatSync, renameSync, unlink
 import { randomFillSync } from 'node:crypto';
 import { Cipher, BLOCK_DATA_SIZE, CryptError, NONCE_SIZE, parseHeader } from '../crypt/index.js';
 import { setMtimeNs, tempNameFor } from '../target/index.js';
+import { CryptsyncError } from '../util/errors.js';
 import type { WorkerInit, TransferJob, TransferResult, EncryptJob, DecryptJob, VerifyJob } from './transfer-job.js';
 
 /** blocks handled per read/write call for large files: 1 MiB of plaintext */
@@ -98,6 +99,9 @@ async function commitStaged(st: Staged): Promise<void> {
   } catch (e) {
     removeQuietly(st.tmp);
     if (e instanceof JobFailure) throw e;
+    if (e instanceof CryptsyncError && e.code === 'MTIME_NOT_REPRESENTABLE') {
+      throw new JobFailure(e.code, `the filesystem cannot store this file's modification time (${st.mtimeNs} ns since 1970); not written`);
+    }
     throw ioFailure(e, 'cannot finish file');
   }
 }

@@ -1,9 +1,13 @@
 // Sets a file's modification time to an exact nanosecond value.
 // rclone compares local modtimes at 1 ns precision, but Node's utimes goes through a double and
-// libuv truncates to whole microseconds. Microsecond-exact times use utimes directly (fast path);
-// anything finer goes to one long-lived perl helper per thread that calls utimensat(2), or to
-// `touch -d @S.N` where no helper fits the platform. Must never touch file contents.
-import { utimes } from 'node:fs/promises';
+// libuv truncates to whole microseconds. Times that one double carries exactly through libuv's
+// conversion use utimes directly (fast path); anything else (finer than a microsecond, before
+// 1970, or so late that the double has lost the microsecond: after 2242) goes to one long-lived
+// perl helper per thread that calls utimensat(2), or to `touch -d @S.N` where no helper fits the
+// platform. What the filesystem stored is read back and compared: a time it cannot hold (e.g.
+// ext4 after 2446) is a CryptsyncError naming the path, never a silently different mtime (which
+// would make every later run re-copy the file). Must never touch file contents.
+import { utimes, lstat } from 'node:fs/promises';
 import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { CryptsyncError } from '../util/errors.js';
@@ -120,14 +124,59 @@ function touchExact(path: string, mtimeNs: bigint): Promise<void> {
   });
 }
 
-/** Sets atime and mtime of `path` to exactly `mtimeNs` nanoseconds since the epoch. */
-export async function setMtimeNs(path: string, mtimeNs: bigint): Promise<void> {
-  if (mtimeNs % NS_PER_US === 0n && mtimeNs >= 0n) {
-    const us = mtimeNs / NS_PER_US;
-    const t = Number(us / BigInt(US_PER_SEC)) + (Number(us % BigInt(US_PER_SEC)) + HALF_US) / US_PER_SEC;
-    await utimes(path, t, t);
-    return;
+/**
+ * The nanoseconds libuv (uv__fs_to_timespec) stores for the double `t` seconds: the seconds are
+ * truncated, the fraction times 1e9 is truncated, then cut to whole microseconds. Mirrors the C
+ * arithmetic step by step (JS numbers are the same IEEE doubles).
+ */
+export function libuvStoredNs(t: number): bigint {
+  let sec = Math.trunc(t);
+  let nsec = Math.trunc((t - sec) * 1e9);
+  nsec -= nsec % 1000;
+  if (nsec < 0) {
+    nsec += 1e9;
+    sec -= 1;
   }
+  return BigInt(sec) * NS_PER_SEC + BigInt(nsec);
+}
+
+/**
+ * The double to hand to utimes for `mtimeNs`, or undefined when no double makes libuv store
+ * exactly that time. Node turns negative times into "now", so times before 1970 never qualify.
+ */
+export function fastPathSeconds(mtimeNs: bigint): number | undefined {
+  if (mtimeNs % NS_PER_US !== 0n || mtimeNs < 0n) return undefined;
+  const us = mtimeNs / NS_PER_US;
+  const t = Number(us / BigInt(US_PER_SEC)) + (Number(us % BigInt(US_PER_SEC)) + HALF_US) / US_PER_SEC;
+  if (!Number.isFinite(t) || !Number.isSafeInteger(Math.trunc(t))) return undefined;
+  return libuvStoredNs(t) === mtimeNs ? t : undefined;
+}
+
+/**
+ * Sets atime and mtime of `path` to exactly `mtimeNs` nanoseconds since the epoch, then checks
+ * that the filesystem stored exactly that; throws CryptsyncError MTIME_NOT_REPRESENTABLE (naming
+ * `path`) when it cannot hold the time.
+ */
+export async function setMtimeNs(path: string, mtimeNs: bigint): Promise<void> {
+  const t = fastPathSeconds(mtimeNs);
+  if (t !== undefined) await utimes(path, t, t);
+  else await setExact(path, mtimeNs);
+  const stored = (await lstat(path, { bigint: true })).mtimeNs;
+  if (stored === mtimeNs) return;
+  // the fast path mirrors libuv; should a libuv differ, the exact path still gets it right
+  if (t !== undefined) {
+    await setExact(path, mtimeNs);
+    if ((await lstat(path, { bigint: true })).mtimeNs === mtimeNs) return;
+  }
+  throw new CryptsyncError(
+    'io',
+    'MTIME_NOT_REPRESENTABLE',
+    `the filesystem of ${path} cannot store the modification time ${mtimeNs} ns since 1970 (it stored ${stored})`,
+    { subject: path },
+  );
+}
+
+async function setExact(path: string, mtimeNs: bigint): Promise<void> {
   const no = utimensatSyscall(process.arch);
   if (process.platform === 'linux' && no !== undefined && !helperBroken) {
     if (!helper) helper = new UtimensatHelper(no);
