@@ -94,7 +94,7 @@ test('guards and failures map to exit codes', async () => {
     await mkdir(empty);
     const guard = await cs(['encrypt', empty, 'crypt:']);
     assert.equal(guard.code, 1);
-    assert.match(guard.stderr, /is empty but the encrypted catalog holds 12 files; refusing/);
+    assert.match(guard.stderr, /holds no files .*but the encrypted catalog at \S+ holds 12; deleting them all is refused/);
     const missing = await cs(['encrypt', '--json', join(t.dir, 'unmounted'), 'crypt:']);
     assert.equal(missing.code, 1);
     assert.equal(jsonLines(missing.stdout).at(-1)?.code, 'SOURCE_NOT_FOUND');
