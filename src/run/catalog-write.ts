@@ -2,7 +2,8 @@
 // end (a task's encrypt step with either engine, the one-off `cryptsync encrypt`): refuse when
 // another encrypt task mirrors another source into the same (or a nested) catalog, then leave an
 // "encrypt in progress" mark that the rsync step honours (catalog-marks.ts). A dry run only checks.
-import { encryptTasksOfHome, findCatalogClash, listProfiles, type CatalogWriter } from '../tasks/index.js';
+import { encryptTasksOfHome, findCatalogClash, listProfiles, type CatalogWriter, type EncryptTask } from '../tasks/index.js';
+import { defaultRcloneConfigPath } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
 import { markCatalogWrite, type CatalogWrite } from './catalog-marks.js';
 
@@ -29,4 +30,9 @@ export async function beginCatalogWrite(i: CatalogWriteInput): Promise<CatalogWr
   }
   if (i.dryRun) return NO_WRITE;
   return markCatalogWrite(i.home, i.catalog, i.writer.profile ? `task "${i.writer.name}" (profile "${i.writer.profile}")` : i.writer.name);
+}
+
+/** The same, for a task's encrypt step (either engine). */
+export function beginTaskCatalogWrite(task: EncryptTask, ctx: { home: string; profile: string; env: NodeJS.ProcessEnv; dryRun: boolean }, catalog: string): Promise<CatalogWrite> {
+  return beginCatalogWrite({ home: ctx.home, writer: { ...task, profile: ctx.profile }, defaultConfig: defaultRcloneConfigPath(ctx.env), catalog, dryRun: ctx.dryRun });
 }

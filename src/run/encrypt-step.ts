@@ -10,7 +10,7 @@ import { TailBuffer } from '../util/tail-buffer.js';
 import { ZERO_COUNTS, type StepCounts } from './events.js';
 import { failedStep, type StepContext, type StepResult } from './step-result.js';
 import { runRcloneEncrypt } from './rclone-engine.js';
-import { beginCatalogWrite } from './catalog-write.js';
+import { beginTaskCatalogWrite } from './catalog-write.js';
 import type { CryptDest } from '../sync/index.js';
 
 export function configPathFor(task: EncryptTask, env: NodeJS.ProcessEnv): string {
@@ -87,13 +87,7 @@ export async function runEncryptStep(task: EncryptTask, ctx: StepContext): Promi
   const counts: StepCounts = { ...ZERO_COUNTS };
   try {
     const { cipher, root } = await openCryptRemote(task.remote, configPath);
-    const write = await beginCatalogWrite({
-      home: ctx.home,
-      writer: { ...task, profile: ctx.profile },
-      defaultConfig: defaultRcloneConfigPath(ctx.env),
-      catalog: root,
-      dryRun: ctx.dryRun,
-    });
+    const write = await beginTaskCatalogWrite(task, ctx, root);
     let s: SyncSummary;
     try {
       s = await encryptCatalog({ ...encryptOptionsFor(task, { cipher, root }, ctx), onEvent: encryptEventSink(ctx, tail, counts) });

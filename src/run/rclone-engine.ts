@@ -18,9 +18,8 @@ import { TailBuffer } from '../util/tail-buffer.js';
 import { ZERO_COUNTS, type StepCounts } from './events.js';
 import { failedStep, type StepContext, type StepResult } from './step-result.js';
 import { encryptCatalog, type SyncSummary } from '../sync/index.js';
-import { defaultRcloneConfigPath } from '../util/home.js';
 import { syncFlags } from './sync-flags.js';
-import { beginCatalogWrite } from './catalog-write.js';
+import { beginTaskCatalogWrite } from './catalog-write.js';
 import { encryptEventSink, encryptOptionsFor, encryptResult } from './encrypt-step.js';
 
 export function rcloneSyncArgs(task: EncryptTask, configPath: string, dryRun: boolean): string[] {
@@ -66,13 +65,7 @@ export async function runRcloneEncrypt(task: EncryptTask, ctx: StepContext, conf
     // rclone skips undecryptable names silently and would upload everything again under a wrong
     // password; the plan checks that (and every deletion guard) before rclone runs.
     const { plan, plainBytes } = await planWithGuards(task, ctx, { cipher, root }, tail, counts);
-    const write = await beginCatalogWrite({
-      home: ctx.home,
-      writer: { ...task, profile: ctx.profile },
-      defaultConfig: defaultRcloneConfigPath(ctx.env),
-      catalog: root,
-      dryRun: ctx.dryRun,
-    });
+    const write = await beginTaskCatalogWrite(task, ctx, root);
     const exists = (plainPath: string): boolean => existsSync(join(root, cipher.encryptFileName(plainPath)));
     const args = rcloneSyncArgs(task, configPath, ctx.dryRun);
     const done: SyncSummary = { ...plan, newFiles: 0, changedFiles: 0, deletedFiles: 0, bytes: 0, errors: 0, dryRun: ctx.dryRun };

@@ -14,21 +14,10 @@ import { acquireTaskLock, lockHolder } from '../../src/run/lock.js';
 import { withFileLock } from '../../src/tasks/file-lock.js';
 import { processStartTime, tryPidLock } from '../../src/util/pid-lock.js';
 import { isCryptsyncError } from '../../src/util/errors.js';
+import { seededRandom as rng } from '../helpers/seeded-random.js';
 
 const CONTENDER = join(dirname(fileURLToPath(import.meta.url)), 'lock-contender.js');
 const PID_MAX = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
-
-/** small seeded PRNG (mulberry32), so a failing round can be replayed from the printed seed */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sleeper(): ChildProcess {
   return spawn('sleep', ['600'], { stdio: 'ignore' });

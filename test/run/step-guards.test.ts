@@ -14,21 +14,10 @@ import { randomBytes } from 'node:crypto';
 import { startSshd, type SshServer } from '../helpers/sshd.js';
 import { cryptsync, cliEnv, jsonLines, BIN, type CliResult } from '../helpers/cli.js';
 import { makeTree } from '../helpers/tree.js';
+import { seededRandom as rng } from '../helpers/seeded-random.js';
 
 const SEED = Number(process.env.CRYPTSYNC_SEED ?? Date.now() % 1_000_000);
 console.log(`step-guards seed ${SEED}`);
-
-/** small deterministic generator (mulberry32) so a failure can be replayed with CRYPTSYNC_SEED */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let sshd: SshServer;
 let work: string;
