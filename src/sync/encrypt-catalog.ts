@@ -142,7 +142,7 @@ async function runEncrypt(
     scanCatalog(root, cipher, { missingOk: true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') }),
   ]);
   await checkCatalogKey(dest, dst);
-  for (const u of dst.undecryptable) rep.warn(u, 'UNDECRYPTABLE_NAME', 'name in the encrypted catalog does not decrypt; left alone');
+  for (const u of dst.undecryptable) if (!isJunkPath(u)) rep.warn(u, 'UNDECRYPTABLE_NAME', 'name in the encrypted catalog does not decrypt; left alone');
 
   const plan = buildPlan(src, dst, new PathEncryptor(cipher));
   const filesScanned = src.files.length;

@@ -1,10 +1,10 @@
 // Mapping (like rclone's --crypt-show-mapping): every plain path, files and folders, with its
 // encrypted path, both in rclone's Standard encoding, sorted by plain path. Read-only; also
 // feeds the web UI's restore browser.
-import { CryptsyncError } from '../util/errors.js';
 import { diskPathToStandard } from '../crypt/index.js';
 import { scanCatalog } from '../target/index.js';
 import type { CryptDest } from './events.js';
+import { checkCatalogKey } from './catalog-guards.js';
 
 export interface MappingEntry {
   type: 'file' | 'dir';
@@ -18,9 +18,7 @@ const NS_PER_MS = 1_000_000n;
 
 export async function listMapping(o: { dest: CryptDest; signal?: AbortSignal }): Promise<MappingEntry[]> {
   const scan = await scanCatalog(o.dest.root, o.dest.cipher, o.signal ? { signal: o.signal } : {});
-  if (scan.files.length + scan.dirs.length === 0 && scan.undecryptable.length > 0) {
-    throw new CryptsyncError('crypto', 'WRONG_PASSWORD', `wrong password for the encrypted catalog at ${o.dest.root} (no name decrypts)`, { subject: o.dest.root });
-  }
+  await checkCatalogKey(o.dest, scan);
   const out: MappingEntry[] = [
     ...scan.dirs.map((d): MappingEntry => ({ type: 'dir', plain: d.std, encrypted: diskPathToStandard(d.disk), mtimeMs: Number(d.mtimeNs / NS_PER_MS) })),
     ...scan.files.map((f): MappingEntry => ({ type: 'file', plain: f.std, encrypted: diskPathToStandard(f.disk), size: f.size, mtimeMs: Number(f.mtimeNs / NS_PER_MS) })),

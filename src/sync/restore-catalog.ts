@@ -3,6 +3,7 @@
 // could escape the target ("..", "/", NUL, absolute), are reported and skipped, never guessed.
 // A damaged file is reported with its typed error and the rest still restored. Refuses a
 // non-empty target unless overwrite; with overwrite, files equal in size and mtime are skipped.
+import { isJunkPath } from '../util/junk-names.js';
 import { readdir, mkdir, lstat } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { scanCatalog, safeRestorePath, type PathFilter } from '../target/index.js';
@@ -57,7 +58,8 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
   if (!o.overwrite && (await targetEntries(o.target)) > 0) {
     throw new CryptsyncError('conflict', 'TARGET_NOT_EMPTY', `restore target ${o.target} is not empty (use --overwrite to restore into it)`, { subject: o.target });
   }
-  for (const u of scan.undecryptable) rep.error(u, 'UNDECRYPTABLE_NAME', 'name does not decrypt; not restored');
+  // system junk (lost+found of a fresh disk, .DS_Store) holds none of the user's data
+  for (const u of scan.undecryptable) if (!isJunkPath(u)) rep.error(u, 'UNDECRYPTABLE_NAME', 'name does not decrypt; not restored');
 
   const summary: SyncSummary = {
     dryRun,

@@ -11,20 +11,20 @@ const JUNK_NAMES = new Set([
   '.Trashes',
   '.TemporaryItems',
   '.DocumentRevisions-V100',
-  'Thumbs.db',
-  'ehthumbs.db',
-  'desktop.ini',
   'lost+found',
   '$RECYCLE.BIN',
   'System Volume Information',
 ]);
+
+/** Windows writes these in any letter case */
+const JUNK_NAMES_ANY_CASE = new Set(['thumbs.db', 'ehthumbs.db', 'desktop.ini']);
 
 /** `.Trash-1000` (freedesktop trash on removable disks) and `._name` (AppleDouble resource forks) */
 const JUNK_PATTERN = /^(\.Trash-\d+|\._.+)$/;
 
 /** true for one path segment that is well-known junk */
 export function isJunkName(name: string): boolean {
-  return JUNK_NAMES.has(name) || JUNK_PATTERN.test(name);
+  return JUNK_NAMES.has(name) || JUNK_NAMES_ANY_CASE.has(name.toLowerCase()) || JUNK_PATTERN.test(name);
 }
 
 /** true when any segment of a '/'-separated relative path is junk (a file inside `lost+found/` is junk) */
