@@ -12,6 +12,7 @@ export async function catalogNamesOf(
   tasks: Task[],
   defaultConfig: string,
   signal: AbortSignal,
+  env: NodeJS.ProcessEnv,
 ): Promise<{ root: string; foreign: string[] } | undefined> {
   if (task.type === 'syncremote') return undefined;
   const source = resolve(task.source);
@@ -20,7 +21,7 @@ export async function catalogNamesOf(
     const config = enc.config ?? defaultConfig;
     const found = await findCatalogFolder(enc.remote, config, { lightOnly: true });
     if (!found.ok || resolve(found.folder) !== source) continue;
-    const { cipher, root } = await openCryptRemote(enc.remote, config);
+    const { cipher, root } = await openCryptRemote(enc.remote, config, env);
     return { root, foreign: await listForeignEntries({ cipher, root }, signal) };
   }
   return undefined;

@@ -12,9 +12,10 @@ export interface ResolvedCatalog {
   task?: EncryptTask;
 }
 
-export async function resolveCatalog(taskOrRemote: string, tasks: TaskStore, defaultConfig: string): Promise<ResolvedCatalog> {
+/** `env` supplies rclone's RCLONE_CRYPT_* / RCLONE_CONFIG_<REMOTE>_* overrides, as for every other opening of a remote. */
+export async function resolveCatalog(taskOrRemote: string, tasks: TaskStore, defaultConfig: string, env: NodeJS.ProcessEnv): Promise<ResolvedCatalog> {
   if (taskOrRemote.includes(':')) {
-    const r = await openCryptRemote(taskOrRemote, defaultConfig);
+    const r = await openCryptRemote(taskOrRemote, defaultConfig, env);
     return { dest: { cipher: r.cipher, root: r.root }, spec: taskOrRemote, configPath: defaultConfig };
   }
   const task = tasks.get(taskOrRemote);
@@ -24,6 +25,6 @@ export async function resolveCatalog(taskOrRemote: string, tasks: TaskStore, def
     });
   }
   const configPath = task.config ?? defaultConfig;
-  const r = await openCryptRemote(task.remote, configPath);
+  const r = await openCryptRemote(task.remote, configPath, env);
   return { dest: { cipher: r.cipher, root: r.root }, spec: task.remote, configPath, task };
 }

@@ -87,7 +87,7 @@ async function checkTask(engine: Engine, task: Task): Promise<DoctorCheck[]> {
   if (task.type === 'encrypt') {
     out.push(await folderCheck(n, 'source folder', task.source));
     try {
-      const r = await openCryptRemote(task.remote, task.config ?? engine.rcloneConfig);
+      const r = await openCryptRemote(task.remote, task.config ?? engine.rcloneConfig, engine.env);
       await checkCatalogPassword({ cipher: r.cipher, root: r.root }, task.remote);
       out.push({ task: n, check: 'crypt remote', status: 'ok', detail: `${task.remote} loads; catalog at ${r.root}` });
     } catch (e) {

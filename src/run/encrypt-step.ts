@@ -86,7 +86,7 @@ export async function runEncryptStep(task: EncryptTask, ctx: StepContext): Promi
   const tail = new TailBuffer();
   const counts: StepCounts = { ...ZERO_COUNTS };
   try {
-    const { cipher, root } = await openCryptRemote(task.remote, configPath);
+    const { cipher, root } = await openCryptRemote(task.remote, configPath, ctx.env);
     const write = await beginTaskCatalogWrite(task, ctx, root);
     let s: SyncSummary;
     try {

@@ -315,7 +315,7 @@ export class Engine {
   // ---- encrypted catalogs: browse, restore, mapping, verify ----
 
   async mapping(taskOrRemote: string): Promise<MappingEntry[]> {
-    const c = await resolveCatalog(taskOrRemote, this.tasks, this.rcloneConfig);
+    const c = await resolveCatalog(taskOrRemote, this.tasks, this.rcloneConfig, this.env);
     return listMapping({ dest: c.dest });
   }
 
@@ -342,7 +342,7 @@ export class Engine {
     o: { paths?: string[]; target?: string; dryRun?: boolean; overwrite?: boolean; signal?: AbortSignal },
     onEvent?: (e: SyncEvent) => void,
   ): Promise<{ target: string; summary: SyncSummary }> {
-    const c = await resolveCatalog(taskOrRemote, this.tasks, this.rcloneConfig);
+    const c = await resolveCatalog(taskOrRemote, this.tasks, this.rcloneConfig, this.env);
     const guard = { home: this.home, rcloneConfig: this.rcloneConfig };
     let target: string;
     if (o.target !== undefined) {
@@ -372,7 +372,7 @@ export class Engine {
   }
 
   async verify(encryptTaskName: string, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
-    const c = await resolveCatalog(encryptTaskName, this.tasks, this.rcloneConfig);
+    const c = await resolveCatalog(encryptTaskName, this.tasks, this.rcloneConfig, this.env);
     if (!c.task) throw new CryptsyncError('usage', 'NOT_ENCRYPT_TASK', 'verify needs an encrypt task (it compares its plain folder with its catalog)');
     return verifyCatalog({
       plain: c.task.source,

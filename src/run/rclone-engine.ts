@@ -61,7 +61,7 @@ export async function runRcloneEncrypt(task: EncryptTask, ctx: StepContext, conf
   const tail = new TailBuffer();
   const counts: StepCounts = { ...ZERO_COUNTS };
   try {
-    const { cipher, root } = await openCryptRemote(task.remote, configPath);
+    const { cipher, root } = await openCryptRemote(task.remote, configPath, ctx.env);
     // rclone skips undecryptable names silently and would upload everything again under a wrong
     // password; the plan checks that (and every deletion guard) before rclone runs.
     const { plan, plainBytes } = await planWithGuards(task, ctx, { cipher, root }, tail, counts);

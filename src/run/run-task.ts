@@ -130,7 +130,7 @@ export async function executeRun(
         ...(previous ? { previous } : {}),
       };
       if (step.kind === 'rsync' && !previous) {
-        const catalog = await catalogNamesOf(step.task as RsyncTask, re.tasks.list(), defaultRcloneConfigPath(re.env), o.signal).catch((e: unknown) => {
+        const catalog = await catalogNamesOf(step.task as RsyncTask, re.tasks.list(), defaultRcloneConfigPath(re.env), o.signal, re.env).catch((e: unknown) => {
           emit({ type: 'log', runId, step: 'rsync', level: 'warning', message: `could not check the names in the catalog ${step.task.source}: ${e instanceof Error ? e.message : String(e)}` });
           return undefined;
         });

@@ -11,7 +11,7 @@ export type Opts = Record<string, unknown>;
 
 export async function openDest(spec: string, o: Opts, io: CliIo): Promise<CryptDest> {
   const config = typeof o.config === 'string' && o.config !== '' ? o.config : defaultRcloneConfigPath(io.env);
-  const opened = await openCryptRemote(spec, config);
+  const opened = await openCryptRemote(spec, config, io.env);
   return { cipher: opened.cipher, root: opened.root };
 }
 
