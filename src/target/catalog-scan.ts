@@ -49,6 +49,7 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
     out.errors++;
     opts.onError?.({ path, code, message });
   };
+  const offMode = cipher.options.filenameEncryption === 'off';
   const visit = (job: DirJob, d: Dirent, found: DirJob[]): void => {
     const disk = joinRel(job.disk, d.name);
     const abs = `${job.abs}/${d.name}`;
@@ -64,7 +65,13 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
     let plainSeg: string;
     try {
       const encStd = diskToStandard(d.name);
-      plainSeg = isDir ? cipher.decryptDirName(encStd) : cipher.decryptFileName(encStd);
+      if (isDir) plainSeg = cipher.decryptDirName(encStd);
+      else if (offMode && job.std !== '') {
+        // rclone applies the off mode's bare-version-tag rule to the whole path: `sub/-v2024-…`
+        // is a file named like a tag inside a folder, not a tag alone (folder names are plain here)
+        const full = cipher.decryptFileName(`${job.std}/${encStd}`);
+        plainSeg = full.slice(full.lastIndexOf('/') + 1);
+      } else plainSeg = cipher.decryptFileName(encStd);
     } catch {
       out.undecryptable.push(disk);
       return;

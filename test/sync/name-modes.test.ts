@@ -53,3 +53,36 @@ for (const [label, names] of MODES) {
     }
   });
 }
+
+test('off mode: a file named like a bare version tag inside a folder is a file to rclone and to cryptsync', async () => {
+  const t = await tempDir();
+  try {
+    const plain = join(t.dir, 'plain');
+    await makeRichTree(plain);
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(plain, 'sub', 'deeper'), { recursive: true });
+    for (const p of ['sub/-v2024-05-27-015838-557', 'sub/deeper/-v2023-01-02-030405-006.txt']) {
+      await writeFile(join(plain, p), p);
+      touchNs(join(plain, p), 1_710_000_000, 5);
+    }
+    // rclone writes it, cryptsync reads it
+    const dest = await makeDest(join(t.dir, 'enc'), t.dir, PASSWORD, { filenameEncryption: 'off' });
+    const r = await rclone(['sync', '--create-empty-src-dirs', plain, 'crypt:'], { config: dest.conf });
+    assert.equal(r.code, 0, r.stderr);
+    const again = await encryptCatalog({ source: plain, dest, dryRun: true });
+    assert.equal(again.newFiles + again.changedFiles + again.deletedFiles, 0, 'cryptsync sees rclone\'s catalog as in step');
+    const out = join(t.dir, 'out');
+    const rs = await restoreCatalog({ source: dest, target: out });
+    assert.equal(rs.errors, 0);
+    assert.deepEqual(await snapshot(out), await snapshot(plain));
+    // cryptsync writes it, rclone reads it
+    const dest2 = await makeDest(join(t.dir, 'enc2'), t.dir, PASSWORD, { filenameEncryption: 'off' });
+    assert.equal((await encryptCatalog({ source: plain, dest: dest2 })).errors, 0);
+    const ls = await rclone(['lsf', '-R', 'crypt:'], { config: dest2.conf });
+    assert.match(ls.stdout.toString(), /^sub\/-v2024-05-27-015838-557$/m);
+    const dry = await rclone(['sync', '--dry-run', plain, 'crypt:'], { config: dest2.conf });
+    assert.doesNotMatch(dry.stderr, /Skipped/, dry.stderr);
+  } finally {
+    await t.cleanup();
+  }
+});
