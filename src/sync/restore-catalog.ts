@@ -4,9 +4,9 @@
 // A damaged file is reported with its typed error and the rest still restored. Refuses a
 // non-empty target unless overwrite; with overwrite, files equal in size and mtime are skipped.
 import { isJunkPath } from '../util/junk-names.js';
-import { readdir, mkdir, lstat } from 'node:fs/promises';
+import { readdir, mkdir, lstat, unlink } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { scanCatalog, safeRestorePath, type PathFilter } from '../target/index.js';
+import { scanCatalog, safeRestorePath, isStaleTemporary, parentOf, type PathFilter } from '../target/index.js';
 import { buildFilter } from './filter.js';
 import { checkCatalogKey } from './catalog-guards.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
@@ -24,7 +24,8 @@ export interface RestoreOptions extends RunControl {
 
 async function targetEntries(target: string): Promise<number> {
   try {
-    return (await readdir(target)).length;
+    // leftovers of a killed restore do not make the target "not empty"
+    return (await readdir(target)).filter((n) => !isStaleTemporary(n)).length;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw new CryptsyncError('io', 'TARGET_UNREADABLE', `cannot read restore target ${target}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { subject: target });
@@ -83,7 +84,6 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
     if (disk === null) rep.error(d.disk, 'UNSAFE_NAME', 'decrypted folder name would escape the target; not restored');
     else dirs.push({ std: d.std, disk });
   }
-  dirs.sort((a, b) => a.disk.length - b.disk.length);
   const jobs: DecryptJob[] = [];
   const stdOf = new Map<TransferJob, string>();
   let bytesTotal = 0;
@@ -113,6 +113,17 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
     stdOf.set(job, f.std);
     bytesTotal += f.size;
   }
+  // a picked restore makes only the folders on the way to what was picked; a whole restore also
+  // makes the empty folders
+  if (filter) {
+    const onTheWay = new Set<string>();
+    for (const j of jobs) for (let p = parentOf(j.name); p !== '' && !onTheWay.has(p); p = parentOf(p)) onTheWay.add(p);
+    for (const d of scan.dirs) if (filter.file(d.std)) onTheWay.add(d.std);
+    const kept = dirs.filter((d) => onTheWay.has(d.std));
+    dirs.length = 0;
+    dirs.push(...kept);
+  }
+  dirs.sort((a, b) => a.disk.length - b.disk.length);
   rep.emit({ type: 'plan', newFiles: jobs.length, changedFiles: 0, deletedFiles: 0, newDirs: dirs.length, deletedDirs: 0, bytes: bytesTotal, unchanged: summary.unchanged });
 
   if (dryRun) {
@@ -123,6 +134,7 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
     summary.bytes = bytesTotal;
   } else {
     await mkdir(o.target, { recursive: true });
+    await removeStaleTemporaries(o.target, ['', ...dirs.map((d) => d.disk)]);
     for (const d of dirs) {
       try {
         await mkdir(`${o.target}/${d.disk}`, { recursive: true });
@@ -164,4 +176,21 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
   summary.warnings = rep.warnings;
   summary.durationMs = rep.elapsedMs();
   return summary;
+}
+
+/**
+ * Leftovers of a killed restore (never complete, never under a real name) in the folders this
+ * restore writes into; a live writer's temporaries stay (isStaleTemporary checks its pid).
+ */
+async function removeStaleTemporaries(target: string, folders: string[]): Promise<void> {
+  for (const rel of folders) {
+    const dir = rel === '' ? target : `${target}/${rel}`;
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      continue; // not made yet
+    }
+    for (const n of names) if (isStaleTemporary(n)) await unlink(`${dir}/${n}`).catch(() => undefined);
+  }
 }
