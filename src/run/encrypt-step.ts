@@ -28,6 +28,7 @@ export function encryptOptionsFor(task: EncryptTask, dest: CryptDest, ctx: StepC
     ...(task.maxDeletePercent !== undefined ? { maxDeletePercent: task.maxDeletePercent } : {}),
     ...(task.transfers !== undefined ? { transfers: task.transfers } : {}),
     copyLinks: task.copyLinks ?? false,
+    checksum: task.checksum ?? false,
     force: ctx.force,
     signal: ctx.signal,
   };

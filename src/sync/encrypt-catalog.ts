@@ -16,7 +16,7 @@ import { deletionRefusal } from './deletion-guard.js';
 import { isJunkPath } from '../util/junk-names.js';
 import { unmountedMountPointOf } from '../util/mount-state.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
-import type { EncryptJob } from './transfer-job.js';
+import type { EncryptJob, VerifyJob } from './transfer-job.js';
 import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from './events.js';
 
 export interface EncryptOptions extends RunControl {
@@ -39,6 +39,12 @@ export interface EncryptOptions extends RunControl {
   /** worker threads doing the byte work; default: one per core */
   transfers?: number;
   copyLinks?: boolean;
+  /**
+   * also re-check files unchanged by size and mtime: re-encrypt each plain file with the nonce of
+   * its encrypted twin and compare (cryptcheck); a twin that differs (bit rot, a torn write after
+   * power loss) is encrypted again
+   */
+  checksum?: boolean;
   /** allow an empty source to empty a full catalog, and lift the share rule (never: a missing source) */
   force?: boolean;
 }
@@ -144,7 +150,7 @@ async function runEncrypt(
   await checkCatalogKey(dest, dst);
   for (const u of dst.undecryptable) if (!isJunkPath(u)) rep.warn(u, 'UNDECRYPTABLE_NAME', 'name in the encrypted catalog does not decrypt; left alone');
 
-  const plan = buildPlan(src, dst, new PathEncryptor(cipher));
+  const plan = buildPlan(src, dst, new PathEncryptor(cipher), { keepSame: o.checksum === true });
   const filesScanned = src.files.length;
   const counts = { deletes: plan.deletes.length, total: dst.files.length, sourceFiles: countUserFiles(src.files) };
   const foreign = dst.undecryptable.filter((u) => !isJunkPath(u));
@@ -154,6 +160,7 @@ async function runEncrypt(
   src.dirs = [];
   dst.files = [];
   dst.dirs = [];
+  if (plan.same) await recheckContents(plan, o, dest, rep);
   for (const c of plan.conflicts) rep.error(c.path, 'TYPE_CONFLICT', c.message);
   for (const d of plan.duplicates) rep.error(d.path, 'DUPLICATE_NAME', d.message);
   rep.emit({
@@ -307,5 +314,38 @@ async function applyPlan(
       if (code === 'ENOTEMPTY') rep.warn(d.std, 'DIR_NOT_EMPTY', 'encrypted folder still holds undecryptable entries; kept');
       else if (code !== 'ENOENT') rep.error(d.std, 'RMDIR_FAILED', `cannot remove folder: ${code ?? String(e)}`);
     }
+  }
+}
+
+/** --checksum: twins that no longer match their plain file become updates (see EncryptOptions.checksum). */
+async function recheckContents(plan: SyncPlan, o: EncryptOptions, dest: CryptDest, rep: RunReporter): Promise<void> {
+  const same = plan.same ?? [];
+  plan.same = undefined;
+  if (same.length === 0) return;
+  const bytes = same.reduce((a, c) => a + c.size, 0);
+  const pool = new TransferPool(dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes, files: same.length });
+  try {
+    await pool.runIndexed(
+      same.length,
+      (i) => (same[i] as CopyItem).size,
+      (i): VerifyJob => {
+        const c = same[i] as CopyItem;
+        return { kind: 'verify', plain: `${o.source}/${c.srcDisk}`, enc: `${dest.root}/${c.encDisk}`, name: c.std };
+      },
+      (i, r) => {
+        const c = same[i] as CopyItem;
+        if (!r.ok) {
+          // an unreadable or damaged twin is encrypted again too; the plain file decides
+          rep.warn(c.std, 'CONTENT_DIFFERS', `the encrypted copy cannot be checked (${r.message}); encrypted again`);
+        } else if (r.same) return;
+        else rep.warn(c.std, 'CONTENT_DIFFERS', 'content differs: the encrypted copy no longer matches the plain file (damaged?); encrypted again');
+        plan.copies.push(c);
+        plan.bytes += c.size;
+        plan.unchanged--;
+      },
+      o.signal,
+    );
+  } finally {
+    await pool.close();
   }
 }

@@ -44,6 +44,8 @@ export interface SyncPlan {
   conflicts: PlanConflict[];
   /** names that occur more than once on one side under the same NFC form; each one is an error */
   duplicates: PlanConflict[];
+  /** with keepSame: the pairs found unchanged by size and mtime (for a content check) */
+  same?: CopyItem[];
 }
 
 export interface NameEncryptor {
@@ -85,8 +87,10 @@ export function buildPlan(
   src: { files: TreeEntry[]; dirs: TreeEntry[] },
   dst: { files: CatalogEntry[]; dirs: CatalogEntry[] },
   names: NameEncryptor,
+  opts: { keepSame?: boolean } = {},
 ): SyncPlan {
   const plan: SyncPlan = { mkdirs: [], copies: [], deletes: [], rmdirs: [], unchanged: 0, bytes: 0, conflicts: [], duplicates: [] };
+  const same: CopyItem[] | undefined = opts.keepSame ? (plan.same = []) : undefined;
   const srcSeen = new Map<string, string>();
   const srcDup = new Map<string, string>();
   const srcDirKeys = keysOf(src.dirs, srcSeen, srcDup);
@@ -125,6 +129,7 @@ export function buildPlan(
     }
     if (have !== undefined && isUnchanged(f, have)) {
       plan.unchanged++;
+      same?.push({ action: 'update', std: f.std, srcDisk: f.disk, encDisk: have.disk, size: f.size, mtimeNs: f.mtimeNs });
       return;
     }
     plan.copies.push({

@@ -56,6 +56,8 @@ export const encryptTaskSchema = z.strictObject({
   maxDeletePercent: percent.optional(),
   transfers: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(MAX_TRANSFERS, `must be at most ${MAX_TRANSFERS}`).optional(),
   copyLinks: z.boolean().optional(),
+  /** re-check unchanged files' contents on every run (bit rot, torn writes after power loss) */
+  checksum: z.boolean().optional(),
 });
 
 const rsyncFields = {

@@ -28,6 +28,7 @@ export function registerEncrypt(program: Command, io: CliIo): void {
     .option('--max-delete-percent <n>', 'refuse to run when it would delete more than N % of the catalog (default 50, from 10 deletions on)')
     .option('--transfers <n>', 'worker threads for the byte work (default: one per core)')
     .option('--copy-links', 'follow symlinks instead of skipping them')
+    .option('--checksum', 'also re-check files unchanged by size and mtime against their encrypted copy (cryptcheck) and encrypt again those that differ')
     .option('--force', 'allow an empty source to empty a full catalog, and deleting more than the share limit (a missing source is always refused)')
     .option('-v, --verbose', 'print every file')
     .option('--config <file>', 'rclone config file (default: $RCLONE_CONFIG, else the cryptsync home)')
@@ -67,6 +68,7 @@ export function registerEncrypt(program: Command, io: CliIo): void {
           ...(maxDeletePercent !== undefined ? { maxDeletePercent } : {}),
           ...(transfers !== undefined ? { transfers } : {}),
           copyLinks: o.copyLinks === true,
+          checksum: o.checksum === true,
           force: o.force === true,
           signal,
           onEvent: (e) => render.onEvent(e),

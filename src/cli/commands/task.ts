@@ -45,6 +45,8 @@ function addTaskOptions(c: Command): Command {
     .option('--max-delete-percent <n>', 'refuse a run that deletes more than N % of the copy (default 50, from 10 deletions on)', intArg('--max-delete-percent'))
     .option('--transfers <n>', 'parallel file transfers of the encrypt step', intArg('--transfers'))
     .option('--copy-links', 'follow symlinks (encrypt tasks)')
+    .option('--checksum', 'encrypt tasks: re-check unchanged files against their encrypted copy on every run')
+    .option('--no-checksum', 'encrypt tasks: trust size and mtime (default)')
     .option('--threshold-days <n>', 'days after which the task is shown overdue', intArg('--threshold-days'))
     .option('--pre-command <cmd>', 'command run before (split on spaces, no shell)')
     .option('--post-command <cmd>', 'command run after (split on spaces, no shell)')
@@ -83,6 +85,7 @@ function taskFields(c: Command, o: TaskOpts): Record<string, unknown> {
     ['maxDeletePercent', 'maxDeletePercent'],
     ['transfers', 'transfers'],
     ['copyLinks', 'copyLinks'],
+    ['checksum', 'checksum'],
     ['thresholdDays', 'thresholdDays'],
     ['haltOnPreError', 'haltOnPreError'],
     ['haltOnPostError', 'haltOnPostError'],
