@@ -16,20 +16,10 @@ import { cryptsync, cliEnv, type CliResult } from '../helpers/cli.js';
 import { rclone, writeRcloneConf } from '../helpers/rclone.js';
 import { makeTree, readTree, type TreeSpec } from '../helpers/tree.js';
 import { snapshot } from './fixture.js';
+import { seededRandom as prng } from '../helpers/seeded-random.js';
 
 const GOOD = 'the right password';
 
-/** mulberry32: a seeded PRNG, so a failing run can be repeated from its printed seed */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomName(rnd: () => number, len = 10): string {
   const abc = 'abcdefghijklmnopqrstuvwxyz0123456789';

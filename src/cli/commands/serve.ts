@@ -3,6 +3,7 @@
 // web-ui.json of the home, and runs until SIGINT/SIGTERM, then closes the server and the engine
 // and removes the record. `cryptsync serve --url` prints the running server's URL again from
 // that record. It must never print the token anywhere else.
+import { isProcessAlive } from '../../run/lock.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,19 +31,11 @@ interface ServeOptions {
 /** How long `serve --url` waits for the recorded server to answer. */
 const PROBE_MS = 3000;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The recorded server's URL, if that server is still running and accepts the token in it. */
 async function runningServerUrl(home: string): Promise<string | null> {
   const rec = readUrlFile(home);
-  if (!rec || !pidAlive(rec.pid)) return null;
+  if (!rec || !isProcessAlive(rec.pid)) return null;
   const token = new URL(rec.urlWithToken).hash.replace(/^#token=/, '');
   try {
     const res = await fetch(new URL('/api/info', rec.url), { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(PROBE_MS) });
