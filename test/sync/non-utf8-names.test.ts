@@ -18,6 +18,7 @@ import { mkdir, writeFile, readdir, readFile, lstat, utimes, rename } from 'node
 import { cryptsync, cliEnv, jsonLines } from '../helpers/cli.js';
 import { tempDir, rclone, writeRcloneConf } from '../helpers/rclone.js';
 import { PASSWORD, PASSWORD2 } from './fixture.js';
+import { bytesToName, nameToBytes, hasRawBytes, displayName } from '../../src/crypt/index.js';
 
 /** mulberry32: a small seeded PRNG, so a failure can be replayed from the printed seed */
 function prng(seed: number): () => number {
@@ -239,4 +240,24 @@ test('restore: two catalog entries that decrypt to one name are an error, never 
   } finally {
     await t.cleanup();
   }
+});
+
+test('raw-byte strings: every byte sequence maps to a string and back exactly, and different bytes never meet', () => {
+  const rnd = prng(SEED ^ 0x5a5a5a5a);
+  const seen = new Map<string, string>();
+  for (let i = 0; i < 20000; i++) {
+    const len = Math.floor(rnd() * 12);
+    const b = Buffer.alloc(len);
+    for (let k = 0; k < len; k++) b[k] = rnd() < 0.5 ? 0x80 + Math.floor(rnd() * 0x80) : Math.floor(rnd() * 0x100);
+    const s = bytesToName(b);
+    assert.deepEqual(nameToBytes(s), b, `round trip of ${b.toString('hex')}`);
+    assert.equal(hasRawBytes(s), !isUtf8(b));
+    const hex = b.toString('hex');
+    const other = seen.get(s);
+    assert.ok(other === undefined || other === hex, `${hex} and ${other} map to one string`);
+    seen.set(s, hex);
+  }
+  // valid UTF-8 stays the same text; a real U+FFFD is text, not a raw byte
+  assert.equal(bytesToName(Buffer.from('é 😀 \uFFFD')), 'é 😀 \uFFFD');
+  assert.equal(displayName(bytesToName(Buffer.from([0x61, 0xe9, 0xf0, 0x9f, 0x98, 0x80, 0xff]))), 'a\\xe9😀\\xff');
 });
