@@ -1,7 +1,8 @@
 // Lists an encrypted catalog (a local folder written by rclone crypt or cryptsync) recursively and
 // decrypts its names: each entry carries the plain Standard path, the encrypted path on disk, the
 // decrypted size and the mtime. Undecryptable names are reported, never guessed, and not descended
-// into (like rclone). Leftover temporaries of a killed run are collected for cleanup. A missing
+// into (like rclone). Names that are not UTF-8 (obfuscate `!.` names, off mode) are kept byte for
+// byte (raw-byte strings). Leftover temporaries of a killed run are collected for cleanup. A missing
 // catalog folder is an error unless the caller is about to create it (encrypt): a restore from a
 // typo'd path must not look like a successful restore of nothing. Never reads file contents,
 // never writes.

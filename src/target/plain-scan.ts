@@ -1,8 +1,8 @@
 // Lists a plain folder recursively: files and folders with size and nanosecond mtime, names
 // converted to rclone's Standard encoding. Symlinks are skipped with a warning unless followed
 // (copyLinks); special files are always skipped with a warning; unreadable folders are reported
-// and counted. Names that are not valid UTF-8 cannot be addressed through string paths: they are
-// reported as errors (never dropped silently, so the run ends partial and deletes nothing).
+// and counted. Names that are not valid UTF-8 are kept byte for byte as raw-byte strings
+// (crypt/names-on-disk.ts) and reached through Buffer paths, as rclone keeps them.
 // Never reads file contents, never writes.
 import { statSync, lstatSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
