@@ -261,3 +261,25 @@ test('raw-byte strings: every byte sequence maps to a string and back exactly, a
   assert.equal(bytesToName(Buffer.from('é 😀 \uFFFD')), 'é 😀 \uFFFD');
   assert.equal(displayName(bytesToName(Buffer.from([0x61, 0xe9, 0xf0, 0x9f, 0x98, 0x80, 0xff]))), 'a\\xe9😀\\xff');
 });
+
+test('the wrong-password check reads files under folders whose names are not UTF-8 (obfuscate)', async () => {
+  const t = await tempDir();
+  try {
+    const plain = join(t.dir, 'plain');
+    const rawDir = cat(plain, '/caf', Buffer.of(0xe9));
+    await mkdir(rawDir, { recursive: true });
+    for (let i = 0; i < 3; i++) await writeFile(cat(rawDir, `/f${i}`, Buffer.of(0xff)), randomBytes(1000));
+    const remote = (name: string, password: string) => ({
+      name,
+      options: { type: 'crypt', remote: join(t.dir, 'enc'), password, password2: PASSWORD2, filename_encryption: 'obfuscate' },
+    });
+    const conf = await writeRcloneConf(t.dir, [remote('crypt', PASSWORD), remote('wrong', 'not the password')], { plainPasswords: true });
+    const env = cliEnv(join(t.dir, 'home'));
+    assert.equal((await cryptsync(['encrypt', '--config', conf, plain, 'crypt:'], { env })).code, 0);
+    const rs = await cryptsync(['restore', '--config', conf, 'wrong:', join(t.dir, 'out')], { env });
+    assert.equal(rs.code, 12, rs.stderr + rs.stdout);
+    await assert.rejects(readdir(join(t.dir, 'out')), /ENOENT/, 'nothing written');
+  } finally {
+    await t.cleanup();
+  }
+});
