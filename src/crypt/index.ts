@@ -7,5 +7,5 @@ export { type FileEncryptor, type FileDecryptor, type SeekPlan, parseHeader } fr
 export { encryptedSize, decryptedSize } from './content-size.js';
 export { Cipher, type CipherOptions, type CipherSettings } from './cipher.js';
 export { obscure, reveal } from './obscure.js';
-export { diskToStandard, standardToDisk, diskPathToStandard, standardPathToDisk } from './names-on-disk.js';
+export { diskToStandard, standardToDisk, diskPathToStandard, standardPathToDisk, bytesToName, nameToBytes, hasRawBytes, fsPath, displayName } from './names-on-disk.js';
 export { removeVersionTag, addVersionTag } from './version-tag.js';

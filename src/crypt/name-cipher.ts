@@ -10,6 +10,7 @@ import { base64urlDecodedLength, decodeBase64urlInto, encodeBase64url } from './
 import { base32768DecodedLength, decodeBase32768Into, encodeBase32768 } from './base32768.js';
 import { deobfuscateSegment, keySum, obfuscateSegment } from './obfuscate.js';
 import { addVersionTag, removeVersionTag } from './version-tag.js';
+import { bytesToName, hasRawBytes, nameToBytes } from './names-on-disk.js';
 
 export type FilenameEncryption = 'standard' | 'obfuscate' | 'off';
 export type FilenameEncoding = 'base32' | 'base64' | 'base32768';
@@ -107,6 +108,8 @@ export class NameCipher {
     if (this.#opts.filenameEncryption === 'obfuscate') return obfuscateSegment(seg, this.#keySum);
     if (seg === '') return '';
     if (seg.length >= NAME_MAX_PADDED_BYTES) throw this.#tooLong(Buffer.byteLength(seg), seg);
+    // a raw-byte string (names-on-disk.ts) is encrypted as its exact bytes, as rclone does
+    if (hasRawBytes(seg)) return this.encryptSegmentBytes(nameToBytes(seg), seg);
     return this.#sealScratch(this.#scratch.write(seg, 0, 'utf8'), seg);
   }
 
@@ -114,7 +117,9 @@ export class NameCipher {
     if (this.#opts.filenameEncryption === 'obfuscate') return deobfuscateSegment(seg, this.#keySum, seg);
     if (seg === '') return '';
     const { buf, n } = this.#open(seg);
-    return buf.toString('utf8', 0, n);
+    const text = buf.toString('utf8', 0, n);
+    // U+FFFD is where the bytes may not be UTF-8: then keep them exactly (a raw-byte string)
+    return text.includes('\uFFFD') ? bytesToName(buf.subarray(0, n)) : text;
   }
 
   #lastSegment(seg: string, forward: boolean): string {

@@ -36,6 +36,12 @@ function isWellFormed(s: string): boolean {
   return !/\p{Surrogate}/u.test(s);
 }
 
+const REPLACEMENT = '\uFFFD';
+function isRawByte(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return ch.length === 1 && c >= 0xdc80 && c <= 0xdcff;
+}
+
 export function keySum(nameKey: Buffer): number {
   let s = 0;
   for (const b of nameKey) s += b;
@@ -77,7 +83,9 @@ export function deobfuscateSegment(enc: string, nameKeySum: number, subject: str
   const dir = Number.parseInt(prefix, 10) + nameKeySum;
   let out = '';
   let quoted = false;
-  for (const ch of rest) {
+  for (const raw of rest) {
+    // a raw byte (names-on-disk.ts escape) is what Go ranges over as U+FFFD, and so rotates like it
+    const ch = isRawByte(raw) ? REPLACEMENT : raw;
     const c = ch.codePointAt(0) as number;
     if (quoted) {
       out += ch;

@@ -13,12 +13,11 @@
 //   key still "decrypts" about 1 name in 256 (the PKCS#7 check), so most sampled names must
 //   decrypt, not just one. Plain folder names, off and obfuscate mode names (a wrong key reads
 //   them as well as the right one) and well-known junk (lost+found, .DS_Store...) say nothing.
-import { open, readdir, stat } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
-import { BLOCK_DATA_SIZE, CryptError, diskToStandard, removeVersionTag, type Cipher } from '../crypt/index.js';
+import { open, stat } from 'node:fs/promises';
+import { BLOCK_DATA_SIZE, CryptError, diskToStandard, fsPath, hasRawBytes, removeVersionTag, type Cipher } from '../crypt/index.js';
 import { CryptsyncError } from '../util/errors.js';
 import { isJunkName } from '../util/junk-names.js';
-import { TEMP_PATTERN, type CatalogEntry, type CatalogScan } from '../target/index.js';
+import { TEMP_PATTERN, readDirEntries, type CatalogEntry, type CatalogScan, type DirEntry } from '../target/index.js';
 import type { CryptDest } from './events.js';
 
 /** files whose first chunk is authenticated */
@@ -85,16 +84,18 @@ async function probeCatalog(dest: CryptDest): Promise<Probe> {
     for (const rel of queue) {
       if (listed >= MAX_DIRS) break;
       listed++;
-      let ents: Dirent[];
+      let ents: DirEntry[];
       try {
-        ents = await readdir(rel === '' ? dest.root : `${dest.root}/${rel}`, { withFileTypes: true });
+        // names that are not UTF-8 (obfuscate, off) come back byte-exact, so their files can be opened
+        const abs = rel === '' ? dest.root : `${dest.root}/${rel}`;
+        ents = readDirEntries(abs, hasRawBytes(abs));
       } catch {
         continue; // missing or unreadable: the caller's own scan reports it; no evidence either way
       }
       const useful = ents.filter((d) => (d.isFile() || d.isDirectory()) && !isJunkName(d.name) && !TEMP_PATTERN.test(d.name));
       const dirs: string[] = [];
       for (const i of spread(useful.length, NAMES_PER_DIR)) {
-        const d = useful[i] as Dirent;
+        const d = useful[i] as DirEntry;
         const path = rel === '' ? d.name : `${rel}/${d.name}`;
         const isDir = d.isDirectory();
         if (isDir) dirs.push(path);
@@ -126,10 +127,10 @@ async function checkFirstChunk(dest: CryptDest, rel: string): Promise<ChunkVerdi
   const abs = `${dest.root}/${rel}`;
   let buf: Buffer;
   try {
-    const size = (await stat(abs)).size;
+    const size = (await stat(fsPath(abs))).size;
     if (size <= headerSize) return 'no-evidence';
     buf = Buffer.allocUnsafe(Math.min(size, cipher.encryptedSize(BLOCK_DATA_SIZE)));
-    const fh = await open(abs, 'r');
+    const fh = await open(fsPath(abs), 'r');
     try {
       buf = buf.subarray(0, (await fh.read(buf, 0, buf.length, 0)).bytesRead);
     } finally {

@@ -6,6 +6,7 @@
 // mass deletion and more than --max-delete; and a catalog inside its own source (or the reverse).
 import { stat, mkdir, unlink, rmdir, readdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
+import { fsPath } from '../crypt/index.js';
 import { scanCatalog, PathEncryptor, isStaleTemporary, type PlainScan, type PathFilter, type ScanIssue } from '../target/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
 import { buildPlan, type SyncPlan, type CopyItem } from './plan.js';
@@ -238,13 +239,13 @@ async function applyPlan(
   // leftovers of a killed run: never complete, never under a real name. A temporary whose
   // writer is still alive belongs to a concurrent run and must stay.
   for (const t of temporaries) {
-    if (isStaleTemporary(t.slice(t.lastIndexOf('/') + 1))) await unlink(t).catch(() => undefined);
+    if (isStaleTemporary(t.slice(t.lastIndexOf('/') + 1))) await unlink(fsPath(t)).catch(() => undefined);
   }
   await mkdir(root, { recursive: true });
   for (const d of plan.mkdirs) {
     if (signal?.aborted) throw new CancelledError();
     try {
-      await mkdir(`${root}/${d.encDisk}`);
+      await mkdir(fsPath(`${root}/${d.encDisk}`));
       s.newDirs++;
       rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
     } catch (e) {
@@ -297,7 +298,7 @@ async function applyPlan(
   for (const d of plan.deletes) {
     if (signal?.aborted) throw new CancelledError();
     try {
-      await unlink(`${root}/${d.encDisk}`);
+      await unlink(fsPath(`${root}/${d.encDisk}`));
       s.deletedFiles++;
       rep.emit({ type: 'file', action: 'delete', path: d.std, bytes: Math.max(0, d.size) });
     } catch (e) {
@@ -306,7 +307,7 @@ async function applyPlan(
   }
   for (const d of plan.rmdirs) {
     try {
-      await rmdir(`${root}/${d.encDisk}`);
+      await rmdir(fsPath(`${root}/${d.encDisk}`));
       s.deletedDirs++;
       rep.emit({ type: 'file', action: 'rmdir', path: d.std, bytes: 0 });
     } catch (e) {

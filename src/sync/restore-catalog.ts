@@ -3,10 +3,13 @@
 // could escape the target ("..", "/", NUL, absolute), are reported and skipped, never guessed.
 // A damaged file is reported with its typed error and the rest still restored. Refuses a
 // non-empty target unless overwrite; with overwrite, files equal in size and mtime are skipped.
+// Names that are not UTF-8 are restored byte for byte (raw-byte strings, crypt/names-on-disk.ts);
+// two catalog entries that land on one target name are an error each, never an overwrite.
 import { isJunkPath } from '../util/junk-names.js';
-import { readdir, mkdir, lstat, unlink } from 'node:fs/promises';
+import { readdir, mkdir, lstat } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { scanCatalog, safeRestorePath, isStaleTemporary, parentOf, type PathFilter } from '../target/index.js';
+import { scanCatalog, safeRestorePath, isStaleTemporary, removeStaleTemporaries, parentOf, type PathFilter } from '../target/index.js';
+import { displayName, fsPath } from '../crypt/index.js';
 import { buildFilter } from './filter.js';
 import { checkCatalogKey } from './catalog-guards.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
@@ -30,6 +33,42 @@ async function targetEntries(target: string): Promise<number> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw new CryptsyncError('io', 'TARGET_UNREADABLE', `cannot read restore target ${target}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { subject: target });
   }
+}
+
+/** one entry to restore: plain Standard path, relative target path, encrypted path in the catalog */
+interface Target {
+  std: string;
+  disk: string;
+  enc: string;
+  kind: 'file' | 'dir';
+}
+
+/**
+ * Reports every target path claimed by more than one catalog entry (a file and anything else, or
+ * two folders) and returns those paths: no file on them is restored, so nothing is overwritten by
+ * a twin. Folders that collide are still created (their files are judged one by one).
+ */
+function reportCollisions(entries: Target[], rep: RunReporter): Set<string> {
+  const byDisk = new Map<string, Target[]>();
+  for (const e of entries) {
+    const list = byDisk.get(e.disk);
+    if (list) list.push(e);
+    else byDisk.set(e.disk, [e]);
+  }
+  const out = new Set<string>();
+  for (const [disk, list] of byDisk) {
+    if (list.length < 2) continue;
+    out.add(disk);
+    for (const e of list) {
+      const others = list.filter((x) => x !== e).map((x) => displayName(x.enc));
+      rep.error(
+        e.enc,
+        'RESTORE_COLLISION',
+        `decrypts to ${displayName(disk)}, as ${others.join(', ')} does; ${e.kind === 'file' ? 'not restored (one would overwrite the other)' : 'their contents are merged'}`,
+      );
+    }
+  }
+  return out;
 }
 
 export async function restoreCatalog(o: RestoreOptions): Promise<SyncSummary> {
@@ -78,28 +117,33 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
     durationMs: 0,
   };
 
-  const dirs: { std: string; disk: string }[] = [];
+  const dirs: Target[] = [];
   for (const d of scan.dirs) {
     const disk = safeRestorePath(d.std);
     if (disk === null) rep.error(d.disk, 'UNSAFE_NAME', 'decrypted folder name would escape the target; not restored');
-    else dirs.push({ std: d.std, disk });
+    else dirs.push({ std: d.std, disk, enc: d.disk, kind: 'dir' });
   }
+  const safeFiles: { f: (typeof scan.files)[number]; disk: string }[] = [];
+  for (const f of scan.files) {
+    const disk = safeRestorePath(f.std);
+    if (disk === null) rep.error(f.disk, 'UNSAFE_NAME', 'decrypted file name would escape the target; not restored');
+    else safeFiles.push({ f, disk });
+  }
+  // two entries on one target path (names that decrypt alike, e.g. an obfuscated name and its
+  // `!.` twin) would overwrite each other
+  const collided = reportCollisions([...dirs, ...safeFiles.map(({ f, disk }): Target => ({ std: f.std, disk, enc: f.disk, kind: 'file' }))], rep);
   const jobs: DecryptJob[] = [];
   const stdOf = new Map<TransferJob, string>();
   let bytesTotal = 0;
-  for (const f of scan.files) {
-    const disk = safeRestorePath(f.std);
-    if (disk === null) {
-      rep.error(f.disk, 'UNSAFE_NAME', 'decrypted file name would escape the target; not restored');
-      continue;
-    }
+  for (const { f, disk } of safeFiles) {
+    if (collided.has(disk)) continue;
     if (f.size < 0) {
       rep.error(f.std, 'TRUNCATED_BLOCK_HEADER', `${f.std}: file has truncated block header (encrypted size ${f.encSize} is impossible)`);
       continue;
     }
     if (o.overwrite) {
       try {
-        const st = await lstat(`${o.target}/${disk}`, { bigint: true });
+        const st = await lstat(fsPath(`${o.target}/${disk}`), { bigint: true });
         if (st.isFile() && Number(st.size) === f.size && st.mtimeNs === f.mtimeNs) {
           summary.unchanged++;
           continue;
@@ -134,10 +178,12 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
     summary.bytes = bytesTotal;
   } else {
     await mkdir(o.target, { recursive: true });
-    await removeStaleTemporaries(o.target, ['', ...dirs.map((d) => d.disk)]);
+    // leftovers of a killed restore (never complete, never under a real name) in the folders this
+    // restore writes into; a live writer's temporaries stay (isStaleTemporary checks its pid)
+    for (const rel of ['', ...dirs.map((d) => d.disk)]) removeStaleTemporaries(rel === '' ? o.target : `${o.target}/${rel}`);
     for (const d of dirs) {
       try {
-        await mkdir(`${o.target}/${d.disk}`, { recursive: true });
+        await mkdir(fsPath(`${o.target}/${d.disk}`), { recursive: true });
         summary.newDirs++;
         rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
       } catch (e) {
@@ -176,21 +222,4 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
   summary.warnings = rep.warnings;
   summary.durationMs = rep.elapsedMs();
   return summary;
-}
-
-/**
- * Leftovers of a killed restore (never complete, never under a real name) in the folders this
- * restore writes into; a live writer's temporaries stay (isStaleTemporary checks its pid).
- */
-async function removeStaleTemporaries(target: string, folders: string[]): Promise<void> {
-  for (const rel of folders) {
-    const dir = rel === '' ? target : `${target}/${rel}`;
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      continue; // not made yet
-    }
-    for (const n of names) if (isStaleTemporary(n)) await unlink(`${dir}/${n}`).catch(() => undefined);
-  }
 }

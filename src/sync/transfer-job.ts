@@ -1,5 +1,7 @@
 // Messages between the sync engine and its transfer workers. Plain data only (structured clone):
-// keys travel once at start-up in the init message and never appear in jobs or results.
+// keys travel once at start-up in the init message and never appear in jobs or results. Paths may
+// be raw-byte strings (names that are not UTF-8, crypt/names-on-disk.ts): structured clone keeps
+// their lone surrogates, and transfer-ops.ts turns them back into the exact bytes.
 import type { DerivedKeys, CipherSettings } from '../crypt/index.js';
 
 export interface WorkerInit {

@@ -3,10 +3,12 @@
 // inline on the calling thread. Every write goes to a temporary name in the final folder, gets
 // its exact mtime, then is renamed into place, so a kill at any moment leaves only complete
 // files under real names. A source that changes while being read is reported, never stored.
-// Per-file failures are results, not exceptions. Never logs; never sees the password.
+// Per-file failures are results, not exceptions. Paths may be raw-byte strings (names that are
+// not UTF-8, crypt/names-on-disk.ts): every fs call gets them through fsPath, byte-exact.
+// Never logs; never sees the password.
 import { openSync, readSync, writeSync, closeSync, fstatSync, renameSync, unlinkSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
-import { Cipher, BLOCK_DATA_SIZE, CryptError, NONCE_SIZE, parseHeader } from '../crypt/index.js';
+import { Cipher, BLOCK_DATA_SIZE, CryptError, NONCE_SIZE, parseHeader, fsPath } from '../crypt/index.js';
 import { setMtimeNs, tempNameFor } from '../target/index.js';
 import { CryptsyncError } from '../util/errors.js';
 import type { WorkerInit, TransferJob, TransferResult, EncryptJob, DecryptJob, VerifyJob } from './transfer-job.js';
@@ -66,7 +68,7 @@ function writeStaged(dst: string, mtimeNs: bigint, fill: (fd: number) => void): 
   const tmp = tempNameFor(dirOf(dst));
   let fd: number;
   try {
-    fd = openSync(tmp, 'wx', 0o644);
+    fd = openSync(fsPath(tmp), 'wx', 0o644);
   } catch (e) {
     throw ioFailure(e, 'cannot create file');
   }
@@ -86,7 +88,7 @@ function writeStaged(dst: string, mtimeNs: bigint, fill: (fd: number) => void): 
 
 function removeQuietly(path: string): void {
   try {
-    unlinkSync(path);
+    unlinkSync(fsPath(path));
   } catch {
     // already gone
   }
@@ -95,7 +97,7 @@ function removeQuietly(path: string): void {
 async function commitStaged(st: Staged): Promise<void> {
   try {
     await setMtimeNs(st.tmp, st.mtimeNs);
-    renameSync(st.tmp, st.dst);
+    renameSync(fsPath(st.tmp), fsPath(st.dst));
   } catch (e) {
     removeQuietly(st.tmp);
     if (e instanceof JobFailure) throw e;
@@ -108,7 +110,7 @@ async function commitStaged(st: Staged): Promise<void> {
 
 function openForRead(path: string): number {
   try {
-    return openSync(path, 'r');
+    return openSync(fsPath(path), 'r');
   } catch (e) {
     throw ioFailure(e, 'cannot open');
   }

@@ -1,13 +1,15 @@
 // Lists an encrypted catalog (a local folder written by rclone crypt or cryptsync) recursively and
 // decrypts its names: each entry carries the plain Standard path, the encrypted path on disk, the
 // decrypted size and the mtime. Undecryptable names are reported, never guessed, and not descended
-// into (like rclone). Leftover temporaries of a killed run are collected for cleanup. A missing
+// into (like rclone). Names that are not UTF-8 (obfuscate `!.` names, off mode) are kept byte for
+// byte (raw-byte strings). Leftover temporaries of a killed run are collected for cleanup. A missing
 // catalog folder is an error unless the caller is about to create it (encrypt): a restore from a
 // typo'd path must not look like a successful restore of nothing. Never reads file contents,
 // never writes.
-import { readdirSync, statSync } from 'node:fs';
-import type { Dirent, BigIntStats } from 'node:fs';
-import { diskToStandard, type Cipher } from '../crypt/index.js';
+import { statSync } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
+import { diskToStandard, hasRawBytes, nameToBytes, type Cipher } from '../crypt/index.js';
+import { readDirEntries, type DirEntry } from './read-dir.js';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { yieldToLoop } from './yield.js';
 import { type CatalogEntry, TEMP_PATTERN, joinRel } from './tree-entry.js';
@@ -41,6 +43,8 @@ interface DirJob {
   abs: string;
   disk: string;
   std: string;
+  /** abs holds raw bytes (obfuscate and off names can): fs calls under it take Buffer paths */
+  raw: boolean;
 }
 
 export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogScanOptions = {}): Promise<CatalogScan> {
@@ -50,9 +54,10 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
     opts.onError?.({ path, code, message });
   };
   const offMode = cipher.options.filenameEncryption === 'off';
-  const visit = (job: DirJob, d: Dirent, found: DirJob[]): void => {
+  const visit = (job: DirJob, d: DirEntry, found: DirJob[]): void => {
     const disk = joinRel(job.disk, d.name);
     const abs = `${job.abs}/${d.name}`;
+    const raw = job.raw || hasRawBytes(d.name);
     if (d.isFile() && TEMP_PATTERN.test(d.name)) {
       out.temporaries.push(abs);
       return;
@@ -80,7 +85,7 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
     if (opts.filter && !(isDir ? opts.filter.dir(std) : opts.filter.file(std))) return;
     let st: BigIntStats;
     try {
-      st = statSync(abs, { bigint: true });
+      st = statSync(raw ? nameToBytes(abs) : abs, { bigint: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
@@ -89,7 +94,7 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
     }
     if (isDir) {
       out.dirs.push({ kind: 'dir', std, disk, size: 0, encSize: 0, mtimeNs: st.mtimeNs });
-      found.push({ abs, disk, std });
+      found.push({ abs, disk, std, raw });
       return;
     }
     const encSize = Number(st.size);
@@ -104,14 +109,14 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
 
   // synchronous syscalls in slices, as in plain-scan.ts
   let sinceYield = 0;
-  let queue: DirJob[] = [{ abs: root, disk: '', std: '' }];
+  let queue: DirJob[] = [{ abs: root, disk: '', std: '', raw: hasRawBytes(root) }];
   while (queue.length > 0) {
     if (opts.signal?.aborted) throw new CancelledError();
     const found: DirJob[] = [];
     for (const job of queue) {
-      let ents: Dirent[];
+      let ents: DirEntry[];
       try {
-        ents = readdirSync(job.abs, { withFileTypes: true });
+        ents = readDirEntries(job.abs, job.raw);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (job.disk === '' && code === 'ENOENT') {

@@ -1,7 +1,8 @@
 // The storage layer the sync engine works on: plain-folder scans, encrypted-catalog scans (names
 // decrypted on the way through), exact mtimes and temporary names for atomic writes.
 export { type TreeEntry, type CatalogEntry, type EntryKind, matchKey, joinRel, parentOf, depthOf, TEMP_PATTERN } from './tree-entry.js';
-export { tempNameFor, isStaleTemporary } from './temp-name.js';
+export { tempNameFor, isStaleTemporary, removeStaleTemporaries } from './temp-name.js';
+export { readDirEntries, type DirEntry } from './read-dir.js';
 export { setMtimeNs } from './mtime.js';
 export { scanPlainTree, type PathFilter, type PlainScan, type PlainScanOptions, type ScanIssue } from './plain-scan.js';
 export { scanCatalog, type CatalogScan, type CatalogScanOptions } from './catalog-scan.js';

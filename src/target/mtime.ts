@@ -6,11 +6,13 @@
 // perl helper per thread that calls utimensat(2), or to `touch -d @S.N` where no helper fits the
 // platform. What the filesystem stored is read back and compared: a time it cannot hold (e.g.
 // ext4 after 2446) is a CryptsyncError naming the path, never a silently different mtime (which
-// would make every later run re-copy the file). Must never touch file contents.
+// would make every later run re-copy the file). Paths may be raw-byte strings
+// (crypt/names-on-disk.ts); they reach the kernel as their exact bytes. Must never touch file contents.
 import { utimes, lstat } from 'node:fs/promises';
 import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { CryptsyncError } from '../util/errors.js';
+import { fsPath, hasRawBytes, nameToBytes } from '../crypt/names-on-disk.js';
 
 const NS_PER_US = 1000n;
 const NS_PER_SEC = 1_000_000_000n;
@@ -71,7 +73,7 @@ class UtimensatHelper {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ resolve, reject, path });
       if (this.pending.length === 1) this.busy();
-      this.child.stdin.write(Buffer.concat([Buffer.from(path), Buffer.from(`\0${s}\0${nsec}\0`)]));
+      this.child.stdin.write(Buffer.concat([nameToBytes(path), Buffer.from(`\0${s}\0${nsec}\0`)]));
     });
   }
 
@@ -114,6 +116,12 @@ let helper: UtimensatHelper | null = null;
 let helperBroken = false;
 
 function touchExact(path: string, mtimeNs: bigint): Promise<void> {
+  // argv is text: a name that is not UTF-8 cannot reach touch(1) byte for byte
+  if (hasRawBytes(path)) {
+    return Promise.reject(
+      new CryptsyncError('io', 'SET_MTIME_FAILED', 'cannot set an exact modification time on a name that is not valid UTF-8 without perl', { subject: path }),
+    );
+  }
   const neg = mtimeNs < 0n;
   const abs = neg ? -mtimeNs : mtimeNs;
   const stamp = `${neg ? '-' : ''}${abs / NS_PER_SEC}.${(abs % NS_PER_SEC).toString().padStart(9, '0')}`;
@@ -159,14 +167,15 @@ export function fastPathSeconds(mtimeNs: bigint): number | undefined {
  */
 export async function setMtimeNs(path: string, mtimeNs: bigint): Promise<void> {
   const t = fastPathSeconds(mtimeNs);
-  if (t !== undefined) await utimes(path, t, t);
+  const p = fsPath(path);
+  if (t !== undefined) await utimes(p, t, t);
   else await setExact(path, mtimeNs);
-  const stored = (await lstat(path, { bigint: true })).mtimeNs;
+  const stored = (await lstat(p, { bigint: true })).mtimeNs;
   if (stored === mtimeNs) return;
   // the fast path mirrors libuv; should a libuv differ, the exact path still gets it right
   if (t !== undefined) {
     await setExact(path, mtimeNs);
-    if ((await lstat(path, { bigint: true })).mtimeNs === mtimeNs) return;
+    if ((await lstat(p, { bigint: true })).mtimeNs === mtimeNs) return;
   }
   throw new CryptsyncError(
     'io',

@@ -1,20 +1,19 @@
 // Lists a plain folder recursively: files and folders with size and nanosecond mtime, names
 // converted to rclone's Standard encoding. Symlinks are skipped with a warning unless followed
 // (copyLinks); special files are always skipped with a warning; unreadable folders are reported
-// and counted. Names that are not valid UTF-8 cannot be addressed through string paths: they are
-// reported as errors (never dropped silently, so the run ends partial and deletes nothing).
+// and counted. Names that are not valid UTF-8 are kept byte for byte as raw-byte strings
+// (crypt/names-on-disk.ts) and reached through Buffer paths, as rclone keeps them.
 // Never reads file contents, never writes.
-import { readdirSync, statSync, lstatSync } from 'node:fs';
-import type { Dirent, BigIntStats } from 'node:fs';
-import { diskToStandard } from '../crypt/names-on-disk.js';
+import { statSync, lstatSync } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
+import { diskToStandard, hasRawBytes, nameToBytes } from '../crypt/names-on-disk.js';
+import { readDirEntries, type DirEntry } from './read-dir.js';
 import { CancelledError } from '../util/errors.js';
 import { yieldToLoop } from './yield.js';
 import { type TreeEntry, joinRel } from './tree-entry.js';
 
 /** entries handled between two yields to the event loop */
 const YIELD_EVERY = 512;
-/** what readdir puts in place of bytes that are not UTF-8 */
-const REPLACEMENT_CHAR = '\uFFFD';
 
 export interface ScanIssue {
   path: string;
@@ -47,24 +46,8 @@ interface DirJob {
   abs: string;
   disk: string;
   std: string;
-}
-
-/**
- * Names in `dirAbs` whose bytes are not valid UTF-8, as readdir shows them (each bad sequence
- * replaced by U+FFFD). Only called for folders where a name shows U+FFFD, so the common case
- * costs no second listing.
- */
-function invalidNamesIn(dirAbs: string): Set<string> {
-  const out = new Set<string>();
-  try {
-    for (const raw of readdirSync(dirAbs, { encoding: 'buffer' })) {
-      const shown = raw.toString('utf8');
-      if (!Buffer.from(shown, 'utf8').equals(raw)) out.add(shown);
-    }
-  } catch {
-    // folder gone since the first listing: its entries vanish through stat below
-  }
-  return out;
+  /** abs holds raw bytes: fs calls under it take Buffer paths */
+  raw: boolean;
 }
 
 export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): Promise<PlainScan> {
@@ -83,14 +66,11 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
     seenDirs.add(`${st.dev}:${st.ino}`);
   }
 
-  const visit = (job: DirJob, d: Dirent, found: DirJob[], invalid: Set<string> | null): void => {
+  const visit = (job: DirJob, d: DirEntry, found: DirJob[]): void => {
     const disk = joinRel(job.disk, d.name);
     const abs = `${job.abs}/${d.name}`;
-    if (invalid?.has(d.name)) {
-      const what = d.isDirectory() ? 'folder (and everything in it)' : 'entry';
-      fail(disk, 'INVALID_NAME', `folder ${job.abs} holds a name that is not valid UTF-8 (shown as "${d.name}"); this ${what} is not backed up: rename it`);
-      return;
-    }
+    const raw = job.raw || hasRawBytes(d.name);
+    const path = raw ? nameToBytes(abs) : abs;
     let st: BigIntStats;
     try {
       if (d.isSymbolicLink()) {
@@ -98,9 +78,9 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
           warn(disk, 'SYMLINK_SKIPPED', 'symlink skipped (use --copy-links to follow)');
           return;
         }
-        st = statSync(abs, { bigint: true });
+        st = statSync(path, { bigint: true });
       } else if (d.isFile() || d.isDirectory()) {
-        st = d.isDirectory() ? lstatSync(abs, { bigint: true }) : statSync(abs, { bigint: true });
+        st = d.isDirectory() ? lstatSync(path, { bigint: true }) : statSync(path, { bigint: true });
       } else {
         warn(disk, 'SPECIAL_SKIPPED', 'special file skipped');
         return;
@@ -128,7 +108,7 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
         seenDirs.add(id);
       }
       dirs.push({ kind: 'dir', std, disk, size: 0, mtimeNs: st.mtimeNs });
-      found.push({ abs, disk, std });
+      found.push({ abs, disk, std, raw });
     } else {
       if (opts.filter && !opts.filter.file(std)) return;
       files.push({ kind: 'file', std, disk, size: Number(st.size), mtimeNs: st.mtimeNs });
@@ -138,26 +118,25 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
   // Synchronous syscalls in slices: on this kind of machine a threadpool hop per stat costs
   // several times the stat itself; yielding every YIELD_EVERY entries keeps the loop responsive.
   let sinceYield = 0;
-  let queue: DirJob[] = [{ abs: root, disk: '', std: '' }];
+  let queue: DirJob[] = [{ abs: root, disk: '', std: '', raw: hasRawBytes(root) }];
   while (queue.length > 0) {
     if (opts.signal?.aborted) throw new CancelledError();
     const found: DirJob[] = [];
     for (const job of queue) {
-      let ents: Dirent[];
+      let ents: DirEntry[];
       try {
-        ents = readdirSync(job.abs, { withFileTypes: true });
+        ents = readDirEntries(job.abs, job.raw);
       } catch (e) {
         fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
         continue;
       }
-      const invalid = ents.some((d) => d.name.includes(REPLACEMENT_CHAR)) ? invalidNamesIn(job.abs) : null;
       for (const d of ents) {
         if (++sinceYield >= YIELD_EVERY) {
           sinceYield = 0;
           await yieldToLoop();
           if (opts.signal?.aborted) throw new CancelledError();
         }
-        visit(job, d, found, invalid);
+        visit(job, d, found);
       }
     }
     queue = found;

@@ -5,6 +5,9 @@
 // per-thread prefix plus a counter keeps it unique without a random draw per file (that showed
 // up in profiles).
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { fsPath, hasRawBytes } from '../crypt/names-on-disk.js';
+import { readDirEntries, type DirEntry } from './read-dir.js';
 import { TEMP_PREFIX, TEMP_SUFFIX, TEMP_PATTERN } from './tree-entry.js';
 
 const PREFIX_BYTES = 4;
@@ -37,4 +40,29 @@ export function isStaleTemporary(name: string): boolean {
   if (m[1] === undefined) return true;
   const pid = Number(m[1]);
   return pid <= 0 || !pidAlive(pid);
+}
+
+/**
+ * Removes the stale temporaries cryptsync left in the folder `dirAbs` (not below it): regular
+ * files matching TEMP_PATTERN whose writer is gone. Anything else, and the temporaries of a live
+ * writer, stay. A missing or unreadable folder removes nothing. Returns how many were removed.
+ */
+export function removeStaleTemporaries(dirAbs: string): number {
+  let ents: DirEntry[];
+  try {
+    ents = readDirEntries(dirAbs, hasRawBytes(dirAbs));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const d of ents) {
+    if (!d.isFile() || !isStaleTemporary(d.name)) continue;
+    try {
+      unlinkSync(fsPath(`${dirAbs}/${d.name}`));
+      removed++;
+    } catch {
+      // gone already, or not ours to remove: left alone
+    }
+  }
+  return removed;
 }

@@ -1,6 +1,7 @@
 // The entries a tree scan yields, shared by the plain-folder scan and the encrypted-catalog scan.
 // Paths are relative, '/'-separated, in rclone's Standard name encoding (see
-// spec/rclone-names-on-disk.md) so both sides compare like rclone does. Pure data, no I/O.
+// spec/rclone-names-on-disk.md) so both sides compare like rclone does. A name that is not valid
+// UTF-8 is a raw-byte string (crypt/names-on-disk.ts): fs calls take it through fsPath. Pure data, no I/O.
 
 export type EntryKind = 'file' | 'dir';
 

@@ -24,7 +24,7 @@ function issues(ev: SyncEvent[]): string[] {
   return ev.flatMap((e) => (e.type === 'error' || e.type === 'warning' ? [`${e.type} ${e.code} ${e.path ?? ''}`] : [])).sort();
 }
 
-test('a name that is not UTF-8 makes the run partial and blocks deletions', async () => {
+test('a name that is not UTF-8 is encrypted byte for byte; the run is complete and deletions go on', async () => {
   const t = await tempDir();
   try {
     const plain = join(t.dir, 'plain');
@@ -35,12 +35,11 @@ test('a name that is not UTF-8 makes the run partial and blocks deletions', asyn
     await writeFile(Buffer.concat([Buffer.from(`${plain}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')]), 'latin-1 name');
     const ev: SyncEvent[] = [];
     const s = await encryptCatalog({ source: plain, dest, onEvent: (e) => ev.push(e) });
-    assert.equal(s.errors, 1);
-    assert.equal(s.deletionsSkipped, true);
-    assert.equal(s.deletedFiles, 0);
-    assert.deepEqual(issues(ev), ['error INVALID_NAME caf\uFFFD.txt', 'warning DELETIONS_SKIPPED ']);
-    const err = ev.find((e) => e.type === 'error');
-    assert.ok(err?.type === 'error' && err.message.includes(plain) && err.message.includes('caf\uFFFD.txt'), 'names the folder and the name');
+    assert.deepEqual(issues(ev), []);
+    assert.deepEqual([s.errors, s.deletionsSkipped, s.newFiles, s.deletedFiles], [0, false, 1, 1]);
+    const plains = (await listMapping({ dest })).map((m) => m.plain);
+    assert.ok(plains.includes('caf\udce9.txt'), 'stored under its exact bytes (byte 0xe9 as U+DCE9)');
+    assert.ok(!plains.includes('one.bin'));
   } finally {
     await t.cleanup();
   }

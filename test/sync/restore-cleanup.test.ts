@@ -1,9 +1,10 @@
 // A restore killed with SIGKILL leaves temporaries (never a half file under a real name); the next
 // restore into the same target removes them. A restore of one picked file makes only the folders
-// on the way to it, not every folder of the catalog.
+// on the way to it, not every folder of the catalog. Only cryptsync's own temporaries of a
+// writer that is gone are removed, also in a folder whose name is not UTF-8.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, mkdir, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,37 @@ test('restoring one picked file makes only the folders on the way to it', async 
     r = await cryptsync(['restore', 'v:', all], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.ok((await stat(join(all, 'empty', 'inside'))).isDirectory());
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
+
+test('cleanup keeps a live writer\'s temporary and a look-alike; it also reaches a folder whose name is not UTF-8', async () => {
+  const work = await mkdtemp(join(tmpdir(), 'cryptsync-rcln-'));
+  try {
+    const env = cliEnv(join(work, 'home'), { PW: `restore cleanup ${randomBytes(12).toString('hex')}` });
+    const plain = join(work, 'plain');
+    await makeTree(plain, { 'a.txt': 'a\n' });
+    const rawDir = Buffer.concat([Buffer.from(`${plain}/caf`), Buffer.of(0xe9)]);
+    await mkdir(rawDir);
+    await writeFile(Buffer.concat([rawDir, Buffer.from('/in.txt')]), 'inside');
+    let r = await cryptsync(['remote', 'add', 'v', '--path', join(work, 'cat'), '--password-env', 'PW'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    r = await cryptsync(['encrypt', plain, 'v:'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const out = join(work, 'out');
+    const outRaw = Buffer.concat([Buffer.from(`${out}/caf`), Buffer.of(0xe9)]);
+    await mkdir(outRaw, { recursive: true });
+    // this test process is alive: its "temporary" belongs to a live writer and must stay
+    const live = `.cryptsync-${process.pid}-0123456789abcdef.tmp`;
+    const dead = '.cryptsync-999999999-0123456789abcdef.tmp';
+    const foreign = '.cryptsync-notours.tmp';
+    for (const n of [live, dead, foreign]) await writeFile(join(out, n), 'x');
+    await writeFile(Buffer.concat([outRaw, Buffer.from(`/${dead}`)]), 'x');
+    r = await cryptsync(['restore', 'v:', out, '--overwrite'], { env });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.deepEqual((await readdir(out)).filter((n) => n.startsWith('.')).sort(), [foreign, live].sort());
+    assert.deepEqual((await readdir(outRaw)).sort(), ['in.txt'], 'the stale temporary in the non-UTF-8 folder is gone');
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-// The storage layer's data-safety edges: names that are not UTF-8 are reported (never dropped),
+// The storage layer's data-safety edges: names that are not UTF-8 are kept byte for byte (never dropped or mangled),
 // a missing catalog is an error unless the caller allows it, temporaries of a live writer are
 // not stale, and the exact-mtime helper is used only where its 64-bit timespec packing is right.
 import { test } from 'node:test';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
-import { Cipher } from '../../src/crypt/index.js';
+import { Cipher, nameToBytes } from '../../src/crypt/index.js';
 import { scanPlainTree, scanCatalog, isStaleTemporary, tempNameFor, TEMP_PATTERN, type ScanIssue } from '../../src/target/index.js';
 import { utimensatSyscall } from '../../src/target/mtime.js';
 import { CryptsyncError } from '../../src/util/errors.js';
@@ -17,7 +17,7 @@ function latin1Path(dir: string, prefix: string, suffix: string): Buffer {
   return Buffer.concat([Buffer.from(`${dir}/${prefix}`), Buffer.from([0xe9]), Buffer.from(suffix)]);
 }
 
-test('names that are not valid UTF-8 are reported as INVALID_NAME errors, files and folders', async () => {
+test('names that are not valid UTF-8 are scanned byte for byte as raw-byte strings, files and folders', async () => {
   const t = await tempDir();
   try {
     const root = join(t.dir, 'plain');
@@ -31,14 +31,14 @@ test('names that are not valid UTF-8 are reported as INVALID_NAME errors, files 
     await writeFile(Buffer.concat([badDir, Buffer.from('/inner.txt')]), 'hidden inside');
     const errors: ScanIssue[] = [];
     const scan = await scanPlainTree(root, { onError: (e) => errors.push(e) });
-    assert.equal(scan.errors, 2);
-    assert.deepEqual(scan.files.map((f) => f.std).sort(), ['ok.txt', 'sub/real \uFFFD.txt']);
-    assert.deepEqual(
-      errors.map((e) => `${e.code} ${e.path}`).sort(),
-      ['INVALID_NAME d\uFFFDj\u00e0', 'INVALID_NAME sub/caf\uFFFD.txt'],
-    );
-    const fileErr = errors.find((e) => e.path === 'sub/caf\uFFFD.txt');
-    assert.match(fileErr?.message ?? '', new RegExp(`folder ${join(root, 'sub')} .*"caf\uFFFD\\.txt"`));
+    assert.deepEqual(errors, []);
+    assert.equal(scan.errors, 0);
+    // byte 0xe9 is carried as U+DCE9: a string that maps back to exactly the bytes on disk
+    assert.deepEqual(scan.files.map((f) => f.std).sort(), ['d\udce9j\u00e0/inner.txt', 'ok.txt', 'sub/caf\udce9.txt', 'sub/real \uFFFD.txt']);
+    assert.deepEqual(scan.dirs.map((d) => d.std).sort(), ['d\udce9j\u00e0', 'sub']);
+    const caf = scan.files.find((f) => f.std === 'sub/caf\udce9.txt');
+    assert.deepEqual(nameToBytes(`${root}/${caf?.disk ?? ''}`), latin1Path(join(root, 'sub'), 'caf', '.txt'));
+    assert.equal(caf?.size, 'latin-1 name'.length);
   } finally {
     await t.cleanup();
   }

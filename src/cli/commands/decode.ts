@@ -1,10 +1,13 @@
 // `cryptsync decode REMOTE: NAME... [--reverse]`: like `rclone cryptdecode`. Names are rclone
 // Standard-encoded paths; a name that fails prints "Failed to decrypt" and the exit code stays 0.
+// A result that is not valid UTF-8 shows its raw bytes as `\xNN` in text; in JSON `output` keeps
+// them as \udcNN escapes and `outputBase64` gives the exact bytes.
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { out, jsonLine } from '../io.js';
 import { cipherForRemote, getCryptRemote, loadRcloneConfig, parseRemoteSpec } from '../../rclone/index.js';
-import { CryptError } from '../../crypt/index.js';
+import { CryptError, displayName } from '../../crypt/index.js';
+import { rawBytesFields } from '../render/raw-bytes.js';
 import { configPathOf } from './remote.js';
 
 type Opts = Record<string, unknown>;
@@ -35,8 +38,8 @@ export function registerDecode(program: Command, io: CliIo): void {
           ok = false;
           code = e.code;
         }
-        if (o.json) jsonLine(io, { input: name, output: ok ? result : null, ok, ...(code ? { code } : {}) });
-        else out(io, `${name} \t ${result}`);
+        if (o.json) jsonLine(io, { input: name, output: ok ? result : null, ...(ok ? rawBytesFields('output', result) : {}), ok, ...(code ? { code } : {}) });
+        else out(io, `${displayName(name)} \t ${displayName(result)}`);
       }
     });
 }

@@ -1,11 +1,15 @@
 // `cryptsync mapping REMOTE:[path]`: every plain path (files and folders) with its encrypted
 // path, like rclone's --crypt-show-mapping. Text: `plain -> encrypted` (folders end in '/').
+// A name that is not valid UTF-8 shows its raw bytes as `\xNN` in text; in JSON the string keeps
+// them as \udcNN escapes and `plainBase64` / `encryptedBase64` give the exact bytes.
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { out, jsonLine } from '../io.js';
 import { listMapping } from '../../sync/index.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
 import { type Opts, openDest } from '../render/sync-cli.js';
+import { displayName } from '../../crypt/index.js';
+import { rawBytesFields } from '../render/raw-bytes.js';
 
 export function registerMapping(program: Command, io: CliIo): void {
   program
@@ -18,10 +22,10 @@ export function registerMapping(program: Command, io: CliIo): void {
       const dest = await openDest(spec, o, io);
       const entries = await withAbortOnSignal((signal) => listMapping({ dest, signal }));
       for (const m of entries) {
-        if (o.json === true) jsonLine(io, m);
+        if (o.json === true) jsonLine(io, { ...m, ...rawBytesFields('plain', m.plain), ...rawBytesFields('encrypted', m.encrypted) });
         else {
           const slash = m.type === 'dir' ? '/' : '';
-          out(io, `${m.plain}${slash} -> ${m.encrypted}${slash}`);
+          out(io, `${displayName(m.plain)}${slash} -> ${displayName(m.encrypted)}${slash}`);
         }
       }
       const files = entries.filter((m) => m.type === 'file').length;

@@ -5,6 +5,7 @@
 import type { CliIo } from '../io.js';
 import { out, err, jsonLine } from '../io.js';
 import type { SyncEvent } from '../../sync/index.js';
+import { displayName } from '../../crypt/index.js';
 
 /** non-TTY progress lines at most this often */
 const PLAIN_PROGRESS_INTERVAL_MS = 5000;
@@ -78,13 +79,13 @@ export function createSyncRenderer(io: CliIo, o: SyncRenderOptions): SyncRendere
           if (o.dryRun || o.verbose) {
             clearBar();
             const words = ACTION_WORDS[e.action] ?? [e.action, e.action];
-            out(io, `${o.dryRun ? words[0] : words[1]}: ${e.path}${e.bytes > 0 ? ` (${formatBytes(e.bytes)})` : ''}`);
+            out(io, `${o.dryRun ? words[0] : words[1]}: ${displayName(e.path)}${e.bytes > 0 ? ` (${formatBytes(e.bytes)})` : ''}`);
           }
           break;
         case 'warning':
         case 'error':
           clearBar();
-          err(io, `${e.type}: ${e.path ? `${e.path}: ` : ''}${e.message} (${e.code})`);
+          err(io, `${e.type}: ${e.path ? `${displayName(e.path)}: ` : ''}${e.message} (${e.code})`);
           break;
         case 'progress': {
           const frac = e.bytesTotal > 0 ? e.bytes / e.bytesTotal : e.filesTotal > 0 ? e.files / e.filesTotal : 1;
