@@ -18,19 +18,9 @@ import { mkdir, writeFile, readdir, readFile, lstat, utimes, rename } from 'node
 import { cryptsync, cliEnv, jsonLines } from '../helpers/cli.js';
 import { tempDir, rclone, writeRcloneConf } from '../helpers/rclone.js';
 import { PASSWORD, PASSWORD2 } from './fixture.js';
+import { seededRandom as prng } from '../helpers/seeded-random.js';
 import { bytesToName, nameToBytes, hasRawBytes, displayName } from '../../src/crypt/index.js';
 
-/** mulberry32: a small seeded PRNG, so a failure can be replayed from the printed seed */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const SEED = Number(process.env.NAMES_SEED ?? randomBytes(4).readUInt32LE(0));
 console.log(`non-utf8 names seed: ${SEED} (replay with NAMES_SEED=${SEED})`);
