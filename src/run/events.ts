@@ -43,6 +43,8 @@ export type EngineEvent =
       exitCode: number | null;
       counts: StepCounts;
       message?: string;
+      /** stable code of the error that ended the step; see FORCIBLE_GUARDS for those --force lifts */
+      errorCode?: string;
     }
   | {
       type: 'run-end';

@@ -153,9 +153,19 @@ export async function executeRun(
         bytes: r.counts.bytes,
         durationMs: Date.now() - t1,
         message: r.message ?? null,
+        errorCode: r.errorCode ?? null,
         outputTail: r.tail,
       });
-      emit({ type: 'step-end', runId, step: step.kind, status: r.status, exitCode: r.exitCode, counts: r.counts, ...(r.message ? { message: r.message } : {}) });
+      emit({
+        type: 'step-end',
+        runId,
+        step: step.kind,
+        status: r.status,
+        exitCode: r.exitCode,
+        counts: r.counts,
+        ...(r.message ? { message: r.message } : {}),
+        ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+      });
       estimate.steps.push({ step: step.kind, counts: r.counts });
       if (r.counts.newFiles + r.counts.changedFiles + r.counts.deletedFiles > 0) estimate.hasChanges = true;
       if (r.status !== 'ok') {

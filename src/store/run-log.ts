@@ -35,6 +35,8 @@ export interface StepRecord {
   bytes: number;
   durationMs: number | null;
   message: string | null;
+  /** stable code of the error that ended the step (MASS_DELETE, WRONG_PASSWORD, ...) */
+  errorCode: string | null;
   /** bounded to OUTPUT_TAIL_MAX_BYTES */
   outputTail: string;
   command: string | null;
@@ -102,6 +104,7 @@ interface StepRow {
   bytes: number;
   duration_ms: number | null;
   message: string | null;
+  error_code: string | null;
   output_tail: string;
   command: string | null;
 }
@@ -138,6 +141,7 @@ function toStep(r: StepRow): StepRecord {
     bytes: r.bytes,
     durationMs: r.duration_ms,
     message: r.message,
+    errorCode: r.error_code,
     outputTail: r.output_tail,
     command: r.command,
   };
@@ -249,7 +253,7 @@ export class RunLog {
       this.#db
         .prepare(
           `UPDATE steps SET kind = ?, status = ?, ended_at = ?, exit_code = ?, files = ?, files_new = ?,
-             files_changed = ?, files_deleted = ?, bytes = ?, duration_ms = ?, message = ?, output_tail = ?, command = ?
+             files_changed = ?, files_deleted = ?, bytes = ?, duration_ms = ?, message = ?, error_code = ?, output_tail = ?, command = ?
            WHERE id = ?`,
         )
         .run(
@@ -264,6 +268,7 @@ export class RunLog {
           s.bytes ?? row.bytes,
           durationMs,
           s.message !== undefined ? s.message : row.message,
+          s.errorCode !== undefined ? s.errorCode : row.error_code,
           s.outputTail !== undefined ? boundTail(s.outputTail) : row.output_tail,
           s.command !== undefined ? s.command : row.command,
           stepId,

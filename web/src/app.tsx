@@ -13,6 +13,7 @@ import { VerifyView } from './views/verify-view';
 import { RemotesView } from './views/remotes-view';
 import { TaskForm } from './views/task-form';
 import { ConnectDialog } from './views/connect-dialog';
+import { ForceRunDialog } from './views/force-run-dialog';
 
 type View = 'tasks' | 'logs' | 'restore' | 'mapping' | 'verify' | 'remotes';
 const VIEWS: Array<[View, string]> = [
@@ -30,7 +31,7 @@ const CONNECTION_LABEL: Record<Connection, string> = {
   'signed-out': 'signed out',
 };
 
-type Dialog = null | { kind: 'add' } | { kind: 'edit'; task: TaskView } | { kind: 'connect'; task: TaskView };
+type Dialog = null | { kind: 'add' } | { kind: 'edit'; task: TaskView } | { kind: 'connect'; task: TaskView } | { kind: 'force'; task: string; reason: string };
 
 function viewFromHash(): View {
   const h = location.hash.replace(/^#\/?/, '');
@@ -123,6 +124,7 @@ export function App() {
     add: () => setDialog({ kind: 'add' }),
     edit: (task) => setDialog({ kind: 'edit', task }),
     connect: (task) => setDialog({ kind: 'connect', task }),
+    forceRun: (task, reason) => setDialog({ kind: 'force', task, reason }),
     disconnect: (name) =>
       guard('Disconnect', async () => {
         await post(`/api/tasks/${encodeURIComponent(name)}/disconnect`);
@@ -260,6 +262,7 @@ export function App() {
           }}
         />
       )}
+      {dialog?.kind === 'force' && <ForceRunDialog task={dialog.task} reason={dialog.reason} onClose={() => setDialog(null)} onStarted={() => setDialog(null)} />}
       {dialog?.kind === 'connect' && (
         <ConnectDialog
           task={dialog.task}

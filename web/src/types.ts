@@ -58,6 +58,10 @@ export interface StepRecord {
   bytes: number;
   durationMs: number | null;
   message: string | null;
+  /** stable code of the error that ended the step */
+  errorCode: string | null;
+  /** a forced run ("run anyway") would get past what stopped this step */
+  forcible: boolean;
   outputTail: string;
   command: string | null;
 }

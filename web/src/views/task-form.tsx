@@ -17,8 +17,8 @@ const TYPE_HELP: Record<TaskType, string> = {
 };
 
 const LIST_FIELDS = ['excludes', 'includes', 'sshOptions', 'extraFlags', 'preCommand', 'postCommand'];
-const NUMBER_FIELDS = ['thresholdDays', 'sshPort', 'maxDelete', 'transfers'];
-const BOOL_FIELDS = ['delete', 'compress', 'protectArgs', 'haltOnPreError', 'haltOnPostError', 'copyLinks'];
+const NUMBER_FIELDS = ['thresholdDays', 'sshPort', 'maxDelete', 'maxDeletePercent', 'transfers'];
+const BOOL_FIELDS = ['delete', 'compress', 'protectArgs', 'haltOnPreError', 'haltOnPostError', 'copyLinks', 'checksum'];
 /** fields the form does not show; an edit leaves them as they are */
 const HIDDEN_FIELDS = ['connectedTo', 'snapshotNum', 'excludeFrom'];
 /** fields that run programs: read-only here unless the server allows commands */
@@ -64,8 +64,8 @@ function toInput(v: Values, type: TaskType, original: Record<string, unknown> | 
   return out;
 }
 
-const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete'];
-const ENCRYPT_KEYS = [...COMMON_KEYS, 'remote', 'engine', 'includes', 'transfers', 'copyLinks', 'config'];
+const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete', 'maxDeletePercent'];
+const ENCRYPT_KEYS = [...COMMON_KEYS, 'remote', 'engine', 'includes', 'transfers', 'copyLinks', 'config', 'checksum'];
 const RSYNC_KEYS = [...COMMON_KEYS, 'dest', 'sshPort', 'sshKey', 'sshOptions', 'delete', 'compress', 'protectArgs', 'extraFlags'];
 
 interface Props {
@@ -194,7 +194,17 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
             <Field label="max delete" name="maxDelete" error={errors.maxDelete} hint="refuse to delete more files than this">
               <input {...text('maxDelete')} inputMode="numeric" />
             </Field>
+            <Field label="max delete %" name="maxDeletePercent" error={errors.maxDeletePercent} hint="refuse a run deleting more than this share of the copy (default 50, from 10 deletions on)">
+              <input {...text('maxDeletePercent')} inputMode="decimal" placeholder="50" />
+            </Field>
           </div>
+          {type === 'encrypt' && (
+            <div className="checks">
+              <label>
+                <input {...check('checksum')} /> checksum: re-check unchanged files against their encrypted copy (slower; finds bit rot)
+              </label>
+            </div>
+          )}
           <Field label="Excludes (one pattern a line)" name="excludes" error={errors.excludes}>
             <textarea {...text('excludes')} rows={2} />
           </Field>

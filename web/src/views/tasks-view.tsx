@@ -18,6 +18,8 @@ export interface TaskActions {
   add(): void;
   edit(t: TaskView): void;
   connect(t: TaskView): void;
+  /** a run with the overridable guards lifted, after the user confirms */
+  forceRun(name: string, reason: string): void;
   disconnect(name: string): Promise<void>;
   remove(name: string): Promise<void>;
   loadDemo(): Promise<void>;
@@ -275,6 +277,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
             })}
           </div>
           {selRun?.lastLog && <p className="lastlog">{selRun.lastLog}</p>}
+          {selRunning === null && lastRun && !lastRun.dryRun && lastRun.status === 'failed' && <GuardNotice task={sel.name} run={lastRun} onForce={actions.forceRun} />}
           {commands.length > 0 && (
             <details className="commands">
               <summary>Command lines</summary>
@@ -289,6 +292,23 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
           )}
         </div>
       )}
+    </div>
+  );
+}
+
+/** Why the last run was refused by a guard that a forced run lifts, and the way to run anyway. */
+function GuardNotice({ task, run, onForce }: { task: string; run: RunRecord; onForce(name: string, reason: string): void }) {
+  const step = run.steps.find((s) => s.forcible);
+  if (!step) return null;
+  const reason = step.message ?? step.errorCode ?? 'refused by a guard';
+  return (
+    <div className="guard-notice" role="alert" data-testid="guard-notice">
+      <p>
+        <b>Run #{run.id} was stopped to protect the backup</b> ({step.kind} step): {reason}
+      </p>
+      <button className="danger" onClick={() => onForce(task, reason)}>
+        Run anyway…
+      </button>
     </div>
   );
 }
