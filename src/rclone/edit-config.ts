@@ -93,8 +93,8 @@ export async function removeRemote(configPath: string, name: string): Promise<vo
   if (!cfg.sections.has(name)) throw new ConfigError('REMOTE_NOT_FOUND', `remote "${name}" not found in ${configPath}`, name);
   const out: string[] = [];
   let skipping = false;
-  for (const line of text.split('\n')) {
-    const header = sectionHeader(line);
+  for (const [i, line] of text.split('\n').entries()) {
+    const header = sectionHeader(i === 0 ? line.replace(/^\ufeff/, '') : line);
     if (header !== undefined) skipping = header === name;
     if (!skipping) out.push(line);
   }

@@ -244,6 +244,10 @@ test('values cryptsync writes read back unchanged in rclone and cryptsync, or ar
     await removeRemote(path, 'c0');
     const after = await rcloneReads(path);
     assert.deepEqual(after.ok && Object.keys(after.dump).sort(), ['keep', 'keep2'], 'a header with Unicode spaces is found and removed');
+    await writeFile(path, `\ufeff[c1]\ntype = crypt\n[keep]\ntype = local\n`);
+    await removeRemote(path, 'c1');
+    const noBom = await rcloneReads(path);
+    assert.deepEqual(noBom.ok && Object.keys(noBom.dump), ['keep'], 'a first header after a BOM is removed');
   } finally {
     await t.cleanup();
   }
