@@ -6,16 +6,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunLog, daysSince, type RunRecord, type RunStatus } from '../store/index.js';
-import { TaskStore, parseRemoteSide, type Task } from '../tasks/index.js';
+import { TaskStore, isRsyncTask, parseRemoteSide, type Task } from '../tasks/index.js';
 import { listMapping, restoreCatalog, verifyCatalog, type MappingEntry, type SyncEvent, type SyncSummary, type VerifyResult } from '../sync/index.js';
 import { cryptsyncHome } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
 import type { EngineEvent, Estimate, StepKind, StepCounts } from './events.js';
+import type { TaskView, BrowseEntry } from './views.js';
+
+export type { TaskView, BrowseEntry };
 import { prepareRun, executeRun, planSteps, isCombined, type RunEnv, type RunOutcome } from './run-task.js';
 import { isProcessAlive } from './lock.js';
 import { resolveCatalog } from './catalog.js';
-import { commandLinesFor } from './task-command.js';
-import { listRemoteViews, addRemote, removeRemote, rcloneConfigPath, type RemoteView, type AddRemoteInput } from './remotes.js';
+import { commandLinesFor, stepKindsOf } from './steps/index.js';
+import { listRemoteViews, addRemote, removeRemote, type RemoteView, type AddRemoteInput } from './remotes.js';
+import { defaultRcloneConfigPath } from '../util/home.js';
+import { STEP_KINDS } from '../util/vocabulary.js';
 import { createDemo } from './demo.js';
 import { assertSafeRestoreTarget } from './restore-guard.js';
 
@@ -23,35 +28,6 @@ export interface EngineOptions {
   home?: string;
   env?: NodeJS.ProcessEnv;
   profile?: string;
-}
-
-export interface TaskView {
-  name: string;
-  type: Task['type'];
-  combined: boolean;
-  connectedTo?: string;
-  source: string;
-  destination: string;
-  server?: string;
-  user?: string;
-  snapshotNum?: number;
-  lastRunAt: string | null;
-  lastStatus: RunStatus | null;
-  daysSince: number | null;
-  thresholdDays: number;
-  overdue: boolean;
-  estimate: Estimate | null;
-  running: number | null;
-  task: Task;
-}
-
-export interface BrowseEntry {
-  name: string;
-  path: string;
-  type: 'file' | 'dir';
-  size: number;
-  mtimeMs: number;
-  encrypted: string;
 }
 
 const DEFAULT_THRESHOLD_DAYS = 7;
@@ -79,7 +55,7 @@ export class Engine {
     this.home = o.home;
     this.profile = o.profile;
     this.env = { ...o.env, CRYPTSYNC_HOME: o.home };
-    this.tasks = TaskStore.open(o.home, o.profile, { rcloneConfig: rcloneConfigPath(o.home, this.env) });
+    this.tasks = TaskStore.open(o.home, o.profile, { rcloneConfig: defaultRcloneConfigPath(this.env, o.home) });
     this.log = RunLog.open(join(o.home, 'cryptsync.db'));
     this.log.markStaleRuns(isProcessAlive);
     this.#seenRunId = this.log.listRuns({ limit: 1 })[0]?.id ?? 0;
@@ -98,7 +74,7 @@ export class Engine {
   }
 
   get rcloneConfig(): string {
-    return rcloneConfigPath(this.home, this.env);
+    return defaultRcloneConfigPath(this.env, this.home);
   }
 
   private get runEnv(): RunEnv {
@@ -179,6 +155,7 @@ export class Engine {
       name: t.name,
       type: t.type,
       combined: isCombined(t),
+      steps: stepKindsOf(t),
       source: t.source,
       destination: t.type === 'encrypt' ? t.remote : t.dest,
       lastRunAt: l?.lastRunAt ?? null,
@@ -190,8 +167,8 @@ export class Engine {
       running,
       task: t,
     };
-    if (t.type !== 'encrypt') {
-      if (t.connectedTo) base.connectedTo = t.connectedTo;
+    if (t.type !== 'encrypt' && t.connectedTo) base.connectedTo = t.connectedTo;
+    if (isRsyncTask(t)) {
       const remote = parseRemoteSide(t.type === 'syncremote' ? t.source : t.dest);
       if (remote) {
         base.server = remote.host;
@@ -389,8 +366,9 @@ export class Engine {
   }
 }
 
+/** a step of a driver, not a pre/post command */
 function isMainStep(s: { kind: string }): boolean {
-  return s.kind === 'encrypt' || s.kind === 'rsync';
+  return (STEP_KINDS as readonly string[]).includes(s.kind);
 }
 
 export function estimateFromRun(r: RunRecord): Estimate {

@@ -8,9 +8,10 @@ import { intParam, withoutSecrets } from './request-input.js';
 import { CryptsyncError } from '../util/errors.js';
 import { isForcibleGuard } from '../run/index.js';
 import type { RunRecord } from '../store/index.js';
+import type { ApiRunRecord } from './api-types.js';
 
 /** Marks the steps a forced run would get past (the page offers "run anyway" for those). */
-function withForcible(r: RunRecord): RunRecord & { steps: Array<RunRecord['steps'][number] & { forcible: boolean }> } {
+function withForcible(r: RunRecord): ApiRunRecord {
   return { ...r, steps: r.steps.map((s) => ({ ...s, forcible: isForcibleGuard(s.errorCode) })) };
 }
 

@@ -10,52 +10,14 @@ import { ensurePrivateDir, tightenMode, PRIVATE_FILE_MODE } from '../util/home.j
 import { migrate } from './migrations.js';
 import { boundTail } from './output-tail.js';
 
-export type RunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'aborted';
-export type StepKind = 'encrypt' | 'rsync' | 'pre' | 'post';
+import { RUN_STATUSES, STEP_KINDS as MAIN_STEP_KINDS, HOOK_KINDS, type RunStatus, type LoggedStepKind as StepKind } from '../util/vocabulary.js';
+import type { RunRecord, StepRecord } from './records.js';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'ok', 'partial', 'failed', 'aborted'];
-const STEP_KINDS: readonly StepKind[] = ['encrypt', 'rsync', 'pre', 'post'];
+export { RUN_STATUSES, type RunStatus, type StepKind, type RunRecord, type StepRecord };
+const STEP_KINDS: readonly StepKind[] = [...MAIN_STEP_KINDS, ...HOOK_KINDS];
 /** how long a writer waits for the other process's lock before SQLITE_BUSY */
 export const BUSY_TIMEOUT_MS = 5000;
 export const DEFAULT_LIST_LIMIT = 100;
-
-export interface StepRecord {
-  id: number;
-  runId: number;
-  seq: number;
-  kind: StepKind;
-  status: RunStatus;
-  startedAt: string;
-  endedAt: string | null;
-  exitCode: number | null;
-  files: number;
-  filesNew: number;
-  filesChanged: number;
-  filesDeleted: number;
-  bytes: number;
-  durationMs: number | null;
-  message: string | null;
-  /** stable code of the error that ended the step (MASS_DELETE, WRONG_PASSWORD, ...) */
-  errorCode: string | null;
-  /** bounded to OUTPUT_TAIL_MAX_BYTES */
-  outputTail: string;
-  command: string | null;
-}
-
-export interface RunRecord {
-  id: number;
-  task: string;
-  profile: string;
-  dryRun: boolean;
-  combined: boolean;
-  status: RunStatus;
-  startedAt: string;
-  endedAt: string | null;
-  exitCode: number | null;
-  durationMs: number | null;
-  pid: number;
-  steps: StepRecord[];
-}
 
 export type StepFinish = Partial<Omit<StepRecord, 'id' | 'runId' | 'seq' | 'startedAt'>> & { status: RunStatus };
 

@@ -14,6 +14,7 @@ const TYPE_HELP: Record<TaskType, string> = {
   synchronize: 'rsync push: local folder → [user@]host:path or a local path',
   snapshot: 'rsync push into numbered snapshot folders (hard links to the previous one)',
   syncremote: 'rsync pull: [user@]host:path → local folder',
+  cloud: 'rclone push: local folder (normally the encrypted catalog) → any rclone remote, REMOTE:path',
 };
 
 const LIST_FIELDS = ['excludes', 'includes', 'sshOptions', 'extraFlags', 'preCommand', 'postCommand'];
@@ -38,7 +39,7 @@ function toValues(t?: Record<string, unknown>): Values {
 
 function toInput(v: Values, type: TaskType, original: Record<string, unknown> | undefined, commandsLocked: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const allowed = new Set(type === 'encrypt' ? ENCRYPT_KEYS : RSYNC_KEYS);
+  const allowed = new Set(type === 'encrypt' ? ENCRYPT_KEYS : type === 'cloud' ? CLOUD_KEYS : RSYNC_KEYS);
   for (const [k, x] of Object.entries(v)) {
     if (!allowed.has(k)) continue;
     if (commandsLocked && COMMAND_FIELDS.includes(k)) {
@@ -66,6 +67,7 @@ function toInput(v: Values, type: TaskType, original: Record<string, unknown> | 
 
 const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete', 'maxDeletePercent'];
 const ENCRYPT_KEYS = [...COMMON_KEYS, 'remote', 'engine', 'includes', 'transfers', 'copyLinks', 'config', 'checksum'];
+const CLOUD_KEYS = [...COMMON_KEYS, 'dest', 'config', 'delete', 'transfers'];
 const RSYNC_KEYS = [...COMMON_KEYS, 'dest', 'sshPort', 'sshKey', 'sshOptions', 'delete', 'compress', 'protectArgs', 'extraFlags'];
 
 interface Props {
@@ -84,7 +86,7 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const type = (v.type as TaskType) ?? 'synchronize';
-  const isRsync = type !== 'encrypt';
+  const isRsync = type === 'synchronize' || type === 'snapshot' || type === 'syncremote';
 
   const text = (k: string) => ({
     name: k,
@@ -134,6 +136,7 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
               <option value="synchronize">synchronize</option>
               <option value="snapshot">snapshot</option>
               <option value="syncremote">syncremote</option>
+              <option value="cloud">cloud</option>
             </select>
           </Field>
         </div>
@@ -157,6 +160,22 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
               </select>
             </Field>
           </div>
+        ) : type === 'cloud' ? (
+          <>
+            <div className="row">
+              <Field label="rclone remote" name="dest" error={errors.dest} hint="REMOTE:path of a remote in your rclone config (S3, B2, WebDAV, SFTP, …)">
+                <input {...text('dest')} placeholder="offsite:backups/docs" autoComplete="off" />
+              </Field>
+              <Field label="rclone config" name="config" error={errors.config} hint="the rclone.conf holding that remote (default: cryptsync's own)">
+                <input {...text('config')} placeholder="/home/me/.config/rclone/rclone.conf" autoComplete="off" />
+              </Field>
+            </div>
+            <div className="checks">
+              <label>
+                <input {...check('delete')} /> delete files gone from the source (rclone sync; off: rclone copy)
+              </label>
+            </div>
+          </>
         ) : (
           <Field label="Destination" name="dest" error={errors.dest} hint={type === 'syncremote' ? 'a local folder' : '[user@]host:path or a local path'}>
             <input {...text('dest')} placeholder="backup@nas:/srv/backup/docs" autoComplete="off" />

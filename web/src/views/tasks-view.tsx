@@ -8,6 +8,9 @@ import { MOD } from '../shortcuts';
 import type { BatchState, LiveRun, RunRecord, StepKind, TaskView } from '../types';
 import { StepPanel } from './step-panel';
 
+/** the task types that push a folder and so can be connected to an encrypt task */
+const PUSH_TYPES: readonly TaskView['type'][] = ['synchronize', 'snapshot', 'cloud'];
+
 export interface TaskActions {
   select(name: string): void;
   estimate(name: string): Promise<void>;
@@ -33,11 +36,6 @@ interface Props {
   actions: TaskActions;
   /** changes whenever the run log may have changed */
   runsVersion: number;
-}
-
-function stepsOf(t: TaskView): StepKind[] {
-  if (t.combined && t.type !== 'encrypt') return ['encrypt', 'rsync'];
-  return t.type === 'encrypt' ? ['encrypt'] : ['rsync'];
 }
 
 function latestRunOf(live: Record<number, LiveRun>, task: string): LiveRun | undefined {
@@ -154,7 +152,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
         <button onClick={() => sel && actions.edit(sel)} disabled={!sel}>
           Edit
         </button>
-        {sel && sel.type !== 'encrypt' && sel.type !== 'syncremote' && (
+        {sel && PUSH_TYPES.includes(sel.type) && (
           sel.combined ? (
             <button onClick={() => actions.disconnect(sel.name)}>Disconnect</button>
           ) : (
@@ -260,7 +258,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
             {sel.estimate && <span className="muted">estimated {when(sel.estimate.at)}</span>}
           </div>
           <div className="steps">
-            {stepsOf(sel).map((step, i) => {
+            {sel.steps.map((step, i) => {
               const est = sel.estimate?.steps.find((s) => s.step === step)?.counts;
               const liveStep = selRun?.steps.find((s) => s.step === step);
               const logged = selRun ? undefined : lastRun?.steps.find((s) => s.kind === step);
