@@ -5,7 +5,7 @@ import type { EncryptTask } from '../tasks/index.js';
 import type { StepKind } from './events.js';
 import type { PlannedStep } from './run-task.js';
 import { rsyncArgsFor, type RsyncTask } from './rsync-step.js';
-import { rcloneSyncArgs } from './rclone-engine.js';
+import { encryptRcloneArgs } from './rclone-engine.js';
 import { syncFlags } from './sync-flags.js';
 
 export function encryptCommandArgs(task: EncryptTask, configPath: string, dryRun: boolean): string[] {
@@ -17,7 +17,7 @@ export function commandLinesFor(steps: PlannedStep[], o: { dryRun: boolean; defa
     if (s.kind === 'rsync') return { step: s.kind, shell: formatShellCommand('rsync', rsyncArgsFor(s.task as RsyncTask, o.dryRun)) };
     const t = s.task as EncryptTask;
     const conf = t.config ?? o.defaultConfig;
-    if (t.engine === 'rclone') return { step: s.kind, shell: formatShellCommand('rclone', rcloneSyncArgs(t, conf, o.dryRun)) };
+    if (t.engine === 'rclone') return { step: s.kind, shell: formatShellCommand('rclone', encryptRcloneArgs(t, conf, o.dryRun)) };
     return { step: s.kind, shell: formatShellCommand('cryptsync', encryptCommandArgs(t, conf, o.dryRun)) };
   });
 }
