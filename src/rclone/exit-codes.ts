@@ -7,7 +7,7 @@
 
 const EXIT_MEANING: Record<number, string> = {
   0: 'success',
-  1: 'syntax or usage error (or a remote missing from rclone.conf)',
+  1: 'syntax or usage error, or the remote could not be opened (not in rclone.conf, login or connection failed)',
   2: 'error not otherwise categorised (often a login or connection failure)',
   3: 'directory not found',
   4: 'file not found',

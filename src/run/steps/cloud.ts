@@ -3,10 +3,7 @@
 // when the task does not delete). Credentials stay in rclone.conf: never on argv, in logs or in
 // the UI. Every push guard holds (push-guards.ts); the share of deletions is judged from rclone's
 // own dry run, or in a combined run from the encrypt step's plan.
-import { loadRcloneConfig, parseRemoteSpec } from '../../rclone/index.js';
-import { rcloneSyncArgs } from '../../rclone/sync-args.js';
-import { runRclone, type RcloneRunResult } from '../../rclone/runner.js';
-import { classifyRcloneExit } from '../../rclone/exit-codes.js';
+import { classifyRcloneExit, loadRcloneConfig, parseRemoteSpec, rcloneSyncArgs, runRclone, type RcloneRunResult } from '../../rclone/index.js';
 import { deletionRefusal } from '../../sync/index.js';
 import type { CloudTask, Task } from '../../tasks/index.js';
 import { CancelledError, CryptsyncError, describeError } from '../../util/errors.js';

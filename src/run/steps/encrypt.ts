@@ -5,7 +5,7 @@ import { openCryptRemote } from '../../rclone/index.js';
 import { checkCatalogPassword } from '../../sync/index.js';
 import { describeError } from '../../util/errors.js';
 import { runEncryptStep } from '../encrypt-step.js';
-import { rcloneSyncArgs } from '../rclone-engine.js';
+import { encryptRcloneArgs } from '../rclone-engine.js';
 import { syncFlags } from '../sync-flags.js';
 import { folderCheck } from '../doctor-checks.js';
 import { rcloneTool } from './rclone-tool.js';
@@ -27,7 +27,7 @@ export const encryptDriver: StepDriver = {
   command(task, o) {
     const t = encryptTask(task);
     const conf = t.config ?? o.defaultConfig;
-    if (t.engine === 'rclone') return { program: 'rclone', args: rcloneSyncArgs(t, conf, o.dryRun) };
+    if (t.engine === 'rclone') return { program: 'rclone', args: encryptRcloneArgs(t, conf, o.dryRun) };
     return { program: 'cryptsync', args: encryptCommandArgs(t, conf, o.dryRun) };
   },
   // no tool check: the built-in engine needs no program; an rclone-engine task checks rclone below
