@@ -40,6 +40,19 @@ const layerRules = LAYERS.flatMap((layer) => {
   };
 });
 
+// One door (docs/architecture.md): a CLI command reaches an encrypted catalog only through the
+// Engine, as the web server does; never the sync layer or the run layer's catalog internals.
+// The layer rule of src/cli (if any) is kept: a later block replaces a rule's options whole.
+const ONE_DOOR = {
+  group: ['../../sync', '../../sync/*', '../../run/catalog*', '../../run/restore-guard*'],
+  message: 'src/cli/commands reach encrypted catalogs through the Engine (src/run/engine.ts: encrypt, restore, verify, mapping, browse), never src/sync or run internals',
+};
+const cliLayerPatterns = layerRules.find((r) => r.files[0] === 'src/cli/**/*.ts')?.rules['no-restricted-imports'][1].patterns ?? [];
+const oneDoorRule = {
+  files: ['src/cli/commands/**/*.ts'],
+  rules: { 'no-restricted-imports': ['error', { patterns: [...cliLayerPatterns, ONE_DOOR] }] },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'web/dist/**'] },
   ...tseslint.configs.recommended,
@@ -55,4 +68,5 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   ...layerRules,
+  oneDoorRule,
 );

@@ -6,3 +6,6 @@ export { GENERATED_PASSWORD_BITS } from './remotes.js';
 export { FORCIBLE_GUARDS, isForcibleGuard } from './step-result.js';
 export { runDoctor, type DoctorCheck } from './doctor.js';
 export { DEMO_ENCRYPT_TASK, DEMO_SYNC_TASK, DEMO_REMOTE, writeDemoFiles } from './demo.js';
+export type { CatalogCallOptions, RestoreInput, VerifyInput, EncryptInput, SyncOutcome } from './catalog-door.js';
+export { syncSummaryText, verifySummaryText, verifyDifferences } from './summary-text.js';
+export type { SyncEvent, SyncSummary, MappingEntry, VerifyResult, FilterOptions } from '../sync/index.js';

@@ -6,22 +6,11 @@ import type { CliIo } from '../io.js';
 import { out, err, jsonLine } from '../io.js';
 import type { SyncEvent } from '../../sync/index.js';
 import { displayName } from '../../crypt/index.js';
+import { formatBytes } from '../../util/format-bytes.js';
 
 /** non-TTY progress lines at most this often */
 const PLAIN_PROGRESS_INTERVAL_MS = 5000;
 const BAR_WIDTH = 24;
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-const KIB = 1024;
-
-export function formatBytes(n: number): string {
-  let v = n;
-  let u = 0;
-  while (v >= KIB && u < UNITS.length - 1) {
-    v /= KIB;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${UNITS[u]}`;
-}
 
 function formatEta(sec: number | null): string {
   if (sec === null) return '--';
