@@ -8,6 +8,7 @@ import { rsyncVersion } from '../rsync/index.js';
 import { parseRemoteSide, type Task } from '../tasks/index.js';
 import { openCryptRemote } from '../rclone/index.js';
 import { describeError } from '../util/errors.js';
+import { humanBytes } from '../util/human-bytes.js';
 import { checkCatalogPassword } from '../sync/index.js';
 import type { Engine } from './engine.js';
 
@@ -50,16 +51,6 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
     c.on('error', (e) => resolve({ code: null, out: e.message }));
     c.on('close', (code) => resolve({ code, out }));
   });
-}
-
-function humanBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 async function folderCheck(task: string, label: string, path: string): Promise<DoctorCheck> {

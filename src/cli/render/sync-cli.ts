@@ -5,7 +5,7 @@ import { defaultRcloneConfigPath } from '../../util/home.js';
 import { openCryptRemote } from '../../rclone/index.js';
 import type { CryptDest, SyncSummary } from '../../sync/index.js';
 import type { CliIo } from '../io.js';
-import { formatBytes } from './sync-render.js';
+import { humanBytes } from '../../util/human-bytes.js';
 
 export type Opts = Record<string, unknown>;
 
@@ -33,7 +33,7 @@ export function summaryText(verb: string, s: SyncSummary): string[] {
   const what = s.dryRun ? `dry run, nothing ${verb}` : verb;
   return [
     `${what}: ${s.newFiles} new, ${s.changedFiles} changed, ${s.deletedFiles} deleted files; ${s.newDirs} new, ${s.deletedDirs} deleted folders; ` +
-      `${s.unchanged} unchanged; ${formatBytes(s.bytes)} in ${(s.durationMs / 1000).toFixed(1)} s`,
+      `${s.unchanged} unchanged; ${humanBytes(s.bytes)} in ${(s.durationMs / 1000).toFixed(1)} s`,
     ...(s.errors + s.warnings > 0 ? [`${s.errors} errors, ${s.warnings} warnings${s.deletionsSkipped ? '; deletions skipped because of errors' : ''}`] : []),
   ];
 }
