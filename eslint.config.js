@@ -56,6 +56,17 @@ const oneDoorRule = {
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'web/dist/**'] },
   ...tseslint.configs.recommended,
+  // a promise nobody awaits loses its error (an unhandled rejection ends the process, or a
+  // failed step goes unreported); a promise where a void callback is expected is never awaited.
+  // Type-aware, so each file is checked against the tsconfig.json nearest to it (root or web/).
+  {
+    files: ['src/**/*.ts', 'web/src/**/*.ts', 'web/src/**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -69,4 +80,15 @@ export default tseslint.config(
   },
   ...layerRules,
   oneDoorRule,
+  {
+    // the browser app talks to the server over HTTP only: type imports of the API are fine
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      'no-console': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../../src/*', '../../../src/*', '../../src', '../../../src'], allowTypeImports: true, message: 'web/ talks to the server over HTTP only; import types from src/server with `import type`' }] },
+      ],
+    },
+  },
 );

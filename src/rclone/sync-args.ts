@@ -9,12 +9,12 @@ export const RCLONE_LOG_FLAGS: readonly string[] = ['--use-json-log', '-v', '--s
 
 /** The filter and limit flags, spelled as both `rclone sync` and `cryptsync encrypt` spell them. */
 export interface RcloneFilterOptions {
-  excludes?: readonly string[];
-  includes?: readonly string[];
-  excludeFrom?: readonly string[];
-  maxDelete?: number;
-  transfers?: number;
-  copyLinks?: boolean;
+  excludes?: readonly string[] | undefined;
+  includes?: readonly string[] | undefined;
+  excludeFrom?: readonly string[] | undefined;
+  maxDelete?: number | undefined;
+  transfers?: number | undefined;
+  copyLinks?: boolean | undefined;
   dryRun: boolean;
 }
 
@@ -24,9 +24,9 @@ export interface RcloneSyncOptions extends RcloneFilterOptions {
   /** a local folder or REMOTE:path */
   dest: string;
   configPath: string;
-  createEmptyDirs?: boolean;
+  createEmptyDirs?: boolean | undefined;
   /** more rclone flags, each a whole argv word (e.g. '--bwlimit=1M'); secret-carrying flags are refused */
-  extra?: readonly string[];
+  extra?: readonly string[] | undefined;
 }
 
 /** flag names that carry a credential (--sftp-pass, --s3-secret-access-key, --webdav-bearer-token, ...) */

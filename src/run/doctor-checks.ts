@@ -24,7 +24,7 @@ export function tcpReachable(host: string, port: number): Promise<string | null>
   });
 }
 
-export function sshArgs(task: Task & { sshPort?: number; sshKey?: string; sshOptions?: string[] }, userHost: string, remoteCmd: string[]): string[] {
+export function sshArgs(task: { sshPort?: number | undefined; sshKey?: string | undefined; sshOptions?: string[] | undefined }, userHost: string, remoteCmd: string[]): string[] {
   const a = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5'];
   if (task.sshPort) a.push('-p', String(task.sshPort));
   if (task.sshKey) a.push('-i', task.sshKey);

@@ -12,18 +12,19 @@ import { checkPasswordStrength } from './password-strength.js';
 
 export { checkPasswordStrength, passwordScore, MIN_PASSWORD_SCORE } from './password-strength.js';
 
+/** optional fields may hold undefined: the server passes a parsed request body as it is */
 export interface AddRemoteInput {
   name: string;
   path: string;
-  filenameEncryption?: string;
-  filenameEncoding?: string;
-  directoryNameEncryption?: boolean;
-  password?: string;
-  password2?: string;
-  generatePassword?: boolean;
-  bits?: number;
+  filenameEncryption?: string | undefined;
+  filenameEncoding?: string | undefined;
+  directoryNameEncryption?: boolean | undefined;
+  password?: string | undefined;
+  password2?: string | undefined;
+  generatePassword?: boolean | undefined;
+  bits?: number | undefined;
   /** keep a password (or password2) that the strength estimate calls weak; the user insisted */
-  allowWeakPassword?: boolean;
+  allowWeakPassword?: boolean | undefined;
 }
 
 /** The strongest password rclone config offers; used when the user asks for a generated one. */

@@ -1,14 +1,14 @@
 // The words a person reads at the end of a one-off encrypt, a restore or a verify, whichever front
 // end started it (the CLI prints these lines; the web API returns them as `text`).
 import type { SyncSummary, VerifyResult } from '../sync/index.js';
-import { formatBytes } from '../util/format-bytes.js';
+import { humanBytes } from '../util/human-bytes.js';
 
 /** `verb`: what the run did to a file ("encrypted", "restored") */
 export function syncSummaryText(verb: string, s: SyncSummary): string[] {
   const what = s.dryRun ? `dry run, nothing ${verb}` : verb;
   return [
     `${what}: ${s.newFiles} new, ${s.changedFiles} changed, ${s.deletedFiles} deleted files; ${s.newDirs} new, ${s.deletedDirs} deleted folders; ` +
-      `${s.unchanged} unchanged; ${formatBytes(s.bytes)} in ${(s.durationMs / 1000).toFixed(1)} s`,
+      `${s.unchanged} unchanged; ${humanBytes(s.bytes)} in ${(s.durationMs / 1000).toFixed(1)} s`,
     ...(s.errors + s.warnings > 0 ? [`${s.errors} errors, ${s.warnings} warnings${s.deletionsSkipped ? '; deletions skipped because of errors' : ''}`] : []),
   ];
 }

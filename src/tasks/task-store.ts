@@ -5,10 +5,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { CryptsyncError, UsageError } from '../util/errors.js';
-import { withFileLock } from './file-lock.js';
 import { findCatalogFolder } from './crypt-catalog.js';
 import { encryptTasksOfHome, findCatalogClash, type CatalogWriter } from './catalog-owners.js';
-import { readTasksFile, writeTasksFile, tightenTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
+import { readTasksFile, writeTasksFile, tightenTasksFile, withTasksFileLock, TASKS_FILE_NAME } from './tasks-file.js';
 import { TASK_NAME_PATTERN, type EncryptTask, type Task, type TaskType } from './task-schema.js';
 import { TASK_TYPE_INFO, PUSH_TYPES, isPushTask } from './task-types.js';
 import { validateTask, ValidationError, type ValidationIssue } from './validate.js';
@@ -286,7 +285,7 @@ export class TaskStore {
 
   #edit<T>(change: (tasks: Task[]) => Promise<{ tasks: Task[]; result: T }>): Promise<T> {
     const run = this.#queue.then(() =>
-      withFileLock(`${this.path}.lock`, async () => {
+      withTasksFileLock(this.path, async () => {
         const tasks = readTasksFile(this.path); // throws for a corrupt file: it is never overwritten
         const { tasks: next, result } = await change(tasks);
         await writeTasksFile(this.path, next);

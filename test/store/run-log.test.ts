@@ -151,7 +151,7 @@ test('listRuns filters by task, status, profile, sinceId and limit, newest first
   assert.equal(log.listRuns({ status: 'failed' }).length, 3);
   assert.equal(log.listRuns({ profile: 'work', task: 'odd' }).length, 3);
   assert.deepEqual(
-    log.listRuns({ sinceId: ids[9] }).map((r) => r.id),
+    log.listRuns({ sinceId: ids[9]! }).map((r) => r.id),
     [ids[11], ids[10]],
   );
   assert.equal(log.listRuns({ limit: 2 }).length, 2);

@@ -105,13 +105,10 @@ export function App() {
     return () => window.removeEventListener('hashchange', f);
   }, []);
 
-  const guard = useCallback(async (what: string, f: () => Promise<unknown>) => {
-    try {
-      setNotice(null);
-      await f();
-    } catch (e) {
-      setNotice({ kind: 'error', text: `${what}: ${errorText(e)}` });
-    }
+  /** starts an action and returns at once; its failure becomes the notice (so it never rejects) */
+  const guard = useCallback((what: string, f: () => Promise<unknown>): void => {
+    setNotice(null);
+    f().catch((e: unknown) => setNotice({ kind: 'error', text: `${what}: ${errorText(e)}` }));
   }, []);
 
   const actions: TaskActions = {
@@ -169,18 +166,18 @@ export function App() {
       }
       case 'execute':
         e.preventDefault();
-        if (sel) void actions.execute(sel.name);
+        if (sel) actions.execute(sel.name);
         break;
       case 'estimate':
-        if (sel) void actions.estimate(sel.name);
+        if (sel) actions.estimate(sel.name);
         break;
       case 'estimate-all':
         e.preventDefault();
-        void actions.batch('estimate');
+        actions.batch('estimate');
         break;
       case 'run-changed':
         e.preventDefault();
-        void actions.batch('run-changed');
+        actions.batch('run-changed');
         break;
     }
   };
@@ -237,7 +234,7 @@ export function App() {
         {view === 'restore' && <RestoreView sources={sources} events={restoreEvents} />}
         {view === 'mapping' && <MappingView sources={sources} />}
         {view === 'verify' && <VerifyView encryptTasks={encryptTasks.map((t) => t.name)} />}
-        {view === 'remotes' && <RemotesView remotes={remotes} onAdded={reloadRemotes} />}
+        {view === 'remotes' && <RemotesView remotes={remotes} onAdded={() => void reloadRemotes()} />}
       </main>
       {dialog?.kind === 'add' && (
         <TaskForm

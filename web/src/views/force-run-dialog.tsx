@@ -9,6 +9,7 @@ export function ForceRunDialog({ task, reason, onClose, onStarted }: { task: str
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** never rejects: a failure is shown in the form (hence `void` at the handler) */
   async function go() {
     setBusy(true);
     try {
@@ -34,7 +35,7 @@ export function ForceRunDialog({ task, reason, onClose, onStarted }: { task: str
         </Field>
         <footer>
           <button onClick={onClose}>Cancel</button>
-          <button className="danger" onClick={go} disabled={busy || typed !== task}>
+          <button className="danger" onClick={() => void go()} disabled={busy || typed !== task}>
             Run anyway
           </button>
         </footer>

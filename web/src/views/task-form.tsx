@@ -101,6 +101,7 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
     onChange: (e: { target: { checked: boolean } }) => setV((o) => ({ ...o, [k]: e.target.checked })),
   });
 
+  /** never rejects: a failure is shown in the form (hence `void` at the handler) */
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
@@ -125,7 +126,7 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
 
   return (
     <Modal title={existing ? `Edit task ${existing.name}` : 'Add task'} onClose={onClose} wide>
-      <form onSubmit={submit} className="form" noValidate data-testid="task-form">
+      <form onSubmit={(e) => void submit(e)} className="form" noValidate data-testid="task-form">
         <div className="row">
           <Field label="Name" name="name" error={errors.name}>
             <input {...text('name')} disabled={!!existing} placeholder="documents" autoComplete="off" />

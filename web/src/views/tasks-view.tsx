@@ -11,21 +11,22 @@ import { StepPanel } from './step-panel';
 /** the task types that push a folder and so can be connected to an encrypt task */
 const PUSH_TYPES: readonly TaskView['type'][] = ['synchronize', 'snapshot', 'cloud'];
 
+/** each action starts at once and reports its own failure as the page notice */
 export interface TaskActions {
   select(name: string): void;
-  estimate(name: string): Promise<void>;
-  execute(name: string): Promise<void>;
-  abort(runId: number): Promise<void>;
-  batch(mode: 'estimate' | 'run-changed'): Promise<void>;
-  abortBatch(): Promise<void>;
+  estimate(name: string): void;
+  execute(name: string): void;
+  abort(runId: number): void;
+  batch(mode: 'estimate' | 'run-changed'): void;
+  abortBatch(): void;
   add(): void;
   edit(t: TaskView): void;
   connect(t: TaskView): void;
   /** a run with the overridable guards lifted, after the user confirms */
   forceRun(name: string, reason: string): void;
-  disconnect(name: string): Promise<void>;
-  remove(name: string): Promise<void>;
-  loadDemo(): Promise<void>;
+  disconnect(name: string): void;
+  remove(name: string): void;
+  loadDemo(): void;
 }
 
 interface Props {
