@@ -3,7 +3,6 @@
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { statfs, stat } from 'node:fs/promises';
-import type { Task } from '../tasks/index.js';
 import { describeError } from '../util/errors.js';
 import type { DoctorCheck } from './steps/driver.js';
 

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { get } from '../api';
 import { when } from '../format';
 import { MOD } from '../shortcuts';
-import type { BatchState, LiveRun, RunRecord, StepKind, TaskView } from '../types';
+import type { BatchState, LiveRun, RunRecord, TaskView } from '../types';
 import { StepPanel } from './step-panel';
 
 /** the task types that push a folder and so can be connected to an encrypt task */
