@@ -169,3 +169,59 @@ for (const kind of ['sftp', 'webdav'] as ServeKind[]) {
     }
   });
 }
+
+test('cloud push guards: a vanished, empty or missing source never empties the remote; --force lifts only what it may', async () => {
+  const dir = join(work, 'guards');
+  const home = join(dir, 'home');
+  const env = cliEnv(home);
+  const src = join(dir, 'src');
+  const dst = join(dir, 'remote-folder');
+  await mkdir(src, { recursive: true });
+  await mkdir(home, { recursive: true });
+  // a plain local rclone remote: real rclone, no server needed for the guard logic
+  await writeFile(join(home, 'rclone.conf'), '[near]\ntype = local\n');
+  const rand = seededRandom(seed ^ 0x5bd1e995);
+  const total = 20 + Math.floor(rand() * 30);
+  const names = Array.from({ length: total }, (_, i) => `f${i}.txt`);
+  for (const n of names) await writeFile(join(src, n), `${n} ${rand()}`);
+  ok(await cryptsync(['task', 'add', 'up', '--type', 'cloud', '--source', src, '--dest', `near:${dst}`], { env }), 'task add up');
+  ok(await cryptsync(['run', 'up'], { env }), 'first push');
+  assert.equal((await filesUnder(dst)).length, total);
+
+  // most files vanish: refused, with the share named; the remote keeps everything
+  const gone = names.slice(0, Math.ceil(total * 0.8));
+  for (const n of gone) await rm(join(src, n));
+  const mass = await cryptsync(['run', 'up', '--json'], { env });
+  assert.equal(mass.code, 1, mass.stdout);
+  assert.equal(stepEnd(mass.stdout, 'cloud').errorCode, 'MASS_DELETE');
+  assert.equal((await filesUnder(dst)).length, total);
+  const est = ok(await cryptsync(['estimate', 'up', '--json'], { env }), 'estimate');
+  assert.match(String(stepEnd(est.stdout, 'cloud').message), /WARNING: .*would delete/);
+
+  // only junk left: empty
+  for (const n of names.slice(gone.length)) await rm(join(src, n));
+  await writeFile(join(src, '.DS_Store'), 'junk');
+  const empty = await cryptsync(['run', 'up', '--json'], { env });
+  assert.equal(empty.code, 1);
+  assert.equal(stepEnd(empty.stdout, 'cloud').errorCode, 'EMPTY_SOURCE');
+  assert.equal((await filesUnder(dst)).length, total);
+
+  // missing: refused even with --force
+  await rm(src, { recursive: true });
+  const missing = await cryptsync(['run', 'up', '--force', '--json'], { env });
+  assert.equal(missing.code, 1);
+  assert.equal(stepEnd(missing.stdout, 'cloud').errorCode, 'SOURCE_NOT_FOUND');
+  assert.equal((await filesUnder(dst)).length, total);
+
+  // a task's maxDelete is never lifted; --force lifts the share rule
+  await mkdir(src);
+  for (const n of names.slice(gone.length)) await writeFile(join(src, n), n);
+  ok(await cryptsync(['task', 'edit', 'up', '--max-delete', '3'], { env }), 'edit max-delete');
+  const capped = await cryptsync(['run', 'up', '--force', '--json'], { env });
+  assert.equal(capped.code, 1, capped.stdout);
+  assert.equal(stepEnd(capped.stdout, 'cloud').errorCode, 'MAX_DELETE');
+  assert.equal((await filesUnder(dst)).length, total, 'refused before rclone deleted anything');
+  ok(await cryptsync(['task', 'edit', 'up', '--max-delete', String(total)], { env }), 'edit max-delete');
+  ok(await cryptsync(['run', 'up', '--force'], { env }), 'forced push');
+  assert.deepEqual(await filesUnder(dst), names.slice(gone.length).sort());
+});

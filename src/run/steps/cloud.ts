@@ -28,7 +28,8 @@ function configOf(task: CloudTask, ctx: StepContext): string {
   return task.config ?? defaultRcloneConfigPath(ctx.env, ctx.home);
 }
 
-export function cloudArgs(task: CloudTask, configPath: string, dryRun: boolean): string[] {
+/** `judge`: the dry run the deletion guards read, without --max-delete (which would stop it short of the count) */
+export function cloudArgs(task: CloudTask, configPath: string, dryRun: boolean, judge = false): string[] {
   const args = rcloneSyncArgs({
     source: task.source,
     dest: task.dest,
@@ -36,7 +37,7 @@ export function cloudArgs(task: CloudTask, configPath: string, dryRun: boolean):
     dryRun,
     createEmptyDirs: true,
     ...(task.excludes ? { excludes: task.excludes } : {}),
-    ...(task.maxDelete !== undefined ? { maxDelete: task.maxDelete } : {}),
+    ...(task.maxDelete !== undefined && !judge ? { maxDelete: task.maxDelete } : {}),
     ...(task.transfers !== undefined ? { transfers: task.transfers } : {}),
   });
   // `rclone copy` takes the same arguments as `rclone sync` and never deletes at the remote
@@ -73,25 +74,30 @@ function rclone(task: CloudTask, ctx: StepContext, args: string[], live: boolean
 
 /** The share rule, judged from rclone's dry run before the real push (a standalone push). */
 async function guardMassDeletion(task: CloudTask, ctx: StepContext, configPath: string, tail: TailBuffer): Promise<void> {
-  if (task.delete === false || ctx.force || ctx.dryRun || ctx.previous?.catalog) return;
-  const args = cloudArgs(task, configPath, true);
+  // the task's maxDelete is the user's own hard limit: judged before rclone deletes anything, even when forced
+  if (task.delete === false || ctx.dryRun || ctx.previous?.catalog || (ctx.force && task.maxDelete === undefined)) return;
+  const args = cloudArgs(task, configPath, true, true);
   const r = await rclone(task, ctx, args, false);
   if (r.aborted) throw new CancelledError();
   if (classifyRcloneExit(r.exitCode) !== 'ok') return; // the real run reports the failure itself
-  const refusal = refusalOf(task, countsOf(r), false);
+  const refusal = refusalOf(task, countsOf(r), false, ctx.force);
   if (refusal) {
     tail.line(`$ ${formatShellCommand('rclone', args)}`);
     throw refusal;
   }
 }
 
-function refusalOf(task: CloudTask, c: StepCounts, dryRun: boolean): CryptsyncError | null {
+function refusalOf(task: CloudTask, c: StepCounts, dryRun: boolean, force = false): CryptsyncError | null {
   // what the remote holds now: the files rclone compared (less the new ones) and those it deletes
   const sourceFiles = Math.max(0, c.files);
   const total = Math.max(0, sourceFiles - c.newFiles) + c.deletedFiles;
   return deletionRefusal(
     { deletes: c.deletedFiles, total, sourceFiles: Math.max(1, sourceFiles) },
-    { ...(task.maxDeletePercent !== undefined ? { maxDeletePercent: task.maxDeletePercent } : {}) },
+    {
+      ...(task.maxDeletePercent !== undefined ? { maxDeletePercent: task.maxDeletePercent } : {}),
+      ...(task.maxDelete !== undefined ? { maxDelete: task.maxDelete } : {}),
+      force,
+    },
     { source: task.source, copy: `the copy at ${task.dest}`, dryRun },
   );
 }
