@@ -1,22 +1,22 @@
 // Lint rules, including the import direction between layers (docs/architecture.md):
-// cli -> server -> run -> (sync, rsync, tasks, store) -> target -> rclone -> crypt; util is below all.
+// cli -> server -> run -> (sync, rsync, tasks, store) -> tree -> rclone -> crypt; util is below all.
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['util', 'crypt', 'rclone', 'target', 'sync', 'rsync', 'tasks', 'store', 'run', 'cli', 'server'];
+const LAYERS = ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store', 'run', 'cli', 'server'];
 /** what each layer may import from src/ (besides itself) */
 const ALLOWED = {
   util: [],
   crypt: ['util'],
   rclone: ['util', 'crypt'],
-  target: ['util', 'crypt', 'rclone'],
-  sync: ['util', 'crypt', 'rclone', 'target'],
+  tree: ['util', 'crypt', 'rclone'],
+  sync: ['util', 'crypt', 'rclone', 'tree'],
   rsync: ['util'],
   tasks: ['util', 'crypt', 'rclone', 'rsync'],
   store: ['util'],
-  run: ['util', 'crypt', 'rclone', 'target', 'sync', 'rsync', 'tasks', 'store'],
+  run: ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store'],
   // cli may start the web server (`cryptsync serve`); the server never imports cli
-  cli: ['util', 'crypt', 'rclone', 'target', 'sync', 'rsync', 'tasks', 'store', 'run', 'server'],
-  server: ['util', 'crypt', 'rclone', 'target', 'sync', 'rsync', 'tasks', 'store', 'run'],
+  cli: ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store', 'run', 'server'],
+  server: ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store', 'run'],
 };
 
 const layerRules = LAYERS.flatMap((layer) => {

@@ -11,7 +11,7 @@ import { mkdir, rm, writeFile, open } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { obscure } from '../src/crypt/index.js';
-import { setMtimeNs } from '../src/target/index.js';
+import { setMtimeNs } from '../src/tree/index.js';
 import { mapLimit } from '../src/util/map-limit.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

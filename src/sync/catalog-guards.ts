@@ -17,7 +17,7 @@ import { open, stat } from 'node:fs/promises';
 import { BLOCK_DATA_SIZE, CryptError, diskToStandard, fsPath, hasRawBytes, removeVersionTag, type Cipher } from '../crypt/index.js';
 import { CryptsyncError } from '../util/errors.js';
 import { isJunkName } from '../util/junk-names.js';
-import { TEMP_PATTERN, readDirEntries, type CatalogEntry, type CatalogScan, type DirEntry } from '../target/index.js';
+import { TEMP_PATTERN, readDirEntries, type CatalogEntry, type CatalogScan, type DirEntry } from '../tree/index.js';
 import type { CryptDest } from './events.js';
 
 /** files whose first chunk is authenticated */

@@ -7,7 +7,7 @@
 import { stat, mkdir, unlink, rmdir, readdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { fsPath } from '../crypt/index.js';
-import { scanCatalog, PathEncryptor, isStaleTemporary, type PlainScan, type PathFilter, type ScanIssue } from '../target/index.js';
+import { scanCatalog, PathEncryptor, isStaleTemporary, type PlainScan, type PathFilter, type ScanIssue } from '../tree/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
 import { buildPlan, type SyncPlan, type CopyItem } from './plan.js';
 import { checkCatalogKey } from './catalog-guards.js';

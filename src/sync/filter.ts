@@ -5,7 +5,7 @@
 // Pure apart from reading --exclude-from files; never touches the data.
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../util/errors.js';
-import type { PathFilter } from '../target/index.js';
+import type { PathFilter } from '../tree/index.js';
 
 export interface FilterOptions {
   include?: string[];

@@ -2,7 +2,7 @@
 // into the catalog (a restore into it, a copied folder), or another remote's files. Such a catalog
 // must never be pushed. System junk (.DS_Store, an empty lost+found) is not counted: it holds
 // none of the user's data. Lists names only (no contents read); never writes.
-import { scanCatalog } from '../target/index.js';
+import { scanCatalog } from '../tree/index.js';
 import { isJunkPath } from '../util/junk-names.js';
 import type { CryptDest } from './events.js';
 

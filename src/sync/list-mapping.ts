@@ -2,7 +2,7 @@
 // encrypted path, both in rclone's Standard encoding, sorted by plain path. Read-only; also
 // feeds the web UI's restore browser.
 import { diskPathToStandard } from '../crypt/index.js';
-import { scanCatalog } from '../target/index.js';
+import { scanCatalog } from '../tree/index.js';
 import type { CryptDest } from './events.js';
 import { checkCatalogKey } from './catalog-guards.js';
 

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { CancelledError } from '../util/errors.js';
-import { scanPlainTree, type PlainScan, type PathFilter, type ScanIssue, type TreeEntry, type EntryKind } from '../target/index.js';
+import { scanPlainTree, type PlainScan, type PathFilter, type ScanIssue, type TreeEntry, type EntryKind } from '../tree/index.js';
 import type { FilterOptions } from './filter.js';
 
 /** heap caps for the scan worker: it holds one scan (~100 B per entry) and little else */

@@ -2,7 +2,7 @@
 // core while the main thread derives the key and scans the encrypted catalog. Posts one message
 // (the scan and its issues in order, or a failure) and ends. Never writes, never sees a key.
 import { parentPort, workerData } from 'node:worker_threads';
-import { scanPlainTree, type ScanIssue } from '../target/plain-scan.js';
+import { scanPlainTree, type ScanIssue } from '../tree/plain-scan.js';
 import { buildFilter } from './filter.js';
 import { packEntries, type PlainScanRequest, type PlainScanReply } from './plain-scan-thread.js';
 

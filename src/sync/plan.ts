@@ -5,7 +5,7 @@
 // Two names on one side with the same NFC form (NFC and NFD spellings) would overwrite each
 // other's encrypted file: such names, and everything under such folders, are reported as
 // duplicates and left out of the plan entirely (no copy, update or delete).
-import { type TreeEntry, type CatalogEntry, matchKey, depthOf } from '../target/index.js';
+import { type TreeEntry, type CatalogEntry, matchKey, depthOf } from '../tree/index.js';
 
 export interface CopyItem {
   action: 'new' | 'update';

@@ -8,7 +8,7 @@
 import { isJunkPath } from '../util/junk-names.js';
 import { readdir, mkdir, lstat } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { scanCatalog, safeRestorePath, isStaleTemporary, removeStaleTemporaries, parentOf, type PathFilter } from '../target/index.js';
+import { scanCatalog, safeRestorePath, isStaleTemporary, removeStaleTemporaries, parentOf, type PathFilter } from '../tree/index.js';
 import { displayName, fsPath } from '../crypt/index.js';
 import { buildFilter } from './filter.js';
 import { checkCatalogKey } from './catalog-guards.js';

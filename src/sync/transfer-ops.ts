@@ -9,7 +9,7 @@
 import { openSync, readSync, writeSync, closeSync, fstatSync, renameSync, unlinkSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { Cipher, BLOCK_DATA_SIZE, CryptError, NONCE_SIZE, parseHeader, fsPath } from '../crypt/index.js';
-import { setMtimeNs, tempNameFor } from '../target/index.js';
+import { setMtimeNs, tempNameFor } from '../tree/index.js';
 import { CryptsyncError } from '../util/errors.js';
 import type { WorkerInit, TransferJob, TransferResult, EncryptJob, DecryptJob, VerifyJob } from './transfer-job.js';
 

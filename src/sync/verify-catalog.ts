@@ -3,7 +3,7 @@
 // the bytes. Nothing is decrypted; nothing is written.
 import { performance } from 'node:perf_hooks';
 import { CancelledError } from '../util/errors.js';
-import { scanPlainTree, scanCatalog, matchKey, type CatalogEntry } from '../target/index.js';
+import { scanPlainTree, scanCatalog, matchKey, type CatalogEntry } from '../tree/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
 import { checkCatalogKey } from './catalog-guards.js';
 import { TransferPool } from './transfer-pool.js';

@@ -8,7 +8,7 @@ import { mkdir, writeFile, readdir, rename, rm, symlink, stat } from 'node:fs/pr
 import { spawnSync } from 'node:child_process';
 import { encryptCatalog, restoreCatalog, verifyCatalog, listMapping, checkCatalogPassword, buildPlan, type SyncEvent } from '../../src/sync/index.js';
 import { checkCatalogKey } from '../../src/sync/catalog-guards.js';
-import { scanCatalog, type TreeEntry, type CatalogEntry } from '../../src/target/index.js';
+import { scanCatalog, type TreeEntry, type CatalogEntry } from '../../src/tree/index.js';
 import { CryptsyncError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers/rclone.js';
 import { withEncryptedTree } from '../helpers/encrypted-tree.js';

@@ -9,7 +9,7 @@ import { mkdir, writeFile, readdir, rm } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
 import { verifyCatalog, encryptCatalog, restoreCatalog } from '../../src/sync/index.js';
-import { TEMP_PATTERN } from '../../src/target/index.js';
+import { TEMP_PATTERN } from '../../src/tree/index.js';
 import { tempDir } from '../helpers/rclone.js';
 import { makeDest, snapshot } from './fixture.js';
 

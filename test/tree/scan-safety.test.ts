@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { Cipher, nameToBytes } from '../../src/crypt/index.js';
-import { scanPlainTree, scanCatalog, isStaleTemporary, tempNameFor, TEMP_PATTERN, type ScanIssue } from '../../src/target/index.js';
-import { utimensatSyscall } from '../../src/target/mtime.js';
+import { scanPlainTree, scanCatalog, isStaleTemporary, tempNameFor, TEMP_PATTERN, type ScanIssue } from '../../src/tree/index.js';
+import { utimensatSyscall } from '../../src/tree/mtime.js';
 import { CryptsyncError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers/rclone.js';
 

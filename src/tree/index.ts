@@ -1,5 +1,6 @@
-// The storage layer the sync engine works on: plain-folder scans, encrypted-catalog scans (names
-// decrypted on the way through), exact mtimes and temporary names for atomic writes.
+// The file trees on disk the sync engine works on: plain-folder scans and encrypted-catalog scans
+// (names decrypted on the way through) sharing one entry type, exact mtimes, and temporary names
+// for atomic writes. Encryption of contents lives in sync/; there is no storage abstraction here.
 export { type TreeEntry, type CatalogEntry, type EntryKind, matchKey, joinRel, parentOf, depthOf, TEMP_PATTERN } from './tree-entry.js';
 export { tempNameFor, isStaleTemporary, removeStaleTemporaries } from './temp-name.js';
 export { readDirEntries, type DirEntry } from './read-dir.js';
