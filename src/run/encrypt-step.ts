@@ -1,5 +1,5 @@
 // The encrypt step of a run: the built-in engine (sync/encryptCatalog) or, for tasks with
-// engine "rclone", the real rclone binary (rclone-engine.ts). Both go through the same guards:
+// encryptWith "rclone", the real rclone binary (rclone-engine.ts). Both go through the same guards:
 // the catalog-sharing check and the "encrypt in progress" mark (catalog-write.ts), and the
 // deletion guards of the plan (sync/deletion-guard.ts). Maps sync events to engine events.
 import type { EncryptTask } from '../tasks/index.js';
@@ -83,7 +83,7 @@ export function encryptResult(s: SyncSummary, ctx: StepContext, root: string, co
 
 export async function runEncryptStep(task: EncryptTask, ctx: StepContext): Promise<StepResult> {
   const configPath = configPathFor(task, ctx.env, ctx.home);
-  if (task.engine === 'rclone') return runRcloneEncrypt(task, ctx, configPath);
+  if (task.encryptWith === 'rclone') return runRcloneEncrypt(task, ctx, configPath);
   const tail = new TailBuffer();
   const counts: StepCounts = { ...ZERO_COUNTS };
   try {

@@ -1,4 +1,4 @@
-// The encrypt step done by the real rclone binary (tasks with engine "rclone", as RsyncOSX ran
+// The encrypt step done by the real rclone binary (tasks with encryptWith "rclone", as RsyncOSX ran
 // it): the argv is computed from the task (and shown by `task command`), rclone is spawned
 // without a shell, its JSON log is parsed into the same events and counts as the built-in engine.
 // Unlike RsyncOSX, rclone's exit status decides the step's status. rclone knows none of

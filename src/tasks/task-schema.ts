@@ -49,7 +49,8 @@ export const encryptTaskSchema = z.strictObject({
   remote: z.string().min(1, 'must not be empty'),
   ...common,
   config: path.optional(),
-  engine: z.enum(['native', 'rclone']).optional(),
+  /** who does the encryption: the built-in engine (default) or the real rclone binary; was `engine` */
+  encryptWith: z.enum(['native', 'rclone']).optional(),
   excludes: z.array(pattern).optional(),
   includes: z.array(pattern).optional(),
   excludeFrom: z.array(path).optional(),

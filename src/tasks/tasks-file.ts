@@ -63,9 +63,23 @@ export function parseTasksText(text: string, path: string): Task[] {
   if (version > TASKS_FILE_VERSION) throw corrupt(path, `version: ${version} was written by a newer cryptsync (this one reads ${TASKS_FILE_VERSION})`);
   if (version !== TASKS_FILE_VERSION) throw corrupt(path, `version: must be ${TASKS_FILE_VERSION}`);
   if (!Array.isArray(tasks)) throw corrupt(path, 'tasks: must be a list');
-  const { errors, warnings } = validateProfile(tasks);
+  const upgraded = tasks.map(upgradeTaskKeys);
+  const { errors, warnings } = validateProfile(upgraded);
   if (errors.length > 0) throw new ValidationError(path, errors, warnings);
-  return tasks as Task[];
+  return upgraded as Task[];
+}
+
+/**
+ * Reads keys older cryptsync versions wrote under another name: an encrypt task's `engine` is now
+ * `encryptWith` (the file is rewritten with the new key on the next edit). Both at once is left
+ * for validation to report.
+ */
+export function upgradeTaskKeys(t: unknown): unknown {
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) return t;
+  const o = t as Record<string, unknown>;
+  if (o.type !== 'encrypt' || !('engine' in o) || 'encryptWith' in o) return t;
+  const { engine, ...rest } = o;
+  return { ...rest, encryptWith: engine };
 }
 
 function corrupt(path: string, detail: string): ConfigError {

@@ -207,7 +207,7 @@ function checkEncrypt(task: EncryptTask, ctx: ValidateContext, err: Report, _war
     if (!isAbsolute(task.config)) err('config', 'must be an absolute path');
     else if (ctx.checkFs && statKind(task.config) !== 'file') err('config', `rclone config file ${task.config} does not exist`);
   }
-  if (task.checksum && task.engine === 'rclone') err('checksum', 'needs the built-in engine (engine "native"): rclone cannot compare crypt contents this way');
+  if (task.checksum && task.encryptWith === 'rclone') err('checksum', 'needs the built-in engine (encryptWith "native"): rclone cannot compare crypt contents this way');
   (task.excludeFrom ?? []).forEach((f, i) => {
     if (!isAbsolute(f)) err(`excludeFrom[${i}]`, 'must be an absolute path');
     else if (ctx.checkFs && statKind(f) !== 'file') err(`excludeFrom[${i}]`, 'file does not exist');

@@ -17,7 +17,7 @@ test('engine "rclone": rclone runs the encrypt step; cryptsync reads its catalog
     await makeTree(plain, { 'a.txt': 'alpha\n', 'sub/b.bin': 70000, 'sub/c.txt': 'gamma\n' });
     let r = await cryptsync(['remote', 'add', 'v', '--path', join(work, 'cat'), '--password-env', 'PW'], { env });
     assert.equal(r.code, 0, r.stderr);
-    r = await cryptsync(['task', 'add', 'enc', '--type', 'encrypt', '--source', plain, '--remote', 'v:', '--engine', 'rclone'], { env });
+    r = await cryptsync(['task', 'add', 'enc', '--type', 'encrypt', '--source', plain, '--remote', 'v:', '--encrypt-with', 'rclone'], { env });
     assert.equal(r.code, 0, r.stderr);
     const cmd = (await cryptsync(['task', 'command', 'enc'], { env })).stdout;
     assert.match(cmd, /^rclone sync .* v: --config .*rclone\.conf --create-empty-src-dirs/);
@@ -51,7 +51,7 @@ test('engine "rclone": rclone runs the encrypt step; cryptsync reads its catalog
     // a wrong password is refused before rclone runs (rclone itself would re-upload everything)
     r = await cryptsync(['remote', 'add', 'bad', '--path', join(work, 'cat'), '--password-env', 'BAD'], { env: { ...env, BAD: 'the wrong vault password' } });
     assert.equal(r.code, 0, r.stderr);
-    r = await cryptsync(['task', 'add', 'enc-bad', '--type', 'encrypt', '--source', plain, '--remote', 'bad:', '--engine', 'rclone'], { env });
+    r = await cryptsync(['task', 'add', 'enc-bad', '--type', 'encrypt', '--source', plain, '--remote', 'bad:', '--encrypt-with', 'rclone'], { env });
     assert.equal(r.code, 0, r.stderr);
     r = await cryptsync(['run', 'enc-bad'], { env });
     assert.equal(r.code, 12, r.stderr + r.stdout);

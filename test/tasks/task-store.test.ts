@@ -316,3 +316,21 @@ test('setSnapshotNum updates only snapshot tasks', async (t) => {
   await assert.rejects(store.setSnapshotNum('enc', 2), /not a snapshot task/);
   await assert.rejects(store.setSnapshotNum('snap', 0), /whole number >= 1/);
 });
+
+test('an encrypt task saved with the old key "engine" loads as encryptWith and is saved with the new key', async (t) => {
+  const e = setup(t);
+  const file = join(e.home, 'profiles', 'default', 'tasks.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ version: 1, tasks: [{ name: 'enc', type: 'encrypt', source: e.plain, remote: 'secret:', engine: 'rclone' }] }));
+  const s = TaskStore.open(e.home, 'default', { rcloneConfig: e.conf });
+  const enc = s.get('enc');
+  assert.equal(enc.type === 'encrypt' ? enc.encryptWith : undefined, 'rclone');
+  assert.ok(!('engine' in enc));
+  await s.update('enc', { notes: 'touched' });
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { tasks: Array<Record<string, unknown>> };
+  assert.equal(saved.tasks[0]!.encryptWith, 'rclone');
+  assert.ok(!('engine' in saved.tasks[0]!), 'the old key is gone from the file');
+  // both keys at once is a mistake to report, not to guess at
+  writeFileSync(file, JSON.stringify({ version: 1, tasks: [{ name: 'enc', type: 'encrypt', source: e.plain, remote: 'secret:', engine: 'rclone', encryptWith: 'native' }] }));
+  assert.throws(() => TaskStore.open(e.home, 'default', { rcloneConfig: e.conf }).list(), /engine/);
+});

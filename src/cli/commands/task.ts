@@ -29,7 +29,8 @@ function addTaskOptions(c: Command): Command {
     .option('--dest <path>', 'destination: [user@]host:path, host::module/path, or a local folder; for cloud, REMOTE:path of your rclone config')
     .option('--remote <remote>', 'crypt remote of an encrypt task, REMOTE:[path]')
     .option('--config <file>', 'rclone.conf holding the crypt remote, or the cloud remote (default: cryptsync\'s own)')
-    .addOption(new Option('--engine <engine>', 'encrypt with the built-in engine or the real rclone binary').choices(['native', 'rclone']))
+    .addOption(new Option('--encrypt-with <who>', 'encrypt with the built-in engine or the real rclone binary').choices(['native', 'rclone']))
+    .addOption(new Option('--engine <who>', 'old name of --encrypt-with').choices(['native', 'rclone']).hideHelp())
     .option('--ssh-port <n>', 'ssh port', intArg('--ssh-port'))
     .option('--ssh-key <file>', 'ssh identity file')
     .option('--ssh-option <KEY=VALUE>', 'ssh -o option (repeatable)', collect)
@@ -71,7 +72,8 @@ function taskFields(c: Command, o: TaskOpts): Record<string, unknown> {
     ['dest', 'dest'],
     ['remote', 'remote'],
     ['config', 'config'],
-    ['engine', 'engine'],
+    ['engine', 'encryptWith'],
+    ['encryptWith', 'encryptWith'],
     ['sshPort', 'sshPort'],
     ['sshKey', 'sshKey'],
     ['sshOption', 'sshOptions'],

@@ -1,5 +1,5 @@
 // The encrypt step: a plain folder into its rclone-crypt catalog, by the built-in engine or by
-// the rclone binary (engine "rclone"); see encrypt-step.ts and rclone-engine.ts.
+// the rclone binary (encryptWith "rclone"); see encrypt-step.ts and rclone-engine.ts.
 import type { EncryptTask, Task } from '../../tasks/index.js';
 import { openCryptRemote } from '../../rclone/index.js';
 import { checkCatalogPassword } from '../../sync/index.js';
@@ -27,14 +27,14 @@ export const encryptDriver: StepDriver = {
   command(task, o) {
     const t = encryptTask(task);
     const conf = t.config ?? o.defaultConfig;
-    if (t.engine === 'rclone') return { program: 'rclone', args: encryptRcloneArgs(t, conf, o.dryRun) };
+    if (t.encryptWith === 'rclone') return { program: 'rclone', args: encryptRcloneArgs(t, conf, o.dryRun) };
     return { program: 'cryptsync', args: encryptCommandArgs(t, conf, o.dryRun) };
   },
   // no tool check: the built-in engine needs no program; an rclone-engine task checks rclone below
   async doctor(task, d) {
     const t = encryptTask(task);
     const out = [await folderCheck(t.name, 'source folder', t.source)];
-    if (t.engine === 'rclone') out.push({ ...(await rcloneTool(d)), task: t.name });
+    if (t.encryptWith === 'rclone') out.push({ ...(await rcloneTool(d)), task: t.name });
     try {
       const r = await openCryptRemote(t.remote, t.config ?? d.rcloneConfig, d.env);
       await checkCatalogPassword({ cipher: r.cipher, root: r.root }, t.remote);

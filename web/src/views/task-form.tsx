@@ -66,7 +66,7 @@ function toInput(v: Values, type: TaskType, original: Record<string, unknown> | 
 }
 
 const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete', 'maxDeletePercent'];
-const ENCRYPT_KEYS = [...COMMON_KEYS, 'remote', 'engine', 'includes', 'transfers', 'copyLinks', 'config', 'checksum'];
+const ENCRYPT_KEYS = [...COMMON_KEYS, 'remote', 'encryptWith', 'includes', 'transfers', 'copyLinks', 'config', 'checksum'];
 const CLOUD_KEYS = [...COMMON_KEYS, 'dest', 'config', 'delete', 'transfers'];
 const RSYNC_KEYS = [...COMMON_KEYS, 'dest', 'sshPort', 'sshKey', 'sshOptions', 'delete', 'compress', 'protectArgs', 'extraFlags'];
 
@@ -154,8 +154,8 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
                 ))}
               </datalist>
             </Field>
-            <Field label="Engine" name="engine" error={errors.engine}>
-              <select {...text('engine')}>
+            <Field label="Encrypt with" name="encryptWith" error={errors.encryptWith}>
+              <select {...text('encryptWith')}>
                 <option value="">native (built in)</option>
                 <option value="rclone">rclone (runs the rclone binary)</option>
               </select>
