@@ -96,7 +96,11 @@ test('rsync missing gives a clear error', async () => {
 test('a second run of a running task is refused; a stale lock is cleared', async () => {
   const { env, catalog, server } = await setup('locked');
   await makeTree(catalog, { 'payload.bin': 'some data\n' });
-  ok(await cryptsync(['task', 'add', 'slow', '--type', 'synchronize', '--source', catalog, '--dest', server, '--pre-command', 'sleep 3'], { env }), 'add');
+  // the first run's pre-command holds it until the test has tried the second run (at most 60 s)
+  const gate = join(work, 'locked', 'go');
+  const waiter = join(work, 'locked', 'wait.sh');
+  await writeFile(waiter, 'i=0; while [ ! -e "$1" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done\n');
+  ok(await cryptsync(['task', 'add', 'slow', '--type', 'synchronize', '--source', catalog, '--dest', server, '--pre-command', `sh ${waiter} ${gate}`], { env }), 'add');
   const first = cryptsync(['run', 'slow'], { env });
   // wait until the first run holds its lock (however slowly the machine starts it)
   const lockFile = join(env.CRYPTSYNC_HOME!, 'locks', 'default--slow.lock');
@@ -104,6 +108,7 @@ test('a second run of a running task is refused; a stale lock is cleared', async
   const second = await cryptsync(['run', 'slow'], { env });
   assert.equal(second.code, 4, second.stderr);
   assert.match(second.stderr, /already running/);
+  await writeFile(gate, '');
   ok(await first, 'first run');
   // a lock left by a killed process (pid that does not exist) does not block
   const locks = join(env.CRYPTSYNC_HOME!, 'locks');
