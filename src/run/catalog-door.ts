@@ -13,6 +13,7 @@ import {
   listMapping,
   restoreCatalog,
   verifyCatalog,
+  type EncryptOptions,
   type FilterOptions,
   type MappingEntry,
   type SyncEvent,
@@ -64,18 +65,12 @@ export interface VerifyInput extends CatalogCallOptions {
   transfers?: number;
 }
 
-export interface EncryptInput extends CatalogCallOptions {
+/** A one-off encrypt: the engine's limits and switches, as encryptCatalog documents them. */
+export interface EncryptInput extends CatalogCallOptions, Partial<Pick<EncryptOptions, 'dryRun' | 'maxDelete' | 'maxDeletePercent' | 'transfers' | 'copyLinks' | 'checksum' | 'force'>> {
   /** the plain folder; default: the encrypt task's source */
   source?: string;
   /** default: the encrypt task's filters, when its own source is encrypted */
   filter?: FilterOptions;
-  dryRun?: boolean;
-  maxDelete?: number;
-  maxDeletePercent?: number;
-  transfers?: number;
-  copyLinks?: boolean;
-  checksum?: boolean;
-  force?: boolean;
 }
 
 /** A finished restore or one-off encrypt: the summary and the words for it. */

@@ -4,33 +4,21 @@
 // inline, naming the field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServe, type ServeProcess } from '../helpers/browser.js';
-import { cliEnv } from '../helpers/cli.js';
+import type { Page } from 'playwright-core';
+import { openUi, type OpenUi } from '../helpers/browser.js';
 
-const WAIT_MS = 30_000;
+let ui: OpenUi;
 let home: string;
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
 
 before(async () => {
-  home = await mkdtemp(join(tmpdir(), 'cryptsync-cloud-ui-'));
-  await writeFile(join(home, 'rclone.conf'), '[near]\ntype = local\n', { mode: 0o600 });
-  serve = await startServe(cliEnv(home));
-  browser = await launchBrowser();
-  page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(WAIT_MS);
+  ui = await openUi('cryptsync-cloud-ui-', (h) => writeFile(join(h, 'rclone.conf'), '[near]\ntype = local\n', { mode: 0o600 }));
+  ({ home, page } = ui);
 });
 
-after(async () => {
-  await browser?.close();
-  if (serve) assert.equal(await serve.stop(), 0, serve.output());
-  await rm(home, { recursive: true, force: true });
-});
+after(() => ui?.close());
 
 test('add, estimate and execute a cloud task from the page; a bad destination is refused inline', async () => {
   const src = join(home, 'outbox');
@@ -39,7 +27,7 @@ test('add, estimate and execute a cloud task from the page; a bad destination is
   const files = ['a.txt', 'b.txt', 'c.bin'];
   for (const f of files) await writeFile(join(src, f), `${f} contents`);
 
-  await page.goto(serve.url);
+  await page.goto(ui.serve.url);
   await page.locator('[data-testid=connection]', { hasText: 'live' }).waitFor();
   await page.getByRole('button', { name: '+ Add task' }).click();
   const form = page.getByTestId('task-form');

@@ -5,35 +5,24 @@
 // which ones vanish come from a printed seed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServe, type ServeProcess } from '../helpers/browser.js';
-import { cliEnv, cryptsync } from '../helpers/cli.js';
+import type { Page } from 'playwright-core';
+import { openUi, type OpenUi } from '../helpers/browser.js';
+import { cryptsync } from '../helpers/cli.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
-const WAIT_MS = 30_000;
+let ui: OpenUi;
 let home: string;
 let env: NodeJS.ProcessEnv;
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
 
 before(async () => {
-  home = await mkdtemp(join(tmpdir(), 'cryptsync-force-'));
-  env = cliEnv(home);
-  serve = await startServe(env);
-  browser = await launchBrowser();
-  page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(WAIT_MS);
+  ui = await openUi('cryptsync-force-');
+  ({ home, env, page } = ui);
 });
 
-after(async () => {
-  await browser?.close();
-  if (serve) assert.equal(await serve.stop(), 0, serve.output());
-  await rm(home, { recursive: true, force: true });
-});
+after(() => ui?.close());
 
 /** POST as the page does (browser code as text: the test is compiled without DOM types) */
 function postFromPage(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -66,7 +55,7 @@ test('a mass deletion is refused, explained, and run only after the task name is
   for (const n of gone) await rm(join(src, n));
   const kept = total - gone.length;
 
-  await page.goto(serve.url);
+  await page.goto(ui.serve.url);
   await page.locator('[data-testid=connection]', { hasText: 'live' }).waitFor();
   await page.locator('tr[data-task="docs"]').click();
   await page.getByRole('button', { name: /^Execute/ }).click();

@@ -2,11 +2,11 @@
 // browser), and the real `cryptsync serve --port 0` as a process on a temp home.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { BIN, ROOT } from './cli.js';
+import { BIN, ROOT, cliEnv } from './cli.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -95,4 +95,38 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(dir, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+export interface OpenUi {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  serve: ServeProcess;
+  browser: Browser;
+  page: Page;
+  /** closes the browser, stops the server (asserting it exits 0) and removes the home */
+  close(): Promise<void>;
+}
+
+/** A fresh home, `cryptsync serve` on it and one Chromium page; `prepare` runs before the server starts. */
+export async function openUi(prefix: string, prepare?: (home: string) => Promise<void>, timeoutMs = 30_000): Promise<OpenUi> {
+  const home = await mkdtemp(join(tmpdir(), prefix));
+  await prepare?.(home);
+  const env = cliEnv(home);
+  const serve = await startServe(env);
+  const browser = await launchBrowser();
+  const page = await (await browser.newContext()).newPage();
+  page.setDefaultTimeout(timeoutMs);
+  return {
+    home,
+    env,
+    serve,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      const code = await serve.stop();
+      await rm(home, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`cryptsync serve exited with ${code}:\n${serve.output()}`);
+    },
+  };
 }

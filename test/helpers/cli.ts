@@ -40,3 +40,24 @@ export function cliEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proc
   delete env.CRYPTSYNC_DEBUG;
   return env;
 }
+
+/**
+ * Starts `cryptsync ARGS`, waits until its stdout matches `ready` (it must still be running then),
+ * sends SIGINT as Ctrl+C does, and resolves with the exit code and what it printed.
+ */
+export async function interruptWhen(args: string[], o: { env: NodeJS.ProcessEnv; ready: RegExp; delayMs?: number }): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: o.env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const closed = new Promise<number | null>((res) => child.on('close', res));
+  let exited = false;
+  void closed.then(() => (exited = true));
+  await new Promise<void>((res) => {
+    const check = () => (o.ready.test(stdout) || exited ? res() : setTimeout(check, 50));
+    check();
+  });
+  if (exited) throw new Error(`cryptsync ${args.join(' ')} ended before ${o.ready}:\n${stdout}`);
+  if (o.delayMs) await new Promise((res) => setTimeout(res, o.delayMs));
+  child.kill('SIGINT');
+  return { code: await closed, stdout };
+}

@@ -7,11 +7,10 @@
 // comes from a printed seed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { BIN, cliEnv, cryptsync, jsonLines, type CliResult } from '../helpers/cli.js';
+import { cliEnv, cryptsync, interruptWhen, jsonLines, type CliResult } from '../helpers/cli.js';
 import { rclone } from '../helpers/rclone.js';
 import { readTree } from '../helpers/tree.js';
 import { seededRandom } from '../helpers/seeded-random.js';
@@ -139,19 +138,8 @@ for (const kind of ['sftp', 'webdav'] as ServeKind[]) {
       // Ctrl+C while the push runs (rclone slowed by its RCLONE_BWLIMIT environment variable)
       await writeFile(join(plain, 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 7));
       const slow = { ...env, RCLONE_BWLIMIT: '200k' };
-      const child = spawn(process.execPath, [BIN, 'run', 'off', '--json'], { env: slow, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      const closed = new Promise<number | null>((res) => child.on('close', res));
-      let exited = false;
-      void closed.then(() => (exited = true));
-      await new Promise<void>((res) => {
-        const check = () => (/"type":"progress"[^\n]*"step":"cloud"/.test(stdout) || exited ? res() : setTimeout(check, 50));
-        check();
-      });
-      assert.ok(!exited, `the run ended before the cloud step sent anything:\n${stdout}`);
-      child.kill('SIGINT');
-      assert.equal(await closed, 130, stdout);
+      const aborted = await interruptWhen(['run', 'off', '--json'], { env: slow, ready: /"type":"progress"[^\n]*"step":"cloud"/ });
+      assert.equal(aborted.code, 130, aborted.stdout);
       const runs = jsonLines((await cryptsync(['log', 'off', '--json'], { env })).stdout)[0]!.runs as Array<Record<string, unknown>>;
       assert.equal(runs[0]!.status, 'aborted');
       const steps = runs[0]!.steps as Array<Record<string, unknown>>;

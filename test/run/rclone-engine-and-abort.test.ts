@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { cryptsync, cliEnv, jsonLines, BIN } from '../helpers/cli.js';
+import { cryptsync, cliEnv, interruptWhen, jsonLines } from '../helpers/cli.js';
 import { makeTree, readTree } from '../helpers/tree.js';
 
 test('engine "rclone": rclone runs the encrypt step; cryptsync reads its catalog; counts are parsed', async () => {
@@ -68,20 +67,7 @@ test('Ctrl+C aborts a running rsync step; the run is logged as aborted with exit
     await makeTree(src, { 'big.bin': 4 * 1024 * 1024 });
     const r = await cryptsync(['task', 'add', 'slow', '--type', 'synchronize', '--source', src, '--dest', join(work, 'dst'), '--rsync-flag=--bwlimit=200'], { env });
     assert.equal(r.code, 0, r.stderr);
-    const child = spawn(process.execPath, [BIN, 'run', 'slow', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const closed = new Promise<number | null>((res) => child.on('close', res));
-    let exited = false;
-    void closed.then(() => (exited = true));
-    await new Promise<void>((res) => {
-      const check = () => (stdout.includes('"step-start"') || exited ? res() : setTimeout(check, 50));
-      check();
-    });
-    assert.ok(!exited, `the run ended before its rsync step started:\n${stdout}`);
-    await new Promise((res) => setTimeout(res, 800));
-    child.kill('SIGINT');
-    const code = await closed;
+    const { code, stdout } = await interruptWhen(['run', 'slow', '--json'], { env, ready: /"step-start"/, delayMs: 800 });
     assert.equal(code, 130, stdout);
     const runs = jsonLines((await cryptsync(['log', 'slow', '--json'], { env })).stdout)[0]!.runs as Array<Record<string, unknown>>;
     assert.equal(runs[0]!.status, 'aborted');
