@@ -9,14 +9,12 @@
 import { statSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import { diskToStandard, hasRawBytes, nameToBytes, type Cipher } from '../crypt/index.js';
-import { readDirEntries, type DirEntry } from './read-dir.js';
-import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { yieldToLoop } from './yield.js';
+import type { DirEntry } from './read-dir.js';
+import { CryptsyncError } from '../util/errors.js';
+import { walkTree, type DirJob } from './walk.js';
 import { type CatalogEntry, TEMP_PATTERN, joinRel } from './tree-entry.js';
 import type { PathFilter, ScanIssue } from './plain-scan.js';
 
-/** entries handled between two yields to the event loop */
-const YIELD_EVERY = 512;
 
 export interface CatalogScanOptions {
   filter?: PathFilter;
@@ -39,13 +37,6 @@ export interface CatalogScan {
   errors: number;
 }
 
-interface DirJob {
-  abs: string;
-  disk: string;
-  std: string;
-  /** abs holds raw bytes (obfuscate and off names can): fs calls under it take Buffer paths */
-  raw: boolean;
-}
 
 export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogScanOptions = {}): Promise<CatalogScan> {
   const out: CatalogScan = { files: [], dirs: [], undecryptable: [], temporaries: [], errors: 0 };
@@ -107,39 +98,21 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
     out.files.push({ kind: 'file', std, disk, size, encSize, mtimeNs: st.mtimeNs });
   };
 
-  // synchronous syscalls in slices, as in plain-scan.ts
-  let sinceYield = 0;
-  let queue: DirJob[] = [{ abs: root, disk: '', std: '', raw: hasRawBytes(root) }];
-  while (queue.length > 0) {
-    if (opts.signal?.aborted) throw new CancelledError();
-    const found: DirJob[] = [];
-    for (const job of queue) {
-      let ents: DirEntry[];
-      try {
-        ents = readDirEntries(job.abs, job.raw);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (job.disk === '' && code === 'ENOENT') {
-          if (opts.missingOk) continue; // no catalog yet: empty
-          throw new CryptsyncError('not-found', 'CATALOG_NOT_FOUND', `encrypted catalog folder ${root} not found (is the disk mounted?)`, { subject: root });
-        }
-        if (job.disk === '' && code === 'ENOTDIR') {
-          throw new CryptsyncError('not-found', 'CATALOG_NOT_FOUND', `encrypted catalog ${root} is not a folder`, { subject: root });
-        }
-        fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list encrypted folder: ${code ?? String(e)}`);
-        continue;
+  await walkTree(root, {
+    signal: opts.signal,
+    visit,
+    onListError(job, e) {
+      const code = e.code;
+      if (job.disk === '' && code === 'ENOENT') {
+        if (opts.missingOk) return; // no catalog yet: empty
+        throw new CryptsyncError('not-found', 'CATALOG_NOT_FOUND', `encrypted catalog folder ${root} not found (is the disk mounted?)`, { subject: root });
       }
-      for (const d of ents) {
-        if (++sinceYield >= YIELD_EVERY) {
-          sinceYield = 0;
-          await yieldToLoop();
-          if (opts.signal?.aborted) throw new CancelledError();
-        }
-        visit(job, d, found);
+      if (job.disk === '' && code === 'ENOTDIR') {
+        throw new CryptsyncError('not-found', 'CATALOG_NOT_FOUND', `encrypted catalog ${root} is not a folder`, { subject: root });
       }
-      if (opts.stopWhen?.(out)) return out;
-    }
-    queue = found;
-  }
+      fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list encrypted folder: ${code ?? String(e)}`);
+    },
+    done: () => opts.stopWhen?.(out) ?? false,
+  });
   return out;
 }

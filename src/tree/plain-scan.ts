@@ -7,13 +7,10 @@
 import { statSync, lstatSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import { diskToStandard, hasRawBytes, nameToBytes } from '../crypt/names-on-disk.js';
-import { readDirEntries, type DirEntry } from './read-dir.js';
-import { CancelledError } from '../util/errors.js';
-import { yieldToLoop } from './yield.js';
+import type { DirEntry } from './read-dir.js';
+import { walkTree, type DirJob } from './walk.js';
 import { type TreeEntry, joinRel } from './tree-entry.js';
 
-/** entries handled between two yields to the event loop */
-const YIELD_EVERY = 512;
 
 export interface ScanIssue {
   path: string;
@@ -42,13 +39,6 @@ export interface PlainScan {
   errors: number;
 }
 
-interface DirJob {
-  abs: string;
-  disk: string;
-  std: string;
-  /** abs holds raw bytes: fs calls under it take Buffer paths */
-  raw: boolean;
-}
 
 export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): Promise<PlainScan> {
   const files: TreeEntry[] = [];
@@ -115,31 +105,10 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
     }
   };
 
-  // Synchronous syscalls in slices: on this kind of machine a threadpool hop per stat costs
-  // several times the stat itself; yielding every YIELD_EVERY entries keeps the loop responsive.
-  let sinceYield = 0;
-  let queue: DirJob[] = [{ abs: root, disk: '', std: '', raw: hasRawBytes(root) }];
-  while (queue.length > 0) {
-    if (opts.signal?.aborted) throw new CancelledError();
-    const found: DirJob[] = [];
-    for (const job of queue) {
-      let ents: DirEntry[];
-      try {
-        ents = readDirEntries(job.abs, job.raw);
-      } catch (e) {
-        fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-        continue;
-      }
-      for (const d of ents) {
-        if (++sinceYield >= YIELD_EVERY) {
-          sinceYield = 0;
-          await yieldToLoop();
-          if (opts.signal?.aborted) throw new CancelledError();
-        }
-        visit(job, d, found);
-      }
-    }
-    queue = found;
-  }
+  await walkTree(root, {
+    signal: opts.signal,
+    visit,
+    onListError: (job, e) => fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list folder: ${e.code ?? String(e)}`),
+  });
   return { files, dirs, errors };
 }
