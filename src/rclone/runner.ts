@@ -9,6 +9,7 @@
 // password was read from) is removed before rclone starts.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { redactUrlPasswords } from '../util/redact.js';
 import { CryptsyncError } from '../util/errors.js';
 import { signalProcessGroup, trackProcessGroup, untrackProcessGroup } from '../util/process-group.js';
 import { TailBuffer } from '../util/tail-buffer.js';
@@ -112,8 +113,10 @@ export function runRclone(args: readonly string[], o: RunRcloneOptions): Promise
     };
     o.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const onLine = (line: string): void => {
-      if (line.trim() === '') return;
+    const onLine = (raw: string): void => {
+      if (raw.trim() === '') return;
+      // rclone echoes a remote's URL in some errors: a password written into it stays here
+      const line = redactUrlPasswords(raw);
       const e = parseRcloneLogLine(line);
       tally.add(e);
       if (e.type === 'stats') o.onProgress?.(e.stats);
