@@ -13,13 +13,23 @@ const VARIABLE = /%\(([^)]+)\)s/;
 const MAX_SUBSTITUTIONS = 200;
 /** rclone recurses without a limit and crashes on a loop; cryptsync stops far below that. */
 const MAX_DEPTH = 1000;
+/**
+ * A value that refers to itself twice doubles at each of rclone's 200 substitutions: rclone runs
+ * out of memory on it. No real option comes near this length.
+ */
+export const MAX_VALUE_LENGTH = 1 << 20;
 
 export class ReferenceLoop extends Error {
   constructor(
     readonly section: string,
     readonly key: string,
+    grows = false,
   ) {
-    super(`the value of "${key}" in [${section}] refers to itself through %(name)s`);
+    super(
+      grows
+        ? `the value of "${key}" in [${section}] grows without bound through %(name)s`
+        : `the value of "${key}" in [${section}] refers to itself through %(name)s`,
+    );
   }
 }
 
@@ -42,7 +52,9 @@ function substitute(raw: RawSections, section: string, key: string, value: strin
     const name = variableName(m[0]);
     let replacement = lookup(raw, DEFAULT_SECTION, name, depth + 1);
     if (replacement === undefined) replacement = section === DEFAULT_SECTION ? '' : (raw.get(section)?.get(name) ?? '');
+    if (replacement !== '' && (v.length / m[0].length) * replacement.length > MAX_VALUE_LENGTH) throw new ReferenceLoop(section, key, true);
     v = v.split(m[0]).join(replacement);
+    if (v.length > MAX_VALUE_LENGTH) throw new ReferenceLoop(section, key, true);
   }
   return v;
 }

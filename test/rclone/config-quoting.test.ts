@@ -42,8 +42,14 @@ function cryptsyncReads(text: string, path: string): Outcome {
 async function compare(dir: string, n: number, text: string, expect?: Dump | 'refused'): Promise<'read' | 'refused'> {
   const path = join(dir, `c${n}.conf`);
   await writeFile(path, text);
-  const [theirs, ours] = [await rcloneReads(path), cryptsyncReads(text, path)];
   const what = `case ${n} ${JSON.stringify(text)} (seed ${SEED})`;
+  const ours = cryptsyncReads(text, path);
+  if (!ours.ok && /grows without bound/.test(ours.message)) {
+    // rclone runs out of memory on such a value (gigabytes, minutes): not run here
+    assert.match(ours.message, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: `), what);
+    return 'refused';
+  }
+  const theirs = await rcloneReads(path);
   if (theirs.ok) {
     assert.ok(ours.ok, `${what}: rclone reads it, cryptsync refused: ${ours.ok ? '' : ours.message}`);
     assert.deepEqual(ours.dump, theirs.dump, what);
@@ -117,6 +123,12 @@ test('fixed edge cases: cryptsync reads rclone.conf as rclone 1.60.1 does', asyn
     assert.equal(counts.read + counts.refused, FIXED.length);
     // a "%(name)s" loop in DEFAULT: rclone 1.60.1 dies of a Go stack overflow after ~12 s
     // (checked by hand, too slow to repeat here); cryptsync refuses it naming the line
+    // a value that names itself twice doubles 200 times: rclone 1.60.1 runs out of memory
+    // (checked by hand under a 4 GB limit); cryptsync refuses it naming the line
+    assert.throws(
+      () => parseRcloneConfig('[a]\ntype = local\nx = %(x)s%(x)s\n', '/g.conf'),
+      (e: Error & { code?: string }) => e.code === 'CONFIG_PARSE' && /^\/g\.conf:3: .*grows without bound/.test(e.message),
+    );
     assert.throws(
       () => parseRcloneConfig('[DEFAULT]\nd = %(e)s\ne = %(d)s\n', '/l.conf'),
       (e: Error & { code?: string }) => e.code === 'CONFIG_PARSE' && /^\/l\.conf:[23]: .*refers to itself/.test(e.message),
