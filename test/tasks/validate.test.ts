@@ -41,9 +41,9 @@ test('parseRemoteSide reads rsync remote syntax and leaves local paths alone', (
 
 test('shape errors name the field', () => {
   assert.deepEqual(messages(validateTask('x').errors), [': a task must be a JSON object']);
-  assert.deepEqual(messages(validateTask({ name: 'a' }).errors), ['type: is required: use one of encrypt, synchronize, snapshot, syncremote']);
+  assert.deepEqual(messages(validateTask({ name: 'a' }).errors), ['type: is required: use one of encrypt, synchronize, snapshot, syncremote, cloud']);
   assert.deepEqual(messages(validateTask({ name: 'a', type: 'backup' }).errors), [
-    'type: "backup" is not a task type: use one of encrypt, synchronize, snapshot, syncremote',
+    'type: "backup" is not a task type: use one of encrypt, synchronize, snapshot, syncremote, cloud',
   ]);
   const r = validateTask({
     name: 'bad name!',
@@ -100,7 +100,11 @@ test('meaning errors: paths, remotes, ports, keys, flags, connections', (t) => {
     [{ name: 'a', type: 'synchronize', source: src, dest: '/x', connectedTo: 'push2' }, 'connectedTo: "push2" is a synchronize task; connect to an encrypt task'],
     [{ name: 'a', type: 'syncremote', source: '/local', dest: '/x' }, 'source: must be on a server ([user@]host:path or host::module/path): a syncremote task pulls from a server'],
     [{ name: 'a', type: 'syncremote', source: 'h:/x', dest: 'h:/y' }, 'dest: must be a local folder: a syncremote task pulls into a local folder'],
-    [{ name: 'a', type: 'syncremote', source: 'h:/x', dest: '/y', connectedTo: 'enc' }, 'connectedTo: only synchronize and snapshot tasks can be connected to an encrypt task'],
+    [{ name: 'a', type: 'syncremote', source: 'h:/x', dest: '/y', connectedTo: 'enc' }, 'connectedTo: only synchronize, snapshot, cloud tasks can be connected to an encrypt task'],
+    [{ name: 'a', type: 'cloud', source: src, dest: '/not/a/remote' }, 'dest: must be an rclone remote written REMOTE:path, e.g. "offsite:backups/docs" (a remote in your rclone config)'],
+    [{ name: 'a', type: 'cloud', source: 'h:/x', dest: 'offsite:b' }, 'source: must be an absolute path of a local folder'],
+    [{ name: 'a', type: 'cloud', source: src, dest: 'offsite:b', connectedTo: 'push2' }, 'connectedTo: "push2" is a synchronize task; connect to an encrypt task'],
+    [{ name: 'a', type: 'cloud', source: src, dest: 'offsite:b', sshPort: 22 }, 'sshPort: unknown field for a cloud task (known: name, type, source, dest, thresholdDays, preCommand, postCommand, haltOnPreError, haltOnPostError, notes, config, delete, excludes, maxDelete, maxDeletePercent, transfers, connectedTo)'],
     [{ name: 'a', type: 'snapshot', source: src, dest: 'h:/' }, 'dest: a snapshot root cannot be "/": name a folder to hold 1, 2, ... snapshots'],
     [{ name: 'a', type: 'snapshot', source: src, dest: '/x', snapshotNum: 0 }, 'snapshotNum: must be 1 or more'],
     [{ name: 'a', type: 'encrypt', source: src, remote: 's:', preCommand: ['bin/x'] }, 'preCommand[0]: give the program as an absolute path or a bare name looked up on PATH (it runs without a shell)'],
