@@ -9,7 +9,7 @@ export interface WorkerInit {
   options: CipherSettings;
 }
 
-/** encrypt a plain file into `dst` (atomically, via a temporary name in dst's folder) */
+/** encrypt a plain file into `dst` (atomically and durably, via a temporary name in dst's folder) */
 export interface EncryptJob {
   kind: 'encrypt';
   src: string;
@@ -39,7 +39,11 @@ export interface VerifyJob {
 export type TransferJob = EncryptJob | DecryptJob | VerifyJob;
 
 export type TransferResult =
-  | { ok: true; bytes: number; same?: boolean }
+  /**
+   * `tmp`: the finished file (contents and mtime) still waits under this temporary name, not
+   * yet flushed to disk; the pool renames it to the job's `dst` after a flush (durable-commit.ts)
+   */
+  | { ok: true; bytes: number; same?: boolean; tmp?: string }
   | { ok: false; code: string; message: string };
 
 export interface BatchRequest {

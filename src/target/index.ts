@@ -1,9 +1,10 @@
 // The storage layer the sync engine works on: plain-folder scans, encrypted-catalog scans (names
-// decrypted on the way through), exact mtimes and temporary names for atomic writes.
+// decrypted on the way through), exact mtimes, temporary names for atomic writes and flushes that make them durable.
 export { type TreeEntry, type CatalogEntry, type EntryKind, matchKey, joinRel, parentOf, depthOf, TEMP_PATTERN } from './tree-entry.js';
 export { tempNameFor, isStaleTemporary, removeStaleTemporaries } from './temp-name.js';
 export { readDirEntries, type DirEntry } from './read-dir.js';
 export { setMtimeNs } from './mtime.js';
+export { flushFiles, syncFolders } from './durable.js';
 export { scanPlainTree, type PathFilter, type PlainScan, type PlainScanOptions, type ScanIssue } from './plain-scan.js';
 export { scanCatalog, type CatalogScan, type CatalogScanOptions } from './catalog-scan.js';
 export { PathEncryptor, encryptPath, safeRestorePath } from './name-map.js';
