@@ -235,8 +235,6 @@ async function applyPlan(
   temporaries: string[],
   warm: WorkerWarmup | undefined,
 ): Promise<void> {
-  const { root } = dest;
-  const signal = o.signal;
   // folders whose entries this run changes: fsynced at the end, so a power loss after the run
   // reported success cannot bring back what it deleted or lose what it renamed into place
   const touched = new Set<string>();
