@@ -3,7 +3,8 @@
 import type { EngineEvent, StepCounts } from '../run/index.js';
 import type { CliIo } from './io.js';
 import { jsonLine, out } from './io.js';
-import { humanBytes, humanDuration, eta } from './format.js';
+import { humanBytes } from '../util/human-bytes.js';
+import { humanDuration, eta } from './format.js';
 
 export function countsText(c: StepCounts): string {
   return `${c.newFiles} new, ${c.changedFiles} changed, ${c.deletedFiles} deleted, ${humanBytes(c.bytes)}`;

@@ -162,9 +162,18 @@ export class NameCipher {
     return this.#path(path, false);
   }
 
+  /**
+   * Every folder segment is encrypted in full, version-tag look-alikes included: that is how
+   * rclone names the folders of the files it uploads, and the only form under which rclone can
+   * decrypt those files' paths. (rclone's own mkdir of an empty folder keeps the tag out, a form
+   * decryptDirName reads as well.)
+   */
   encryptDirName(path: string): string {
     if (this.#opts.filenameEncryption === 'off' || !this.#opts.directoryNameEncryption) return path;
-    return this.#path(path, true);
+    return path
+      .split('/')
+      .map((seg) => this.#innerSegment(seg, true))
+      .join('/');
   }
 
   decryptDirName(path: string): string {

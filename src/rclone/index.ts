@@ -6,3 +6,9 @@ export { parseRemoteSpec } from './remote-spec.js';
 export { generatePassword, MIN_PASSWORD_BITS, MAX_PASSWORD_BITS } from './generate-password.js';
 export { parseGoBool } from './parse-bool.js';
 export { type OpenedCryptRemote, openCryptRemote, resolveLocalRoot, cipherForRemote, encryptedFilePath } from './open-remote.js';
+// rclone as a process: a pure argv builder, a pure JSON-log parser and tally, a runner with abort.
+export { rcloneSyncArgs, rcloneFilterFlags, assertNoSecretFlag, RCLONE_LOG_FLAGS, type RcloneSyncOptions, type RcloneFilterOptions } from './sync-args.js';
+export { parseRcloneLogLine, type RcloneLogEvent, type RcloneStats, type RcloneFileAction, type RcloneLevel } from './json-log.js';
+export { RcloneLogTally, type RcloneCounts, type RcloneLogError, type RcloneTallyOptions } from './log-tally.js';
+export { describeRcloneExit, classifyRcloneExit, RCLONE_NO_TRANSFER_EXIT, type RcloneOutcome } from './exit-codes.js';
+export { runRclone, rcloneEnv, resolveRclonePath, DEFAULT_RCLONE_PATH, RCLONE_PATH_ENV, DEFAULT_GRACE_MS as DEFAULT_RCLONE_GRACE_MS, type RunRcloneOptions, type RcloneRunResult } from './runner.js';

@@ -4,6 +4,7 @@
 // layer's job) and never prints: lines and progress go to callbacks.
 import { spawn } from 'node:child_process';
 import { CryptsyncError } from '../util/errors.js';
+import { signalProcessGroup, trackProcessGroup, untrackProcessGroup } from '../util/process-group.js';
 import { describeRsyncExit, effectiveRsyncExit } from './exit-codes.js';
 import { countItemizedLine, emptyItemizeCounts, type ItemizeCounts } from './itemize.js';
 import { LineSplitter } from './line-splitter.js';
@@ -60,26 +61,6 @@ export interface RsyncRunResult {
   lastProgress: RsyncProgress | null;
 }
 
-/** process groups of rsyncs still running, ended if this process exits while they run */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-function trackGroup(pid: number): void {
-  liveGroups.add(pid);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // A detached rsync would outlive us; 'exit' listeners must be synchronous, and process.kill is.
-  process.once('exit', () => {
-    for (const g of liveGroups) {
-      try {
-        process.kill(-g, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
-
 export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<RsyncRunResult> {
   const rsyncPath = o.rsyncPath ?? DEFAULT_RSYNC_PATH;
   const graceMs = o.graceMs ?? DEFAULT_GRACE_MS;
@@ -111,14 +92,10 @@ export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<Rsync
     });
     let aborted = false;
     const timers: NodeJS.Timeout[] = [];
-    if (child.pid !== undefined) trackGroup(child.pid);
+    if (child.pid !== undefined) trackProcessGroup(child.pid);
     const signalGroup = (sig: NodeJS.Signals): void => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        child.kill(sig);
-      }
+      signalProcessGroup(child.pid, sig);
     };
     const onAbort = (): void => {
       aborted = true;
@@ -188,7 +165,7 @@ export function runRsync(args: string[], o: RunRsyncOptions = {}): Promise<Rsync
     });
 
     function cleanup(): void {
-      if (child.pid !== undefined) liveGroups.delete(child.pid);
+      if (child.pid !== undefined) untrackProcessGroup(child.pid);
       for (const t of timers) clearTimeout(t);
       o.signal?.removeEventListener('abort', onAbort);
     }

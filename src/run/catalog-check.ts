@@ -4,18 +4,17 @@
 // no task's catalog (a plain folder the user pushes on purpose) is not checked here.
 import { resolve } from 'node:path';
 import { openCryptRemote } from '../rclone/index.js';
-import { findCatalogFolder, type Task, type RsyncTask } from '../tasks/index.js';
+import { findCatalogFolder, type Task } from '../tasks/index.js';
 import { listForeignEntries } from '../sync/index.js';
 
 export async function catalogNamesOf(
-  task: RsyncTask,
+  pushed: string,
   tasks: Task[],
   defaultConfig: string,
   signal: AbortSignal,
   env: NodeJS.ProcessEnv,
 ): Promise<{ root: string; foreign: string[] } | undefined> {
-  if (task.type === 'syncremote') return undefined;
-  const source = resolve(task.source);
+  const source = resolve(pushed);
   for (const enc of tasks) {
     if (enc.type !== 'encrypt') continue;
     const config = enc.config ?? defaultConfig;

@@ -34,5 +34,5 @@ export async function beginCatalogWrite(i: CatalogWriteInput): Promise<CatalogWr
 
 /** The same, for a task's encrypt step (either engine). */
 export function beginTaskCatalogWrite(task: EncryptTask, ctx: { home: string; profile: string; env: NodeJS.ProcessEnv; dryRun: boolean }, catalog: string): Promise<CatalogWrite> {
-  return beginCatalogWrite({ home: ctx.home, writer: { ...task, profile: ctx.profile }, defaultConfig: defaultRcloneConfigPath(ctx.env), catalog, dryRun: ctx.dryRun });
+  return beginCatalogWrite({ home: ctx.home, writer: { ...task, profile: ctx.profile }, defaultConfig: defaultRcloneConfigPath(ctx.env, ctx.home), catalog, dryRun: ctx.dryRun });
 }

@@ -13,8 +13,8 @@ import { runRcloneEncrypt } from './rclone-engine.js';
 import { beginTaskCatalogWrite } from './catalog-write.js';
 import type { CryptDest } from '../sync/index.js';
 
-export function configPathFor(task: EncryptTask, env: NodeJS.ProcessEnv): string {
-  return task.config ?? defaultRcloneConfigPath(env);
+export function configPathFor(task: EncryptTask, env: NodeJS.ProcessEnv, home?: string): string {
+  return task.config ?? defaultRcloneConfigPath(env, home);
 }
 
 /** The options of encryptCatalog a task sets (filters, limits), for either engine's plan. */
@@ -82,7 +82,7 @@ export function encryptResult(s: SyncSummary, ctx: StepContext, root: string, co
 }
 
 export async function runEncryptStep(task: EncryptTask, ctx: StepContext): Promise<StepResult> {
-  const configPath = configPathFor(task, ctx.env);
+  const configPath = configPathFor(task, ctx.env, ctx.home);
   if (task.engine === 'rclone') return runRcloneEncrypt(task, ctx, configPath);
   const tail = new TailBuffer();
   const counts: StepCounts = { ...ZERO_COUNTS };

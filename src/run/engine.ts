@@ -2,56 +2,39 @@
 // written twice). It owns the task store, the run log, active runs and live events; it polls
 // the run log so runs started by another process (the CLI, cron) show up too.
 // Never prints, never exits the process, never speaks HTTP.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunLog, daysSince, type RunRecord, type RunStatus } from '../store/index.js';
-import { TaskStore, parseRemoteSide, type Task } from '../tasks/index.js';
-import { listMapping, restoreCatalog, verifyCatalog, type MappingEntry, type SyncEvent, type SyncSummary, type VerifyResult } from '../sync/index.js';
-import { cryptsyncHome } from '../util/home.js';
+import { TaskStore, isRsyncTask, parseRemoteSide, type Task } from '../tasks/index.js';
+import type { MappingEntry, SyncEvent, VerifyResult } from '../sync/index.js';
+import { cryptsyncHome, defaultRcloneConfigPath } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
 import type { EngineEvent, Estimate, StepKind, StepCounts } from './events.js';
+import type { TaskView, BrowseEntry } from './views.js';
+
+export type { TaskView, BrowseEntry };
 import { prepareRun, executeRun, planSteps, isCombined, type RunEnv, type RunOutcome } from './run-task.js';
 import { isProcessAlive } from './lock.js';
-import { resolveCatalog } from './catalog.js';
-import { commandLinesFor } from './task-command.js';
-import { listRemoteViews, addRemote, removeRemote, rcloneConfigPath, type RemoteView, type AddRemoteInput } from './remotes.js';
+import { commandLinesFor, stepKindsOf } from './steps/index.js';
+import { listRemoteViews, addRemote, removeRemote, type RemoteView, type AddRemoteInput } from './remotes.js';
+import { STEP_KINDS } from '../util/vocabulary.js';
 import { createDemo } from './demo.js';
-import { assertSafeRestoreTarget } from './restore-guard.js';
+import {
+  catalogMapping,
+  encryptIntoCatalog,
+  restoreFromCatalog,
+  verifyCatalogOf,
+  type CatalogCallOptions,
+  type CatalogContext,
+  type EncryptInput,
+  type RestoreInput,
+  type SyncOutcome,
+  type VerifyInput,
+} from './catalog-door.js';
 
 export interface EngineOptions {
   home?: string;
   env?: NodeJS.ProcessEnv;
   profile?: string;
-}
-
-export interface TaskView {
-  name: string;
-  type: Task['type'];
-  combined: boolean;
-  connectedTo?: string;
-  source: string;
-  destination: string;
-  server?: string;
-  user?: string;
-  snapshotNum?: number;
-  lastRunAt: string | null;
-  lastStatus: RunStatus | null;
-  daysSince: number | null;
-  thresholdDays: number;
-  overdue: boolean;
-  estimate: Estimate | null;
-  running: number | null;
-  task: Task;
-}
-
-export interface BrowseEntry {
-  name: string;
-  path: string;
-  type: 'file' | 'dir';
-  size: number;
-  mtimeMs: number;
-  encrypted: string;
 }
 
 const DEFAULT_THRESHOLD_DAYS = 7;
@@ -79,7 +62,7 @@ export class Engine {
     this.home = o.home;
     this.profile = o.profile;
     this.env = { ...o.env, CRYPTSYNC_HOME: o.home };
-    this.tasks = TaskStore.open(o.home, o.profile, { rcloneConfig: rcloneConfigPath(o.home, this.env) });
+    this.tasks = TaskStore.open(o.home, o.profile, { rcloneConfig: defaultRcloneConfigPath(this.env, o.home) });
     this.log = RunLog.open(join(o.home, 'cryptsync.db'));
     this.log.markStaleRuns(isProcessAlive);
     this.#seenRunId = this.log.listRuns({ limit: 1 })[0]?.id ?? 0;
@@ -98,7 +81,7 @@ export class Engine {
   }
 
   get rcloneConfig(): string {
-    return rcloneConfigPath(this.home, this.env);
+    return defaultRcloneConfigPath(this.env, this.home);
   }
 
   private get runEnv(): RunEnv {
@@ -179,6 +162,7 @@ export class Engine {
       name: t.name,
       type: t.type,
       combined: isCombined(t),
+      steps: stepKindsOf(t),
       source: t.source,
       destination: t.type === 'encrypt' ? t.remote : t.dest,
       lastRunAt: l?.lastRunAt ?? null,
@@ -190,8 +174,8 @@ export class Engine {
       running,
       task: t,
     };
-    if (t.type !== 'encrypt') {
-      if (t.connectedTo) base.connectedTo = t.connectedTo;
+    if (t.type !== 'encrypt' && t.connectedTo) base.connectedTo = t.connectedTo;
+    if (isRsyncTask(t)) {
       const remote = parseRemoteSide(t.type === 'syncremote' ? t.source : t.dest);
       if (remote) {
         base.server = remote.host;
@@ -312,16 +296,21 @@ export class Engine {
     return this.log.getRun(id);
   }
 
-  // ---- encrypted catalogs: browse, restore, mapping, verify ----
+  // ---- encrypted catalogs: browse, restore, mapping, verify, one-off encrypt (catalog-door.ts) ----
+  // Each takes an encrypt task's name or a crypt remote spec 'REMOTE:[path]'; the CLI and the web
+  // API both call these, so a catalog is opened and guarded one way only.
 
-  async mapping(taskOrRemote: string): Promise<MappingEntry[]> {
-    const c = await resolveCatalog(taskOrRemote, this.tasks, this.rcloneConfig, this.env);
-    return listMapping({ dest: c.dest });
+  get #catalogContext(): CatalogContext {
+    return { home: this.home, env: this.env, tasks: this.tasks, rcloneConfig: this.rcloneConfig };
   }
 
-  async browse(taskOrRemote: string, path = ''): Promise<BrowseEntry[]> {
+  mapping(taskOrRemote: string, o: CatalogCallOptions = {}): Promise<MappingEntry[]> {
+    return catalogMapping(this.#catalogContext, taskOrRemote, o);
+  }
+
+  async browse(taskOrRemote: string, path = '', o: CatalogCallOptions = {}): Promise<BrowseEntry[]> {
     const dir = path.replace(/^\/+|\/+$/g, '');
-    const all = await this.mapping(taskOrRemote);
+    const all = await this.mapping(taskOrRemote, o);
     const prefix = dir === '' ? '' : `${dir}/`;
     return all
       .filter((m) => m.plain.startsWith(prefix) && m.plain.length > prefix.length && !m.plain.slice(prefix.length).includes('/'))
@@ -337,49 +326,18 @@ export class Engine {
   }
 
   /** Restores a catalog; the target goes through the restore guard first (restore-guard.ts). */
-  async restore(
-    taskOrRemote: string,
-    o: { paths?: string[]; target?: string; dryRun?: boolean; overwrite?: boolean; signal?: AbortSignal },
-    onEvent?: (e: SyncEvent) => void,
-  ): Promise<{ target: string; summary: SyncSummary }> {
-    const c = await resolveCatalog(taskOrRemote, this.tasks, this.rcloneConfig, this.env);
-    const guard = { home: this.home, rcloneConfig: this.rcloneConfig };
-    let target: string;
-    if (o.target !== undefined) {
-      await assertSafeRestoreTarget(o.target, guard);
-      target = o.target;
-    } else {
-      target = await mkdtemp(join(tmpdir(), 'cryptsync-restore-'));
-      await assertSafeRestoreTarget(target, guard).catch(async (e: unknown) => {
-        await rm(target, { recursive: true, force: true });
-        throw e;
-      });
-    }
-    const include = (o.paths ?? []).flatMap((p) => {
-      const clean = escapeGlob(p.replace(/^\/+|\/+$/g, ''));
-      return clean === '' ? [] : [`/${clean}`, `/${clean}/**`];
-    });
-    const summary = await restoreCatalog({
-      source: c.dest,
-      target,
-      ...(include.length ? { include } : {}),
-      dryRun: o.dryRun ?? false,
-      overwrite: o.overwrite ?? false,
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(onEvent ? { onEvent } : {}),
-    });
-    return { target, summary };
+  restore(taskOrRemote: string, o: RestoreInput, onEvent?: (e: SyncEvent) => void): Promise<SyncOutcome & { target: string }> {
+    return restoreFromCatalog(this.#catalogContext, taskOrRemote, o, onEvent);
   }
 
-  async verify(encryptTaskName: string, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
-    const c = await resolveCatalog(encryptTaskName, this.tasks, this.rcloneConfig, this.env);
-    if (!c.task) throw new CryptsyncError('usage', 'NOT_ENCRYPT_TASK', 'verify needs an encrypt task (it compares its plain folder with its catalog)');
-    return verifyCatalog({
-      plain: c.task.source,
-      dest: c.dest,
-      filter: { include: c.task.includes ?? [], exclude: c.task.excludes ?? [], excludeFrom: c.task.excludeFrom ?? [] },
-      ...(onEvent ? { onEvent } : {}),
-    });
+  /** cryptcheck: an encrypt task against its own catalog, or `plain` against a `REMOTE:`. */
+  verify(taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
+    return verifyCatalogOf(this.#catalogContext, taskOrRemote, o, onEvent);
+  }
+
+  /** A one-off encrypt into a catalog (no run log entry), behind the same catalog guards as a task's encrypt step. */
+  encrypt(taskOrRemote: string, o: EncryptInput, onEvent?: (e: SyncEvent) => void): Promise<SyncOutcome> {
+    return encryptIntoCatalog(this.#catalogContext, taskOrRemote, o, onEvent);
   }
 
   async loadDemo(): Promise<{ tasks: string[]; folder: string }> {
@@ -389,8 +347,9 @@ export class Engine {
   }
 }
 
+/** a step of a driver, not a pre/post command */
 function isMainStep(s: { kind: string }): boolean {
-  return s.kind === 'encrypt' || s.kind === 'rsync';
+  return (STEP_KINDS as readonly string[]).includes(s.kind);
 }
 
 export function estimateFromRun(r: RunRecord): Estimate {
@@ -422,9 +381,4 @@ function lastRunOf(
     if (l && (!best || l.lastRunAt > best.lastRunAt)) best = l;
   }
   return best;
-}
-
-/** A picked path taken literally in an include pattern: `Photos [2019]` is a name, not a glob. */
-function escapeGlob(path: string): string {
-  return path.replace(/[\\*?[\]{}]/g, (c) => `\\${c}`);
 }

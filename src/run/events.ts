@@ -1,8 +1,8 @@
 // The typed events the run engine emits. Front ends render them (CLI text/JSON lines, SSE to the
 // web UI); the engine itself never prints.
-import type { RunStatus } from '../store/index.js';
+import type { RunStatus, StepKind } from '../util/vocabulary.js';
 
-export type StepKind = 'encrypt' | 'rsync';
+export type { StepKind };
 
 export interface StepCounts {
   newFiles: number;
@@ -43,6 +43,8 @@ export type EngineEvent =
       exitCode: number | null;
       counts: StepCounts;
       message?: string;
+      /** stable code of the error that ended the step; see FORCIBLE_GUARDS for those --force lifts */
+      errorCode?: string;
     }
   | {
       type: 'run-end';

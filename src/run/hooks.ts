@@ -2,6 +2,8 @@
 // bounded tail, success judged by the exit code.
 import { spawn } from 'node:child_process';
 import { TailBuffer } from '../util/tail-buffer.js';
+import type { HookKind } from '../util/vocabulary.js';
+import type { RunLog } from '../store/index.js';
 
 export interface HookResult {
   exitCode: number | null;
@@ -28,4 +30,22 @@ export function runHook(argv: string[], o: { signal?: AbortSignal; env?: NodeJS.
       resolve({ exitCode: code, ...(signal ? { error: `killed by ${signal}` } : {}), tail: tail.toString() });
     });
   });
+}
+
+/** A pre- or post-command as a step of the run log; `failure` is null when it exited 0. */
+export async function runHookStep(
+  kind: HookKind,
+  argv: string[],
+  o: { runId: number; log: RunLog; signal: AbortSignal; env: NodeJS.ProcessEnv },
+): Promise<{ failure: string | null }> {
+  const hook = await runHook(argv, { signal: o.signal, env: o.env });
+  const stepId = o.log.startStep(o.runId, { kind, command: argv.join(' ') });
+  const failure = hook.exitCode === 0 ? null : hook.error ?? `exit code ${hook.exitCode}`;
+  o.log.finishStep(stepId, {
+    status: failure === null ? 'ok' : 'failed',
+    exitCode: hook.exitCode,
+    message: failure === null ? null : `${kind}-command failed: ${failure}`,
+    outputTail: hook.tail,
+  });
+  return { failure };
 }

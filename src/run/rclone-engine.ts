@@ -6,37 +6,32 @@
 // deletion guard, the wrong-password check, the catalog-sharing check and the source checks
 // hold exactly as for the built-in engine); rclone runs only if that plan passes. Counts, bytes
 // (plain, as the built-in engine reports them) and the summary line come out the same.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { EncryptTask } from '../tasks/index.js';
-import { openCryptRemote } from '../rclone/index.js';
-import { CryptsyncError } from '../util/errors.js';
+import { openCryptRemote, rcloneSyncArgs, runRclone, type RcloneLogEvent } from '../rclone/index.js';
 import { TailBuffer } from '../util/tail-buffer.js';
 import { ZERO_COUNTS, type StepCounts } from './events.js';
 import { failedStep, type StepContext, type StepResult } from './step-result.js';
 import { encryptCatalog, type SyncSummary } from '../sync/index.js';
-import { syncFlags } from './sync-flags.js';
 import { beginTaskCatalogWrite } from './catalog-write.js';
 import { encryptEventSink, encryptOptionsFor, encryptResult } from './encrypt-step.js';
 
-export function rcloneSyncArgs(task: EncryptTask, configPath: string, dryRun: boolean): string[] {
-  return [
-    'sync', task.source, task.remote, '--config', configPath, '--create-empty-src-dirs',
-    ...syncFlags(task, dryRun),
-    '--use-json-log', '-v', '--stats', '1s', '--stats-log-level', 'NOTICE',
-  ];
-}
-
-interface RcloneLogLine {
-  level?: string;
-  msg?: string;
-  object?: string;
-  size?: number;
-  skipped?: string;
-  stats?: { bytes: number; totalBytes: number; transfers: number; totalTransfers: number; speed: number; eta: number | null; deletes: number; errors: number };
+/** The argv `task command` shows and the step spawns (byte for byte the same). */
+export function encryptRcloneArgs(task: EncryptTask, configPath: string, dryRun: boolean): string[] {
+  return rcloneSyncArgs({
+    source: task.source,
+    dest: task.remote,
+    configPath,
+    dryRun,
+    createEmptyDirs: true,
+    ...(task.excludes ? { excludes: task.excludes } : {}),
+    ...(task.includes ? { includes: task.includes } : {}),
+    ...(task.excludeFrom ? { excludeFrom: task.excludeFrom } : {}),
+    ...(task.maxDelete !== undefined ? { maxDelete: task.maxDelete } : {}),
+    ...(task.transfers !== undefined ? { transfers: task.transfers } : {}),
+    ...(task.copyLinks ? { copyLinks: true } : {}),
+  });
 }
 
 /** The built-in engine's plan of the sync rclone is about to do: guards judged, nothing written. */
@@ -67,68 +62,49 @@ export async function runRcloneEncrypt(task: EncryptTask, ctx: StepContext, conf
     const { plan, plainBytes } = await planWithGuards(task, ctx, { cipher, root }, tail, counts);
     const write = await beginTaskCatalogWrite(task, ctx, root);
     const exists = (plainPath: string): boolean => existsSync(join(root, cipher.encryptFileName(plainPath)));
-    const args = rcloneSyncArgs(task, configPath, ctx.dryRun);
+    const args = encryptRcloneArgs(task, configPath, ctx.dryRun);
     const done: SyncSummary = { ...plan, newFiles: 0, changedFiles: 0, deletedFiles: 0, bytes: 0, errors: 0, dryRun: ctx.dryRun };
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('rclone', args, { stdio: ['ignore', 'pipe', 'pipe'], env: ctx.env, signal: ctx.signal, killSignal: 'SIGINT' });
-      child.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') reject(new CryptsyncError('external', 'RCLONE_NOT_FOUND', 'rclone is not installed (apt-get install rclone), or not on PATH'));
-        else reject(e);
-      });
-      child.stdout.on('data', (d: Buffer) => tail.push(d.toString('utf8')));
-      const rl = createInterface({ input: child.stderr });
-      rl.on('line', (line) => {
-        let j: RcloneLogLine;
-        try {
-          j = JSON.parse(line) as RcloneLogLine;
-        } catch {
-          tail.line(line);
-          return;
-        }
-        if (j.stats) {
-          const s = j.stats;
-          // rclone counts ciphertext bytes; report plain bytes, as the built-in engine does
-          const share = s.totalBytes > 0 ? s.bytes / s.totalBytes : 1;
-          ctx.emit({
-            type: 'progress',
-            runId: ctx.runId,
-            step: 'encrypt',
-            files: s.transfers,
-            filesTotal: s.totalTransfers,
-            bytes: Math.round(plan.bytes * share),
-            bytesTotal: plan.bytes,
-            rateBps: s.totalBytes > 0 ? Math.round((s.speed * plan.bytes) / s.totalBytes) : 0,
-            etaSec: s.eta,
-          });
-          return;
-        }
-        const msg = j.msg ?? '';
-        const obj = j.object ?? '';
-        const copied = (isNew: boolean): void => {
-          if (isNew) done.newFiles++;
-          else done.changedFiles++;
-          done.bytes += plainBytes.get(obj) ?? 0;
-        };
-        if (msg.startsWith('Copied (new)')) copied(true);
-        else if (msg.startsWith('Copied (replaced')) copied(false);
-        else if (msg === 'Deleted') done.deletedFiles++;
-        else if (j.skipped === 'copy') copied(!exists(obj));
-        else if (j.skipped === 'delete') done.deletedFiles++;
-        else if (j.level === 'error' || j.level === 'critical') {
-          done.errors++;
-          ctx.emit({ type: 'log', runId: ctx.runId, step: 'encrypt', level: 'error', message: msg, ...(obj ? { path: obj } : {}) });
-        }
-        tail.line(`${j.level ?? ''}: ${obj ? `${obj}: ` : ''}${msg.trim()}`);
-      });
-      // both the process and its stderr must be done: 'close' of either may come first
-      Promise.all([once(child, 'close') as Promise<[number | null]>, once(rl, 'close')]).then(([[c]]) => resolve(c), reject);
+    // rclone names files by their plain path on the crypt remote; bytes are counted plain, once each
+    const copied = new Set<string>();
+    const onEvent = (e: RcloneLogEvent): void => {
+      if (e.type === 'file' && (e.action === 'new' || e.action === 'replaced' || e.action === 'copied' || e.action === 'skipped-copy')) {
+        if (!copied.has(e.object)) done.bytes += plainBytes.get(e.object) ?? 0;
+        copied.add(e.object);
+      } else if (e.type === 'error' || e.type === 'retry') {
+        done.errors++;
+        ctx.emit({ type: 'log', runId: ctx.runId, step: 'encrypt', level: 'error', message: e.message, ...(e.type === 'error' && e.object ? { path: e.object } : {}) });
+      }
+    };
+    const r = await runRclone(args, {
+      env: ctx.env,
+      signal: ctx.signal,
+      existsAtDest: exists,
+      onEvent,
+      onProgress: (s) => {
+        // rclone counts ciphertext bytes; report plain bytes, as the built-in engine does
+        const share = s.totalBytes > 0 ? s.bytes / s.totalBytes : 1;
+        ctx.emit({
+          type: 'progress',
+          runId: ctx.runId,
+          step: 'encrypt',
+          files: s.transfers,
+          filesTotal: s.totalTransfers,
+          bytes: Math.round(plan.bytes * share),
+          bytesTotal: plan.bytes,
+          rateBps: s.totalBytes > 0 ? Math.round((s.speed * plan.bytes) / s.totalBytes) : 0,
+          etaSec: s.eta,
+        });
+      },
     });
+    tail.push(r.tail.endsWith('\n') || r.tail === '' ? r.tail : `${r.tail}\n`);
+    Object.assign(done, { newFiles: r.counts.newFiles, changedFiles: r.counts.changedFiles, deletedFiles: r.counts.deletedFiles });
     Object.assign(counts, { newFiles: done.newFiles, changedFiles: done.changedFiles, deletedFiles: done.deletedFiles, bytes: done.bytes, files: plan.filesScanned });
+    const code = r.exitCode;
     // rclone writes files in place: only a clean exit proves no torn file is left under a real name
     if (code === 0) write.complete();
-    if (ctx.signal.aborted) return { status: 'aborted', exitCode: code, counts, message: 'aborted', errorCode: 'CANCELLED', tail: tail.toString() };
+    if (r.aborted || ctx.signal.aborted) return { status: 'aborted', exitCode: code, counts, message: 'aborted', errorCode: 'CANCELLED', tail: tail.toString() };
     if (code === 0) return encryptResult(done, ctx, root, counts, tail);
-    return { status: 'failed', exitCode: code, counts, message: `rclone exited with code ${code}`, tail: tail.toString() };
+    return { status: 'failed', exitCode: code, counts, message: r.message, tail: tail.toString() };
   } catch (e) {
     tail.line(`error: ${e instanceof Error ? e.message : String(e)}`);
     return failedStep(e, counts, tail.toString());

@@ -1,44 +1,35 @@
 // Crypt remotes as the front ends see them: never with a password in them. Adding a remote can
 // generate a strong password, which is returned once to be shown to the user and then only
 // stored obscured in the rclone.conf (mode 0600).
-import { join } from 'node:path';
 import { addCryptRemote, generatePassword, getCryptRemote, listRemotes, loadRcloneConfig, parseRemoteSpec, removeRemote as removeConfigRemote } from '../rclone/index.js';
 import type { Task } from '../tasks/index.js';
 import type { FilenameEncryption, FilenameEncoding } from '../crypt/index.js';
 import { CryptsyncError } from '../util/errors.js';
+import type { RemoteView } from './views.js';
+
+export type { RemoteView };
 import { checkPasswordStrength } from './password-strength.js';
 
 export { checkPasswordStrength, passwordScore, MIN_PASSWORD_SCORE } from './password-strength.js';
 
-export interface RemoteView {
-  name: string;
-  path: string;
-  filenameEncryption: string;
-  filenameEncoding: string;
-  directoryNameEncryption: boolean;
-  hasPassword2: boolean;
-}
-
+/** optional fields may hold undefined: the server passes a parsed request body as it is */
 export interface AddRemoteInput {
   name: string;
   path: string;
-  filenameEncryption?: string;
-  filenameEncoding?: string;
-  directoryNameEncryption?: boolean;
-  password?: string;
-  password2?: string;
-  generatePassword?: boolean;
-  bits?: number;
+  filenameEncryption?: string | undefined;
+  filenameEncoding?: string | undefined;
+  directoryNameEncryption?: boolean | undefined;
+  password?: string | undefined;
+  password2?: string | undefined;
+  generatePassword?: boolean | undefined;
+  bits?: number | undefined;
   /** keep a password (or password2) that the strength estimate calls weak; the user insisted */
-  allowWeakPassword?: boolean;
+  allowWeakPassword?: boolean | undefined;
 }
 
 /** The strongest password rclone config offers; used when the user asks for a generated one. */
 export const GENERATED_PASSWORD_BITS = 1024;
 
-export function rcloneConfigPath(home: string, env: NodeJS.ProcessEnv): string {
-  return env.RCLONE_CONFIG || join(home, 'rclone.conf');
-}
 
 export async function listRemoteViews(configPath: string): Promise<RemoteView[]> {
   let cfg;

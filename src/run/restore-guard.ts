@@ -8,7 +8,7 @@
 // Reads config files and path metadata only; never writes, never prints.
 import { isAbsolute, join } from 'node:path';
 import { listRemotes, loadRcloneConfig, resolveLocalRoot } from '../rclone/index.js';
-import { listProfiles, parseRemoteSide, readTasksFile, TASKS_FILE_NAME, type Task } from '../tasks/index.js';
+import { isPushTask, listProfiles, parseRemoteSide, readTasksFile, TASKS_FILE_NAME, type Task } from '../tasks/index.js';
 import { folderOverlap, type Overlap } from '../sync/path-overlap.js';
 import { CryptsyncError } from '../util/errors.js';
 
@@ -58,12 +58,12 @@ async function cryptRemoteFolders(configPath: string): Promise<ProtectedFolder[]
 export async function protectedFolders(ctx: RestoreGuardContext): Promise<ProtectedFolder[]> {
   const tasks = allTasks(ctx.home);
   const configs = new Set([ctx.rcloneConfig]);
-  for (const t of tasks) if (t.type === 'encrypt' && t.config) configs.add(t.config);
+  for (const t of tasks) if ((t.type === 'encrypt' || t.type === 'cloud') && t.config) configs.add(t.config);
   const out: ProtectedFolder[] = [];
   for (const c of configs) out.push(...(await cryptRemoteFolders(c)));
   for (const t of tasks) {
-    if ((t.type === 'synchronize' || t.type === 'snapshot') && parseRemoteSide(t.source) === null && isAbsolute(t.source)) {
-      out.push({ folder: t.source, what: `the source of ${t.type} task "${t.name}" (${t.source}), which is pushed to a server` });
+    if (isPushTask(t) && parseRemoteSide(t.source) === null && isAbsolute(t.source)) {
+      out.push({ folder: t.source, what: `the source of ${t.type} task "${t.name}" (${t.source}), which is pushed to ${t.type === 'cloud' ? 'a cloud remote' : 'a server'}` });
     }
   }
   return out;

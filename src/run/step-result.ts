@@ -3,6 +3,13 @@ import type { RunStatus } from '../store/index.js';
 import type { StepCounts, StepKind, EngineEvent } from './events.js';
 import { CancelledError, CryptsyncError, describeError } from '../util/errors.js';
 
+/** The guards `--force` (and the web UI's "run anyway") lift; every other refusal stands. */
+export const FORCIBLE_GUARDS: readonly string[] = ['EMPTY_SOURCE', 'MASS_DELETE', 'ENCRYPT_UNFINISHED'];
+
+export function isForcibleGuard(code: string | null | undefined): boolean {
+  return code != null && FORCIBLE_GUARDS.includes(code);
+}
+
 export interface StepResult {
   status: RunStatus;
   exitCode: number | null;

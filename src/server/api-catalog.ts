@@ -1,9 +1,11 @@
 // Restore, browse, mapping and verify over an encrypted catalog (an encrypt task's name or a
 // crypt remote written `REMOTE:`), plus crypt remotes and the demo profile. A restore with
 // overwrite needs the target repeated in confirmTarget; where a restore may write at all is the
-// engine's restore guard's decision (absolute, outside every catalog and sync source).
+// engine's restore guard's decision (absolute, outside every catalog and sync source). Restore and
+// verify answers carry `text`: the same summary lines the CLI prints for them.
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { verifySummaryText } from '../run/index.js';
 import type { EnginePort } from './engine-port.js';
 import type { EventHub } from './event-hub.js';
 import { readBody, requiredQuery, withoutSecrets } from './request-input.js';
@@ -82,7 +84,8 @@ export function registerCatalogRoutes(app: Hono, engine: EnginePort, hub: EventH
   app.get('/api/mapping', async (c) => c.json(withoutSecrets(await engine.mapping(requiredQuery(c, 'source')))));
   app.post('/api/verify', async (c) => {
     const { task } = await readBody(c, VerifyBody);
-    return c.json(withoutSecrets(await engine.verify(task)));
+    const result = await engine.verify(task);
+    return c.json(withoutSecrets({ ...result, text: verifySummaryText(result) }));
   });
 
   app.get('/api/remotes', async (c) => c.json(withoutSecrets(await engine.listRemotes())));

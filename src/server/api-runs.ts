@@ -6,6 +6,14 @@ import { RUN_STATUSES, type RunStatus } from '../store/index.js';
 import { RequestError } from './http-errors.js';
 import { intParam, withoutSecrets } from './request-input.js';
 import { CryptsyncError } from '../util/errors.js';
+import { isForcibleGuard } from '../run/index.js';
+import type { RunRecord } from '../store/index.js';
+import type { ApiRunRecord } from './api-types.js';
+
+/** Marks the steps a forced run would get past (the page offers "run anyway" for those). */
+function withForcible(r: RunRecord): ApiRunRecord {
+  return { ...r, steps: r.steps.map((s) => ({ ...s, forcible: isForcibleGuard(s.errorCode) })) };
+}
 
 /** Runs listed when the page does not ask for a number. */
 export const DEFAULT_RUN_LIMIT = 200;
@@ -27,13 +35,13 @@ export function registerRunRoutes(app: Hono, engine: EnginePort): void {
       }
       limit = Number(rawLimit);
     }
-    return c.json(withoutSecrets(engine.listRuns({ ...(task ? { task } : {}), ...(status ? { status } : {}), limit })));
+    return c.json(withoutSecrets(engine.listRuns({ ...(task ? { task } : {}), ...(status ? { status } : {}), limit }).map(withForcible)));
   });
   app.get('/api/runs/:id', (c) => {
     const id = intParam(c, 'id');
     const run = engine.getRun(id);
     if (!run) throw new CryptsyncError('not-found', 'RUN_NOT_FOUND', `run ${id} not found`, { subject: 'id' });
-    return c.json(withoutSecrets(run));
+    return c.json(withoutSecrets(withForcible(run)));
   });
   app.post('/api/runs/:id/abort', (c) => c.json({ aborted: engine.abortRun(intParam(c, 'id')) }));
 }

@@ -3,13 +3,15 @@
 // run programs pass the command guard first (unless serve was started with --allow-commands).
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { RequestError } from './http-errors.js';
 import type { EnginePort } from './engine-port.js';
 import type { BatchRunner } from './batch.js';
 import { readBody, readJson, withoutSecrets } from './request-input.js';
 import { checkNewTask, checkTaskEdit } from './command-guard.js';
 
 const ConnectBody = z.object({ encrypt: z.string().min(1) });
-const RunBody = z.object({ dryRun: z.boolean().optional() });
+/** `force` lifts the overridable guards (FORCIBLE_GUARDS) for one run; the task name repeated confirms it */
+const RunBody = z.object({ dryRun: z.boolean().optional(), force: z.boolean().optional(), confirmTask: z.string().optional() });
 const BatchBody = z.object({ mode: z.enum(['estimate', 'run-changed']) });
 
 export function registerTaskRoutes(app: Hono, engine: EnginePort, batch: BatchRunner, o: { allowCommands: boolean }): void {
@@ -41,8 +43,12 @@ export function registerTaskRoutes(app: Hono, engine: EnginePort, batch: BatchRu
   });
   app.get('/api/tasks/:name/command', (c) => c.json(engine.taskCommand(c.req.param('name'))));
   app.post('/api/tasks/:name/runs', async (c) => {
-    const { dryRun } = await readBody(c, RunBody);
-    return c.json(engine.startRun(c.req.param('name'), { dryRun: dryRun ?? false }), 202);
+    const { dryRun, force, confirmTask } = await readBody(c, RunBody);
+    const name = c.req.param('name');
+    if (force === true && confirmTask !== name) {
+      throw new RequestError('CONFIRM_REQUIRED', 'confirmTask: a forced run needs the task name repeated in confirmTask', { field: 'confirmTask' });
+    }
+    return c.json(engine.startRun(name, { dryRun: dryRun ?? false, force: force === true }), 202);
   });
 
   app.get('/api/batch', (c) => c.json({ state: batch.current }));

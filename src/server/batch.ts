@@ -5,16 +5,9 @@ import type { EnginePort } from './engine-port.js';
 import type { EventHub } from './event-hub.js';
 import { CryptsyncError } from '../util/errors.js';
 
-export type BatchMode = 'estimate' | 'run-changed';
+import type { BatchMode, BatchState } from './api-types.js';
 
-export interface BatchState {
-  mode: BatchMode;
-  tasks: string[];
-  done: string[];
-  current: string | null;
-  currentRunId: number | null;
-  aborted: boolean;
-}
+export type { BatchMode, BatchState };
 
 export class BatchRunner {
   private state: BatchState | null = null;

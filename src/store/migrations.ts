@@ -40,6 +40,8 @@ export const MIGRATIONS: readonly string[] = [
      command TEXT,
      UNIQUE (run_id, seq)
    );`,
+  // the stable code of the error that ended a step (MASS_DELETE, WRONG_PASSWORD, ...)
+  `ALTER TABLE steps ADD COLUMN error_code TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,50 +10,14 @@ import { ensurePrivateDir, tightenMode, PRIVATE_FILE_MODE } from '../util/home.j
 import { migrate } from './migrations.js';
 import { boundTail } from './output-tail.js';
 
-export type RunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'aborted';
-export type StepKind = 'encrypt' | 'rsync' | 'pre' | 'post';
+import { RUN_STATUSES, STEP_KINDS as MAIN_STEP_KINDS, HOOK_KINDS, type RunStatus, type LoggedStepKind as StepKind } from '../util/vocabulary.js';
+import type { RunRecord, StepRecord } from './records.js';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'ok', 'partial', 'failed', 'aborted'];
-const STEP_KINDS: readonly StepKind[] = ['encrypt', 'rsync', 'pre', 'post'];
+export { RUN_STATUSES, type RunStatus, type StepKind, type RunRecord, type StepRecord };
+const STEP_KINDS: readonly StepKind[] = [...MAIN_STEP_KINDS, ...HOOK_KINDS];
 /** how long a writer waits for the other process's lock before SQLITE_BUSY */
 export const BUSY_TIMEOUT_MS = 5000;
 export const DEFAULT_LIST_LIMIT = 100;
-
-export interface StepRecord {
-  id: number;
-  runId: number;
-  seq: number;
-  kind: StepKind;
-  status: RunStatus;
-  startedAt: string;
-  endedAt: string | null;
-  exitCode: number | null;
-  files: number;
-  filesNew: number;
-  filesChanged: number;
-  filesDeleted: number;
-  bytes: number;
-  durationMs: number | null;
-  message: string | null;
-  /** bounded to OUTPUT_TAIL_MAX_BYTES */
-  outputTail: string;
-  command: string | null;
-}
-
-export interface RunRecord {
-  id: number;
-  task: string;
-  profile: string;
-  dryRun: boolean;
-  combined: boolean;
-  status: RunStatus;
-  startedAt: string;
-  endedAt: string | null;
-  exitCode: number | null;
-  durationMs: number | null;
-  pid: number;
-  steps: StepRecord[];
-}
 
 export type StepFinish = Partial<Omit<StepRecord, 'id' | 'runId' | 'seq' | 'startedAt'>> & { status: RunStatus };
 
@@ -102,6 +66,7 @@ interface StepRow {
   bytes: number;
   duration_ms: number | null;
   message: string | null;
+  error_code: string | null;
   output_tail: string;
   command: string | null;
 }
@@ -138,6 +103,7 @@ function toStep(r: StepRow): StepRecord {
     bytes: r.bytes,
     durationMs: r.duration_ms,
     message: r.message,
+    errorCode: r.error_code,
     outputTail: r.output_tail,
     command: r.command,
   };
@@ -249,7 +215,7 @@ export class RunLog {
       this.#db
         .prepare(
           `UPDATE steps SET kind = ?, status = ?, ended_at = ?, exit_code = ?, files = ?, files_new = ?,
-             files_changed = ?, files_deleted = ?, bytes = ?, duration_ms = ?, message = ?, output_tail = ?, command = ?
+             files_changed = ?, files_deleted = ?, bytes = ?, duration_ms = ?, message = ?, error_code = ?, output_tail = ?, command = ?
            WHERE id = ?`,
         )
         .run(
@@ -264,6 +230,7 @@ export class RunLog {
           s.bytes ?? row.bytes,
           durationMs,
           s.message !== undefined ? s.message : row.message,
+          s.errorCode !== undefined ? s.errorCode : row.error_code,
           s.outputTail !== undefined ? boundTail(s.outputTail) : row.output_tail,
           s.command !== undefined ? s.command : row.command,
           stepId,

@@ -346,7 +346,7 @@ async function applyChanges(
 /** --checksum: twins that no longer match their plain file become updates (see EncryptOptions.checksum). */
 async function recheckContents(plan: SyncPlan, o: EncryptOptions, dest: CryptDest, rep: RunReporter): Promise<void> {
   const same = plan.same ?? [];
-  plan.same = undefined;
+  delete plan.same;
   if (same.length === 0) return;
   const bytes = same.reduce((a, c) => a + c.size, 0);
   const pool = new TransferPool(dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes, files: same.length });

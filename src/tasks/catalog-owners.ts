@@ -52,17 +52,11 @@ function mirrorKey(t: Pick<EncryptTask, 'source' | 'includes' | 'excludes' | 'ex
   return JSON.stringify([resolve(t.source), t.includes ?? [], t.excludes ?? [], t.excludeFrom ?? []]);
 }
 
-export interface CatalogWriter {
-  name: string;
-  source: string;
-  remote: string;
-  config?: string;
-  includes?: string[];
-  excludes?: string[];
-  excludeFrom?: string[];
+/** an encrypt task's catalog-deciding fields (as parsed, so optional fields may hold undefined) */
+export type CatalogWriter = Pick<EncryptTask, 'name' | 'source' | 'remote' | 'config' | 'includes' | 'excludes' | 'excludeFrom'> & {
   /** profile of the task, for the message */
   profile?: string;
-}
+};
 
 /**
  * The first writer in `others` whose catalog overlaps `w`'s and that would delete `w`'s files (or

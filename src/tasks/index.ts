@@ -5,14 +5,15 @@ export {
   TASK_NAME_PATTERN,
   DEFAULT_THRESHOLD_DAYS,
   TASKS_FILE_VERSION,
-  isCombined,
   isRsyncTask,
   encryptTaskSchema,
   synchronizeTaskSchema,
   snapshotTaskSchema,
   syncremoteTaskSchema,
+  cloudTaskSchema,
 } from './task-schema.js';
-export type { TaskType, Task, EncryptTask, SynchronizeTask, SnapshotTask, SyncremoteTask, RsyncTask } from './task-schema.js';
+export type { TaskType, Task, EncryptTask, SynchronizeTask, SnapshotTask, SyncremoteTask, RsyncTask, CloudTask, PushTask } from './task-schema.js';
+export { TASK_TYPE_INFO, PUSH_TYPES, isPushTask, isCombined, type TaskTypeInfo } from './task-types.js';
 export { parseRemoteSide, checkRemoteSide, parseRcloneSpec, type RemoteSide, type RcloneSpec } from './remote-side.js';
 export { validateTask, validateProfile, ValidationError, formatIssue, type ValidationIssue, type ValidationResult, type ValidateContext } from './validate.js';
 export { TaskStore, listProfiles, DEFAULT_PROFILE, type TaskStoreOptions, type CatalogResolver } from './task-store.js';

@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import { MAX_TRANSFERS } from '../util/limits.js';
 
-export const TASK_TYPES = ['encrypt', 'synchronize', 'snapshot', 'syncremote'] as const;
-export type TaskType = (typeof TASK_TYPES)[number];
+import { TASK_TYPES, type TaskType } from '../util/vocabulary.js';
+
+export { TASK_TYPES, type TaskType };
 
 export const TASK_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const DEFAULT_THRESHOLD_DAYS = 7;
@@ -99,25 +100,42 @@ export const syncremoteTaskSchema = z.strictObject({
   connectedTo: name.optional(),
 });
 
+/** Push a local folder (normally an encrypted catalog) to any rclone remote with `rclone sync`. */
+export const cloudTaskSchema = z.strictObject({
+  name,
+  type: z.literal('cloud'),
+  source: path,
+  /** REMOTE:path of a remote in the rclone config (S3, B2, WebDAV, SFTP, ...) */
+  dest: z.string().min(1, 'must not be empty').refine(noLineBreak, 'must not contain line breaks'),
+  ...common,
+  config: path.optional(),
+  /** false: `rclone copy` (never deletes at the remote) instead of `rclone sync` */
+  delete: z.boolean().optional(),
+  excludes: z.array(pattern).optional(),
+  maxDelete: count.optional(),
+  maxDeletePercent: percent.optional(),
+  transfers: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(MAX_TRANSFERS, `must be at most ${MAX_TRANSFERS}`).optional(),
+  connectedTo: name.optional(),
+});
+
 export const SCHEMA_BY_TYPE = {
   encrypt: encryptTaskSchema,
   synchronize: synchronizeTaskSchema,
   snapshot: snapshotTaskSchema,
   syncremote: syncremoteTaskSchema,
+  cloud: cloudTaskSchema,
 } as const;
 
 export type EncryptTask = z.infer<typeof encryptTaskSchema>;
 export type SynchronizeTask = z.infer<typeof synchronizeTaskSchema>;
 export type SnapshotTask = z.infer<typeof snapshotTaskSchema>;
 export type SyncremoteTask = z.infer<typeof syncremoteTaskSchema>;
+export type CloudTask = z.infer<typeof cloudTaskSchema>;
 export type RsyncTask = SynchronizeTask | SnapshotTask | SyncremoteTask;
-export type Task = EncryptTask | RsyncTask;
+export type Task = EncryptTask | RsyncTask | CloudTask;
+/** the tasks that push a local folder somewhere and can be connected to an encrypt task */
+export type PushTask = SynchronizeTask | SnapshotTask | CloudTask;
 
 export function isRsyncTask(t: Task): t is RsyncTask {
-  return t.type !== 'encrypt';
-}
-
-/** A synchronize or snapshot task connected to an encrypt task runs as one combined task. */
-export function isCombined(t: Task): boolean {
-  return (t.type === 'synchronize' || t.type === 'snapshot') && t.connectedTo !== undefined;
+  return t.type === 'synchronize' || t.type === 'snapshot' || t.type === 'syncremote';
 }

@@ -5,11 +5,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { CryptsyncError, UsageError } from '../util/errors.js';
-import { withFileLock } from './file-lock.js';
 import { findCatalogFolder } from './crypt-catalog.js';
 import { encryptTasksOfHome, findCatalogClash, type CatalogWriter } from './catalog-owners.js';
-import { readTasksFile, writeTasksFile, tightenTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
-import { TASK_NAME_PATTERN, type EncryptTask, type Task } from './task-schema.js';
+import { readTasksFile, writeTasksFile, tightenTasksFile, withTasksFileLock, TASKS_FILE_NAME } from './tasks-file.js';
+import { TASK_NAME_PATTERN, type EncryptTask, type Task, type TaskType } from './task-schema.js';
+import { TASK_TYPE_INFO, PUSH_TYPES, isPushTask } from './task-types.js';
 import { validateTask, ValidationError, type ValidationIssue } from './validate.js';
 
 export const DEFAULT_PROFILE = 'default';
@@ -133,7 +133,7 @@ export class TaskStore {
         if (v === null) delete merged[k];
         else merged[k] = v;
       }
-      if (merged.type !== 'synchronize' && merged.type !== 'snapshot') delete merged.connectedTo;
+      if (!(typeof merged.type === 'string' && merged.type in TASK_TYPE_INFO && TASK_TYPE_INFO[merged.type as TaskType].push)) delete merged.connectedTo;
       if (merged.type !== 'snapshot') delete merged.snapshotNum;
       const newName = typeof merged.name === 'string' ? merged.name : name;
       const dependants = tasks.filter((t) => t.type !== 'encrypt' && t.connectedTo === name);
@@ -167,7 +167,7 @@ export class TaskStore {
   }
 
   /**
-   * Makes a synchronize/snapshot task run as combined with an encrypt task. Its source must be
+   * Makes a push task (synchronize, snapshot, cloud) run as combined with an encrypt task. Its source must be
    * that task's encrypted catalog folder; if not, the error says which folder to set.
    */
   connect(syncName: string, encryptName: string): Promise<void> {
@@ -176,8 +176,8 @@ export class TaskStore {
       const enc = tasks.find((t) => t.name === encryptName);
       if (!sync) throw notFound(syncName, this.profile);
       if (!enc) throw notFound(encryptName, this.profile);
-      if (sync.type !== 'synchronize' && sync.type !== 'snapshot') {
-        throw new CryptsyncError('usage', 'NOT_CONNECTABLE', `task "${syncName}" is a ${sync.type} task; only synchronize and snapshot tasks can be connected to an encrypt task`, { subject: syncName });
+      if (!isPushTask(sync)) {
+        throw new CryptsyncError('usage', 'NOT_CONNECTABLE', `task "${syncName}" is a ${sync.type} task; only ${PUSH_TYPES.join(', ')} tasks can be connected to an encrypt task`, { subject: syncName });
       }
       if (enc.type !== 'encrypt') {
         throw new CryptsyncError('usage', 'NOT_ENCRYPT_TASK', `task "${encryptName}" is a ${enc.type} task; connect "${syncName}" to an encrypt task`, { subject: encryptName });
@@ -193,7 +193,7 @@ export class TaskStore {
     return this.#edit(async (tasks) => {
       const sync = tasks.find((t) => t.name === syncName);
       if (!sync) throw notFound(syncName, this.profile);
-      if (sync.type === 'encrypt' || sync.type === 'syncremote' || sync.connectedTo === undefined) {
+      if (!isPushTask(sync) || sync.connectedTo === undefined) {
         throw new CryptsyncError('usage', 'NOT_CONNECTED', `task "${syncName}" is not connected to an encrypt task`, { subject: syncName });
       }
       const next = tasks.map((t) => {
@@ -285,7 +285,7 @@ export class TaskStore {
 
   #edit<T>(change: (tasks: Task[]) => Promise<{ tasks: Task[]; result: T }>): Promise<T> {
     const run = this.#queue.then(() =>
-      withFileLock(`${this.path}.lock`, async () => {
+      withTasksFileLock(this.path, async () => {
         const tasks = readTasksFile(this.path); // throws for a corrupt file: it is never overwritten
         const { tasks: next, result } = await change(tasks);
         await writeTasksFile(this.path, next);

@@ -1,15 +1,40 @@
 // Reading and writing one profile's tasks.json: `{ "version": 1, "tasks": [ ... ] }`, pretty-printed,
 // written atomically. A file that is not valid JSON, or not that shape, is CORRUPT: it is reported
 // with its path (and line/column for JSON errors) and never overwritten; the user fixes it by hand.
+// A read-modify-write holds `tasks.json.lock` (withTasksFileLock).
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { ConfigError } from '../util/errors.js';
+import { ConfigError, CryptsyncError } from '../util/errors.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenMode } from '../util/home.js';
+import { waitForPidLock, type PidLockWaitOptions } from '../util/pid-lock.js';
 import { TASKS_FILE_VERSION, type Task } from './task-schema.js';
 import { validateProfile, ValidationError } from './validate.js';
 
 export const TASKS_FILE_NAME = 'tasks.json';
+
+/**
+ * The lock around a read-modify-write of tasks.json (util/pid-lock.ts), so the CLI, the web
+ * server and a finishing run (snapshot number) cannot lose each other's edits. It guards only the
+ * short edit, never a whole run: a lock older than staleAfterMs is from a killed process and is
+ * taken over, as is one whose owner is gone.
+ */
+export const TASKS_FILE_LOCK: PidLockWaitOptions = { waitMs: 5000, staleAfterMs: 30_000 };
+
+export async function withTasksFileLock<T>(tasksPath: string, fn: () => Promise<T>): Promise<T> {
+  const lockPath = `${tasksPath}.lock`;
+  const lock = await waitForPidLock(lockPath, TASKS_FILE_LOCK);
+  if (!lock) {
+    throw new CryptsyncError('conflict', 'TASKS_LOCKED', `${lockPath}: another cryptsync is editing the tasks; try again (remove the file if no cryptsync is running)`, {
+      subject: lockPath,
+    });
+  }
+  try {
+    return await fn();
+  } finally {
+    lock.release();
+  }
+}
 
 /** Reads and validates (shape only: no file system checks) a tasks.json. Missing file = no tasks. */
 export function readTasksFile(path: string): Task[] {

@@ -11,11 +11,13 @@ import {
   SCHEMA_BY_TYPE,
   TASK_TYPES,
   DEFAULT_THRESHOLD_DAYS,
+  type CloudTask,
   type EncryptTask,
   type RsyncTask,
   type Task,
   type TaskType,
 } from './task-schema.js';
+import { PUSH_TYPES, TASK_TYPE_INFO } from './task-types.js';
 import { checkRcloneRemoteName, checkRemoteSide, parseRcloneSpec, parseRemoteSide } from './remote-side.js';
 
 export interface ValidationIssue {
@@ -162,6 +164,7 @@ export function validateTask(input: unknown, ctx: ValidateContext = {}): Validat
   if (task.thresholdDays === undefined) warn('thresholdDays', `not set: overdue after the default of ${DEFAULT_THRESHOLD_DAYS} days`);
   checkHooks(task, ctx, err, warn);
   if (task.type === 'encrypt') checkEncrypt(task, ctx, err, warn);
+  else if (task.type === 'cloud') checkCloud(task, ctx, err, warn);
   else checkRsync(task, ctx, err, warn);
   return { ...(errors.length === 0 ? { task } : {}), errors, warnings };
 }
@@ -269,28 +272,49 @@ function checkRsync(task: RsyncTask, ctx: ValidateContext, err: Report, warn: Re
     if (task.maxDelete !== undefined) warn('maxDelete', 'has no effect: delete is false');
   }
 
-  if (task.type === 'syncremote' && task.connectedTo !== undefined) {
-    err('connectedTo', 'only synchronize and snapshot tasks can be connected to an encrypt task');
-  } else if (task.connectedTo !== undefined && ctx.existing) {
+  checkConnection(task, ctx, err);
+  if (ctx.checkFs) checkRsyncFs(task, ctx, err, warn, { pull, remote: remote !== null });
+}
+
+function checkConnection(task: RsyncTask | CloudTask, ctx: ValidateContext, err: Report): void {
+  if (task.connectedTo === undefined) return;
+  if (!TASK_TYPE_INFO[task.type].push) {
+    err('connectedTo', `only ${PUSH_TYPES.join(', ')} tasks can be connected to an encrypt task`);
+  } else if (ctx.existing) {
     const target = ctx.existing.find((t) => t.name === task.connectedTo);
     if (!target) err('connectedTo', `there is no task "${task.connectedTo}"`);
     else if (target.type !== 'encrypt') err('connectedTo', `"${task.connectedTo}" is a ${target.type} task; connect to an encrypt task`);
   }
+}
 
-  if (ctx.checkFs) checkRsyncFs(task, ctx, err, warn, { pull, remote: remote !== null });
+function checkCloud(task: CloudTask, ctx: ValidateContext, err: Report, warn: Report): void {
+  if (parseRemoteSide(task.source) !== null || !isAbsolute(task.source)) err('source', 'must be an absolute path of a local folder');
+  else if (ctx.checkFs) checkPushSource(task, ctx, err, warn);
+  const spec = parseRcloneSpec(task.dest);
+  if (!spec) err('dest', 'must be an rclone remote written REMOTE:path, e.g. "offsite:backups/docs" (a remote in your rclone config)');
+  else for (const m of checkRcloneRemoteName(spec.remote)) err('dest', m);
+  if (task.config !== undefined) {
+    if (!isAbsolute(task.config)) err('config', 'must be an absolute path');
+    else if (ctx.checkFs && statKind(task.config) !== 'file') err('config', `rclone config file ${task.config} does not exist`);
+  }
+  if (task.delete === false && task.maxDelete !== undefined) warn('maxDelete', 'has no effect: delete is false');
+  checkConnection(task, ctx, err);
+}
+
+/** A push's local source: it may not exist yet when it is a catalog the first encrypt run makes. */
+function checkPushSource(task: RsyncTask | CloudTask, ctx: ValidateContext, err: Report, warn: Report): void {
+  const k = statKind(task.source);
+  if (k === 'missing') {
+    const owner = ctx.catalogFolders?.get(stripSlash(task.source));
+    const connected = task.connectedTo;
+    if (owner !== undefined || connected !== undefined) {
+      warn('source', `folder does not exist yet: it is made by the first run of encrypt task "${owner ?? connected}"`);
+    } else err('source', 'folder does not exist');
+  } else if (k !== 'dir') err('source', 'is not a folder');
 }
 
 function checkRsyncFs(task: RsyncTask, ctx: ValidateContext, err: Report, warn: Report, o: { pull: boolean; remote: boolean }): void {
-  if (!o.pull && isAbsolute(task.source) && parseRemoteSide(task.source) === null) {
-    const k = statKind(task.source);
-    if (k === 'missing') {
-      const owner = ctx.catalogFolders?.get(stripSlash(task.source));
-      const connected = task.connectedTo;
-      if (owner !== undefined || connected !== undefined) {
-        warn('source', `folder does not exist yet: it is made by the first run of encrypt task "${owner ?? connected}"`);
-      } else err('source', 'folder does not exist');
-    } else if (k !== 'dir') err('source', 'is not a folder');
-  }
+  if (!o.pull && isAbsolute(task.source) && parseRemoteSide(task.source) === null) checkPushSource(task, ctx, err, warn);
   const destLocal = o.pull || !o.remote;
   if (destLocal && isAbsolute(task.dest)) {
     const k = statKind(task.dest);

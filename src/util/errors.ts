@@ -3,15 +3,7 @@
 // contain secrets.
 
 /** Exit codes shared by every command (documented in the README). */
-export const EXIT = {
-  OK: 0,
-  FATAL: 1,
-  USAGE: 2,
-  PARTIAL: 3,
-  WRONG_PASSWORD: 12,
-  LOCKED: 4,
-  CANCELLED: 130,
-} as const;
+export { EXIT } from './vocabulary.js';
 
 export type ErrorKind =
   | 'usage' // bad arguments or input: fix the command line / field

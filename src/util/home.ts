@@ -12,9 +12,10 @@ export function cryptsyncHome(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The rclone.conf cryptsync uses: --config, else $RCLONE_CONFIG, else its own in the home. */
-export function defaultRcloneConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+/** The one rule for where rclone.conf lives: $RCLONE_CONFIG, else rclone.conf in the cryptsync home. */
+export function defaultRcloneConfigPath(env: NodeJS.ProcessEnv = process.env, home: string = cryptsyncHome(env)): string {
   if (env.RCLONE_CONFIG) return env.RCLONE_CONFIG;
-  return join(cryptsyncHome(env), 'rclone.conf');
+  return join(home, 'rclone.conf');
 }
 
 export function databasePath(env: NodeJS.ProcessEnv = process.env): string {

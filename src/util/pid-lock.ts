@@ -11,13 +11,14 @@
 //   nonce): a contender can never remove a lock another contender has just taken. The takeover
 //   lock is held for a few file operations; one left by a process killed inside them is cleared
 //   by rename + compare, the only step that could race, and only when its holder is dead.
-// - Synchronous on purpose: starting a run must return its id at once, after the lock is held.
+// - tryPidLock is synchronous on purpose: starting a run must return its id at once, after the
+//   lock is held. waitForPidLock retries it for locks that guard a short edit.
 // - Never deletes a lock it does not own: release() removes the file only if it still holds this
 //   owner's line.
 import { linkSync, openSync, writeSync, closeSync, readFileSync, renameSync, unlinkSync, statSync, mkdirSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CryptsyncError } from './errors.js';
+import { CryptsyncError, isCryptsyncError } from './errors.js';
 
 export interface LockOwner {
   pid: number;
@@ -38,9 +39,16 @@ export interface PidLockOptions {
   staleAfterMs?: number;
 }
 
+export interface PidLockWaitOptions extends PidLockOptions {
+  /** give up after this long while a live process holds the lock */
+  waitMs: number;
+}
+
 /** how long one attempt may wait for another process's takeover of a stale lock */
 const TAKEOVER_WAIT_MS = 3000;
 const TAKEOVER_POLL_MS = 2;
+/** how often waitForPidLock tries again while the lock is busy */
+const WAIT_POLL_MS = 15;
 /** an owner line that does not parse (a file from an older version, cut short by a crash) */
 const UNPARSEABLE_STALE_MS = 5000;
 /** lock files are private: they name processes of this user */
@@ -225,6 +233,30 @@ export function tryPidLock(path: string, o: PidLockOptions = {}): PidLockAttempt
     if (!cleared || Date.now() > deadline) {
       throw new CryptsyncError('conflict', 'LOCK_STUCK', `${path}: could not take the lock in time`, { subject: path });
     }
+  }
+}
+
+/**
+ * Takes the lock at `path`, waiting up to `o.waitMs` while a live process holds it or another
+ * process is taking a stale one over; null if it is still busy then. File system errors throw.
+ */
+export async function waitForPidLock(path: string, o: PidLockWaitOptions): Promise<PidLock | null> {
+  const deadline = Date.now() + o.waitMs;
+  for (;;) {
+    const attempt = tryOrStuck(path, o);
+    if (attempt && 'held' in attempt) return attempt.held;
+    if (Date.now() > deadline) return null;
+    await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
+  }
+}
+
+/** undefined: a stale lock is being taken over by another process; wait like for a busy one */
+function tryOrStuck(path: string, o: PidLockOptions): PidLockAttempt | undefined {
+  try {
+    return tryPidLock(path, o);
+  } catch (e) {
+    if (isCryptsyncError(e) && e.code === 'LOCK_STUCK') return undefined;
+    throw e;
   }
 }
 

@@ -6,17 +6,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFile, mkdir, rm, readdir } from 'node:fs/promises';
 import { cryptsync, cliEnv, jsonLines } from '../helpers/cli.js';
-import { tempDir, rclone } from '../helpers/rclone.js';
-import { makeDest, makeRichTree, snapshot, PASSWORD2 } from '../sync/fixture.js';
+import { rclone } from '../helpers/rclone.js';
+import { withEncryptedTree } from '../helpers/encrypted-tree.js';
+import { snapshot, PASSWORD2 } from '../sync/fixture.js';
 import { obscure } from '../../src/crypt/index.js';
 
 test('encrypt, mapping, verify and restore commands with exit codes', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
-    const env = cliEnv(join(t.dir, 'home'));
+  await withEncryptedTree({ encrypt: false }, async ({ dir, plain, dest }) => {
+    const env = cliEnv(join(dir, 'home'));
     const cs = (args: string[]) => cryptsync([args[0]!, '--config', dest.conf, ...args.slice(1)], { env });
 
     const dry = await cs(['encrypt', '--dry-run', plain, 'crypt:']);
@@ -55,7 +52,7 @@ test('encrypt, mapping, verify and restore commands with exit codes', async () =
     const vs = jsonLines(bad.stdout).at(-1)!;
     assert.deepEqual([vs.differing, vs.missingOnDest, vs.matching], [['one.bin'], ['only-plain.txt'], 11]);
 
-    const out = join(t.dir, 'out');
+    const out = join(dir, 'out');
     const rs = await cs(['restore', 'crypt:', out]);
     assert.equal(rs.code, 0, rs.stderr);
     const snapOut = await snapshot(out);
@@ -63,21 +60,15 @@ test('encrypt, mapping, verify and restore commands with exit codes', async () =
     const again = await cs(['restore', 'crypt:', out]);
     assert.equal(again.code, 4);
     assert.match(again.stderr, /not empty \(use --overwrite/);
-    const sub = await cs(['restore', 'crypt:deep/a', join(t.dir, 'sub'), '--json']);
+    const sub = await cs(['restore', 'crypt:deep/a', join(dir, 'sub'), '--json']);
     assert.equal(sub.code, 0, sub.stderr);
-    assert.deepEqual((await readdir(join(t.dir, 'sub'))).sort(), ['b']);
-  } finally {
-    await t.cleanup();
-  }
+    assert.deepEqual((await readdir(join(dir, 'sub'))).sort(), ['b']);
+  });
 });
 
 test('guards and failures map to exit codes', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
-    const env = cliEnv(join(t.dir, 'home'));
+  await withEncryptedTree({ encrypt: false }, async ({ dir, plain, dest }) => {
+    const env = cliEnv(join(dir, 'home'));
     const cs = (args: string[]) => cryptsync([args[0]!, '--config', dest.conf, ...args.slice(1)], { env });
     assert.equal((await cs(['encrypt', plain, 'crypt:'])).code, 0);
 
@@ -90,12 +81,12 @@ test('guards and failures map to exit codes', async () => {
     assert.equal(md.code, 1);
     assert.match(md.stderr, /more than --max-delete 1; nothing was changed/);
 
-    const empty = join(t.dir, 'empty');
+    const empty = join(dir, 'empty');
     await mkdir(empty);
     const guard = await cs(['encrypt', empty, 'crypt:']);
     assert.equal(guard.code, 1);
     assert.match(guard.stderr, /holds no files .*but the encrypted catalog at \S+ holds 12; deleting them all is refused/);
-    const missing = await cs(['encrypt', '--json', join(t.dir, 'unmounted'), 'crypt:']);
+    const missing = await cs(['encrypt', '--json', join(dir, 'unmounted'), 'crypt:']);
     assert.equal(missing.code, 1);
     assert.equal(jsonLines(missing.stdout).at(-1)?.code, 'SOURCE_NOT_FOUND');
 
@@ -107,13 +98,11 @@ test('guards and failures map to exit codes', async () => {
     assert.match(partial.stderr, /error: empty folder: .* \(TYPE_CONFLICT\)/);
     assert.match(partial.stdout, /deletions skipped because of errors/);
 
-    const wrongConf = join(t.dir, 'wrong.conf');
+    const wrongConf = join(dir, 'wrong.conf');
     await writeFile(wrongConf, `[crypt]\ntype = crypt\nremote = ${dest.root}\npassword = ${obscure('wrong password')}\npassword2 = ${obscure(PASSWORD2)}\n`);
     const wrong = await cs(['encrypt', '--config', wrongConf, plain, 'crypt:']);
     assert.equal(wrong.code, 12);
     assert.match(wrong.stderr, /wrong password/);
-    assert.equal((await cs(['restore', '--config', wrongConf, 'crypt:', join(t.dir, 'o')])).code, 12);
-  } finally {
-    await t.cleanup();
-  }
+    assert.equal((await cs(['restore', '--config', wrongConf, 'crypt:', join(dir, 'o')])).code, 12);
+  });
 });

@@ -36,7 +36,7 @@ const derived = JSON.parse(readFileSync(join(VECTORS_SOURCE, 'derived_keys.json'
 function cipherFor(cfg: Record<string, string>): Promise<Cipher> {
   return Cipher.create({
     password: reveal(cfg.password as string),
-    password2: cfg.password2 ? reveal(cfg.password2) : undefined,
+    ...(cfg.password2 ? { password2: reveal(cfg.password2) } : {}),
     filenameEncryption: (cfg.filename_encryption ?? 'standard') as FilenameEncryption,
     filenameEncoding: (cfg.filename_encoding ?? 'base32') as FilenameEncoding,
     directoryNameEncryption: cfg.directory_name_encryption !== 'false',

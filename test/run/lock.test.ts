@@ -11,7 +11,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/rclone.js';
 import { acquireTaskLock, lockHolder } from '../../src/run/lock.js';
-import { withFileLock } from '../../src/tasks/file-lock.js';
+import { withTasksFileLock } from '../../src/tasks/tasks-file.js';
 import { processStartTime, tryPidLock } from '../../src/util/pid-lock.js';
 import { isCryptsyncError } from '../../src/util/errors.js';
 import { seededRandom as rng } from '../helpers/seeded-random.js';
@@ -138,7 +138,7 @@ test('tasks.json edit lock: a reused pid does not make edits wait; a live one do
     const lockFile = join(t.dir, 'tasks.json.lock');
     writeFileSync(lockFile, `${pid} ${Number(processStartTime(pid)) + 3} 1234\n`);
     const t0 = Date.now();
-    assert.equal(await withFileLock(lockFile, async () => 'edited'), 'edited');
+    assert.equal(await withTasksFileLock(join(t.dir, 'tasks.json'), async () => 'edited'), 'edited');
     assert.ok(Date.now() - t0 < 1000, 'taken over at once, not after a wait');
     assert.ok(!existsSync(lockFile));
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { RunLog, SCHEMA_VERSION, OUTPUT_TAIL_MAX_BYTES, daysSince, boundTail } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { CryptsyncError } from '../../src/util/errors.js';
 
 function tempDir(): string {
@@ -150,7 +151,7 @@ test('listRuns filters by task, status, profile, sinceId and limit, newest first
   assert.equal(log.listRuns({ status: 'failed' }).length, 3);
   assert.equal(log.listRuns({ profile: 'work', task: 'odd' }).length, 3);
   assert.deepEqual(
-    log.listRuns({ sinceId: ids[9] }).map((r) => r.id),
+    log.listRuns({ sinceId: ids[9]! }).map((r) => r.id),
     [ids[11], ids[10]],
   );
   assert.equal(log.listRuns({ limit: 2 }).length, 2);
@@ -280,4 +281,25 @@ test('two processes share one database file (CLI + server)', async (t) => {
   assert.equal(other.listRuns({ task: 'child', limit: 1000 }).length, 200);
   assert.equal(other.listRuns({ task: 'parent', limit: 1000 }).length, 200);
   assert.ok(other.listRuns({ task: 'child', limit: 1000 }).every((r) => r.steps.length === 1));
+});
+
+test('a run log written before error codes were kept opens, keeps its runs, and stores codes from then on', (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dbPath = join(dir, 'old.db');
+  const raw = new Database(dbPath);
+  raw.exec(MIGRATIONS[0] as string);
+  raw.pragma('user_version = 1');
+  raw.prepare(`INSERT INTO runs (task, profile, dry_run, combined, status, started_at, pid) VALUES ('docs', 'default', 0, 0, 'failed', '2026-01-01T00:00:00.000Z', 1)`).run();
+  raw.prepare(`INSERT INTO steps (run_id, seq, kind, status, started_at, message) VALUES (1, 0, 'rsync', 'failed', '2026-01-01T00:00:00.000Z', 'old failure')`).run();
+  raw.close();
+  const log = RunLog.open(dbPath);
+  t.after(() => log.close());
+  const old = log.getRun(1);
+  assert.equal(old?.steps[0]?.message, 'old failure');
+  assert.equal(old?.steps[0]?.errorCode, null);
+  const id = log.startRun({ task: 'docs', profile: 'default', dryRun: false, combined: false });
+  const step = log.startStep(id, { kind: 'rsync' });
+  log.finishStep(step, { status: 'failed', message: 'would delete 30 of 40', errorCode: 'MASS_DELETE' });
+  assert.equal(log.getRun(id)?.steps[0]?.errorCode, 'MASS_DELETE');
 });

@@ -11,7 +11,8 @@ import { checkCatalogKey } from '../../src/sync/catalog-guards.js';
 import { scanCatalog, type TreeEntry, type CatalogEntry } from '../../src/target/index.js';
 import { CryptsyncError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers/rclone.js';
-import { makeDest, makeRichTree, snapshot, listFiles } from './fixture.js';
+import { withEncryptedTree } from '../helpers/encrypted-tree.js';
+import { makeDest, snapshot, listFiles } from './fixture.js';
 
 const NFC = 'caf\u00e9';
 const NFD = 'cafe\u0301';
@@ -25,12 +26,7 @@ function issues(ev: SyncEvent[]): string[] {
 }
 
 test('a name that is not UTF-8 is encrypted byte for byte; the run is complete and deletions go on', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
-    await encryptCatalog({ source: plain, dest });
+  await withEncryptedTree(async ({ plain, dest }) => {
     await rm(join(plain, 'one.bin'));
     await writeFile(Buffer.concat([Buffer.from(`${plain}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')]), 'latin-1 name');
     const ev: SyncEvent[] = [];
@@ -40,9 +36,7 @@ test('a name that is not UTF-8 is encrypted byte for byte; the run is complete a
     const plains = (await listMapping({ dest })).map((m) => m.plain);
     assert.ok(plains.includes('caf\udce9.txt'), 'stored under its exact bytes (byte 0xe9 as U+DCE9)');
     assert.ok(!plains.includes('one.bin'));
-  } finally {
-    await t.cleanup();
-  }
+  });
 });
 
 test('source names differing only by NFC/NFD are duplicates: reported, never written over each other', async () => {
@@ -140,12 +134,7 @@ test('restore, verify and mapping of a missing catalog fail with CATALOG_NOT_FOU
 });
 
 test('temporaries of a live concurrent writer survive a run; dead or old-format ones are removed', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
-    await encryptCatalog({ source: plain, dest });
+  await withEncryptedTree(async ({ plain, dest }) => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
     const sub = (await readdir(dest.root, { withFileTypes: true })).find((d) => d.isDirectory())?.name as string;
     const live = [`.cryptsync-${process.pid}-0123456789abcdef.tmp`, `${sub}/.cryptsync-${process.pid}-00000000000000ff.tmp`];
@@ -158,9 +147,7 @@ test('temporaries of a live concurrent writer survive a run; dead or old-format 
     const left = (await listFiles(dest.root)).filter((f) => f.includes('.cryptsync-')).sort();
     assert.deepEqual(left, [...live].sort());
     assert.ok(!(await listMapping({ dest })).some((m) => m.plain.includes('cryptsync')), 'live temporaries are not catalog entries');
-  } finally {
-    await t.cleanup();
-  }
+  });
 });
 
 test('wrong password is caught when some sampled files are unreadable', async () => {
@@ -186,23 +173,16 @@ test('wrong password is caught when some sampled files are unreadable', async ()
 });
 
 test('checkCatalogPassword: names and contents, the label in the message', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
-    await encryptCatalog({ source: plain, dest });
+  await withEncryptedTree(async ({ dir, plain, dest }) => {
     await checkCatalogPassword(dest, 'crypt:');
-    const wrong = await makeDest(dest.root, t.dir, 'not the password');
+    const wrong = await makeDest(dest.root, dir, 'not the password');
     await assert.rejects(checkCatalogPassword(wrong, 'crypt:'), hasCode('WRONG_PASSWORD', 'crypt:'));
-    const offDest = await makeDest(join(t.dir, 'enc-off'), t.dir, undefined, { filenameEncryption: 'off' });
+    const offDest = await makeDest(join(dir, 'enc-off'), dir, undefined, { filenameEncryption: 'off' });
     await encryptCatalog({ source: plain, dest: offDest });
     await checkCatalogPassword(offDest, 'off:');
-    const offWrong = await makeDest(offDest.root, t.dir, 'not the password', { filenameEncryption: 'off' });
+    const offWrong = await makeDest(offDest.root, dir, 'not the password', { filenameEncryption: 'off' });
     await assert.rejects(checkCatalogPassword(offWrong, 'off:'), hasCode('WRONG_PASSWORD', 'off:'));
-  } finally {
-    await t.cleanup();
-  }
+  });
 });
 
 test('a catalog inside its source, or a source inside its catalog, is refused before writing', async () => {

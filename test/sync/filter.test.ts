@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { buildFilter, globToRegExp, encryptCatalog, listMapping } from '../../src/sync/index.js';
-import { tempDir } from '../helpers/rclone.js';
-import { makeDest, makeRichTree } from './fixture.js';
+import { withEncryptedTree } from '../helpers/encrypted-tree.js';
 
 test('globs translate like rclone', () => {
   const m = (g: string, p: string) => globToRegExp(g).re.test(p);
@@ -36,21 +35,14 @@ test('include rules imply excluding everything else; first match wins; folders p
 });
 
 test('excluded files are not encrypted and not deleted from the catalog', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
-    await encryptCatalog({ source: plain, dest });
+  await withEncryptedTree(async ({ dir, plain, dest }) => {
     await writeFile(join(plain, 'new.log'), 'log');
-    const excludes = join(t.dir, 'excludes.txt');
+    const excludes = join(dir, 'excludes.txt');
     await writeFile(excludes, '# comment\n*.log\n\ndeep/**\n');
     const s = await encryptCatalog({ source: plain, dest, filter: { exclude: ['*.bin'], excludeFrom: [excludes] } });
     assert.deepEqual([s.newFiles, s.deletedFiles, s.errors], [0, 0, 0]);
     const map = await listMapping({ dest });
     assert.ok(map.some((m) => m.plain === 'multi.bin'), 'excluded on both sides: kept');
     assert.ok(!map.some((m) => m.plain === 'new.log'));
-  } finally {
-    await t.cleanup();
-  }
+  });
 });

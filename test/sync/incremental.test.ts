@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFile, rm, rename, mkdir, readFile } from 'node:fs/promises';
 import { encryptCatalog, restoreCatalog, type SyncEvent } from '../../src/sync/index.js';
-import { rclone, tempDir } from '../helpers/rclone.js';
-import { makeDest, makeRichTree, snapshot, touchNs } from './fixture.js';
+import { rclone } from '../helpers/rclone.js';
+import { withEncryptedTree } from '../helpers/encrypted-tree.js';
+import { snapshot, touchNs } from './fixture.js';
 
 function collect(): { events: SyncEvent[]; actions: () => string[] } {
   const events: SyncEvent[] = [];
@@ -14,13 +15,7 @@ function collect(): { events: SyncEvent[]; actions: () => string[] } {
 }
 
 test('incremental runs do exactly the changed work and converge with rclone', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
-    await encryptCatalog({ source: plain, dest });
-
+  await withEncryptedTree(async ({ dir, plain, dest }) => {
     // no-op
     const c0 = collect();
     const s0 = await encryptCatalog({ source: plain, dest, onEvent: (e) => c0.events.push(e) });
@@ -62,18 +57,16 @@ test('incremental runs do exactly the changed work and converge with rclone', as
     const cc = await rclone(['cryptcheck', plain, 'crypt:'], { config: dest.conf });
     assert.match(cc.stderr, /0 differences found/, cc.stderr);
 
-    const out = join(t.dir, 'out');
+    const out = join(dir, 'out');
     await restoreCatalog({ source: dest, target: out });
     assert.deepEqual(await snapshot(out), await snapshot(plain));
 
     // rclone changes the catalog; cryptsync then only undoes what differs
-    await writeFile(join(t.dir, 'extra.txt'), 'from rclone');
-    const up = await rclone(['copyto', join(t.dir, 'extra.txt'), 'crypt:extra.txt'], { config: dest.conf });
+    await writeFile(join(dir, 'extra.txt'), 'from rclone');
+    const up = await rclone(['copyto', join(dir, 'extra.txt'), 'crypt:extra.txt'], { config: dest.conf });
     assert.equal(up.code, 0, up.stderr);
     const c2 = collect();
     await encryptCatalog({ source: plain, dest, onEvent: (e) => c2.events.push(e) });
     assert.deepEqual(c2.actions(), ['delete extra.txt']);
-  } finally {
-    await t.cleanup();
-  }
+  });
 });

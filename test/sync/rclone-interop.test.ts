@@ -5,15 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { encryptCatalog, restoreCatalog, verifyCatalog, listMapping } from '../../src/sync/index.js';
-import { rclone, tempDir } from '../helpers/rclone.js';
-import { makeDest, makeRichTree, snapshot } from './fixture.js';
+import { rclone } from '../helpers/rclone.js';
+import { withEncryptedTree } from '../helpers/encrypted-tree.js';
+import { snapshot } from './fixture.js';
 
 test('cryptsync encrypt, then rclone sees the catalog as in sync and restores it exactly', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
+  await withEncryptedTree({ encrypt: false }, async ({ dir, plain, dest }) => {
     const s = await encryptCatalog({ source: plain, dest });
     assert.equal(s.errors, 0);
     assert.equal(s.newFiles, 12);
@@ -30,7 +27,7 @@ test('cryptsync encrypt, then rclone sees the catalog as in sync and restores it
     assert.match(cc.stderr, /0 differences found/);
     assert.match(cc.stderr, /12 matching files/);
 
-    const out = join(t.dir, 'out');
+    const out = join(dir, 'out');
     const cp = await rclone(['copy', '--create-empty-src-dirs', 'crypt:', out], { config: dest.conf });
     assert.equal(cp.code, 0, cp.stderr);
     assert.deepEqual(await snapshot(out), await snapshot(plain));
@@ -44,17 +41,11 @@ test('cryptsync encrypt, then rclone sees the catalog as in sync and restores it
     const enc = await rclone(['cryptdecode', '--reverse', 'crypt:', 'deep/a/b/sibling.txt'], { config: dest.conf });
     const want = enc.stdout.toString().split(' \t ')[1]?.trim();
     assert.equal(map.find((m) => m.plain === 'deep/a/b/sibling.txt')?.encrypted, want);
-  } finally {
-    await t.cleanup();
-  }
+  });
 });
 
 test('rclone sync, then cryptsync finds nothing to do, restores and verifies exactly', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
+  await withEncryptedTree({ encrypt: false }, async ({ dir, plain, dest }) => {
     const r = await rclone(['sync', '--create-empty-src-dirs', plain, 'crypt:'], { config: dest.conf });
     assert.equal(r.code, 0, r.stderr);
 
@@ -64,7 +55,7 @@ test('rclone sync, then cryptsync finds nothing to do, restores and verifies exa
     assert.equal(s.unchanged, 12);
     assert.equal(s.newFiles + s.changedFiles + s.deletedFiles + s.newDirs + s.deletedDirs, 0);
 
-    const out = join(t.dir, 'out');
+    const out = join(dir, 'out');
     const rs = await restoreCatalog({ source: dest, target: out });
     assert.equal(rs.errors, 0);
     assert.equal(rs.newFiles, 12);
@@ -72,7 +63,5 @@ test('rclone sync, then cryptsync finds nothing to do, restores and verifies exa
     const v = await verifyCatalog({ plain, dest });
     assert.equal(v.matching, 12);
     assert.equal(v.differing.length, 0);
-  } finally {
-    await t.cleanup();
-  }
+  });
 });

@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFile, readdir, open, truncate, stat, mkdir } from 'node:fs/promises';
-import { restoreCatalog, encryptCatalog, type SyncEvent } from '../../src/sync/index.js';
+import { restoreCatalog, type SyncEvent } from '../../src/sync/index.js';
 import { CryptsyncError } from '../../src/util/errors.js';
-import { tempDir } from '../helpers/rclone.js';
-import { makeDest, makeRichTree, snapshot } from './fixture.js';
+import { withEncryptedTree } from '../helpers/encrypted-tree.js';
+import { snapshot } from './fixture.js';
 import { listMapping } from '../../src/sync/index.js';
 
 async function encryptedBytes(dest: { cipher: import('../../src/crypt/index.js').Cipher }, data: Buffer): Promise<Buffer> {
@@ -20,12 +20,7 @@ async function encryptedBytes(dest: { cipher: import('../../src/crypt/index.js')
 }
 
 test('restore refuses escaping names, reports damaged files and restores the rest', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
-    await encryptCatalog({ source: plain, dest });
+  await withEncryptedTree(async ({ dir, plain, dest }) => {
     const map = await listMapping({ dest });
     const encOf = (p: string) => join(dest.root, map.find((m) => m.plain === p)!.encrypted);
 
@@ -44,7 +39,7 @@ test('restore refuses escaping names, reports damaged files and restores the res
     // a last block cut to fewer than 17 bytes
     await truncate(encOf('edge-65537.bin'), 32 + 65552 + 5);
 
-    const out = join(t.dir, 'out');
+    const out = join(dir, 'out');
     const ev: SyncEvent[] = [];
     const s = await restoreCatalog({ source: dest, target: out, onEvent: (e) => ev.push(e) });
     const errs = ev.flatMap((e) => (e.type === 'error' ? [e.code] : [])).sort();
@@ -57,21 +52,14 @@ test('restore refuses escaping names, reports damaged files and restores the res
     want.delete('multi.bin');
     want.delete('edge-65537.bin');
     assert.deepEqual(await snapshot(out), want, 'everything else restored, no partial or temporary files');
-    assert.deepEqual((await readdir(t.dir)).sort(), ['enc', 'out', 'plain', 'rclone.conf']);
-    await assert.rejects(stat(join(t.dir, 'escaped')), /ENOENT/);
-  } finally {
-    await t.cleanup();
-  }
+    assert.deepEqual((await readdir(dir)).sort(), ['enc', 'out', 'plain', 'rclone.conf']);
+    await assert.rejects(stat(join(dir, 'escaped')), /ENOENT/);
+  });
 });
 
 test('restore into a non-empty folder needs overwrite; include restores part', async () => {
-  const t = await tempDir();
-  try {
-    const plain = join(t.dir, 'plain');
-    await makeRichTree(plain);
-    const dest = await makeDest(join(t.dir, 'enc'), t.dir);
-    await encryptCatalog({ source: plain, dest });
-    const out = join(t.dir, 'out');
+  await withEncryptedTree(async ({ dir, dest }) => {
+    const out = join(dir, 'out');
     await mkdir(out);
     await writeFile(join(out, 'mine.txt'), 'keep');
     await assert.rejects(restoreCatalog({ source: dest, target: out }), (e) => e instanceof CryptsyncError && e.code === 'TARGET_NOT_EMPTY');
@@ -82,7 +70,5 @@ test('restore into a non-empty folder needs overwrite; include restores part', a
     const again = await restoreCatalog({ source: dest, target: out, overwrite: true, include: ['deep/**'] });
     assert.equal(again.newFiles, 0);
     assert.equal(again.unchanged, 2);
-  } finally {
-    await t.cleanup();
-  }
+  });
 });

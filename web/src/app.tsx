@@ -13,6 +13,7 @@ import { VerifyView } from './views/verify-view';
 import { RemotesView } from './views/remotes-view';
 import { TaskForm } from './views/task-form';
 import { ConnectDialog } from './views/connect-dialog';
+import { ForceRunDialog } from './views/force-run-dialog';
 
 type View = 'tasks' | 'logs' | 'restore' | 'mapping' | 'verify' | 'remotes';
 const VIEWS: Array<[View, string]> = [
@@ -30,7 +31,7 @@ const CONNECTION_LABEL: Record<Connection, string> = {
   'signed-out': 'signed out',
 };
 
-type Dialog = null | { kind: 'add' } | { kind: 'edit'; task: TaskView } | { kind: 'connect'; task: TaskView };
+type Dialog = null | { kind: 'add' } | { kind: 'edit'; task: TaskView } | { kind: 'connect'; task: TaskView } | { kind: 'force'; task: string; reason: string };
 
 function viewFromHash(): View {
   const h = location.hash.replace(/^#\/?/, '');
@@ -104,13 +105,10 @@ export function App() {
     return () => window.removeEventListener('hashchange', f);
   }, []);
 
-  const guard = useCallback(async (what: string, f: () => Promise<unknown>) => {
-    try {
-      setNotice(null);
-      await f();
-    } catch (e) {
-      setNotice({ kind: 'error', text: `${what}: ${errorText(e)}` });
-    }
+  /** starts an action and returns at once; its failure becomes the notice (so it never rejects) */
+  const guard = useCallback((what: string, f: () => Promise<unknown>): void => {
+    setNotice(null);
+    f().catch((e: unknown) => setNotice({ kind: 'error', text: `${what}: ${errorText(e)}` }));
   }, []);
 
   const actions: TaskActions = {
@@ -123,6 +121,7 @@ export function App() {
     add: () => setDialog({ kind: 'add' }),
     edit: (task) => setDialog({ kind: 'edit', task }),
     connect: (task) => setDialog({ kind: 'connect', task }),
+    forceRun: (task, reason) => setDialog({ kind: 'force', task, reason }),
     disconnect: (name) =>
       guard('Disconnect', async () => {
         await post(`/api/tasks/${encodeURIComponent(name)}/disconnect`);
@@ -167,18 +166,18 @@ export function App() {
       }
       case 'execute':
         e.preventDefault();
-        if (sel) void actions.execute(sel.name);
+        if (sel) actions.execute(sel.name);
         break;
       case 'estimate':
-        if (sel) void actions.estimate(sel.name);
+        if (sel) actions.estimate(sel.name);
         break;
       case 'estimate-all':
         e.preventDefault();
-        void actions.batch('estimate');
+        actions.batch('estimate');
         break;
       case 'run-changed':
         e.preventDefault();
-        void actions.batch('run-changed');
+        actions.batch('run-changed');
         break;
     }
   };
@@ -235,7 +234,7 @@ export function App() {
         {view === 'restore' && <RestoreView sources={sources} events={restoreEvents} />}
         {view === 'mapping' && <MappingView sources={sources} />}
         {view === 'verify' && <VerifyView encryptTasks={encryptTasks.map((t) => t.name)} />}
-        {view === 'remotes' && <RemotesView remotes={remotes} onAdded={reloadRemotes} />}
+        {view === 'remotes' && <RemotesView remotes={remotes} onAdded={() => void reloadRemotes()} />}
       </main>
       {dialog?.kind === 'add' && (
         <TaskForm
@@ -260,6 +259,7 @@ export function App() {
           }}
         />
       )}
+      {dialog?.kind === 'force' && <ForceRunDialog task={dialog.task} reason={dialog.reason} onClose={() => setDialog(null)} onStarted={() => setDialog(null)} />}
       {dialog?.kind === 'connect' && (
         <ConnectDialog
           task={dialog.task}

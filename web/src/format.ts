@@ -1,4 +1,5 @@
-// Human formats for numbers the UI shows: sizes, rates, durations, dates.
+// Human formats for numbers the UI shows: sizes, rates, durations, dates. `bytes` is the page's one
+// byte formatter (the CLI has its own, src/util/human-bytes.ts; the page talks to the server over HTTP only).
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
 export function bytes(n: number | null | undefined): string {

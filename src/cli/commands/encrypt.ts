@@ -1,24 +1,21 @@
 // `cryptsync encrypt PLAIN_DIR REMOTE:[path]`: make the encrypted catalog match the plain folder
-// (sync semantics, rclone-compatible). Exit 3 when some files failed.
-import { resolve } from 'node:path';
+// (sync semantics, rclone-compatible). Exit 3 when some files failed. The catalog (a crypt remote,
+// or an encrypt task's) is opened and guarded by the engine, as for the web UI.
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../exit-code.js';
 import { EXIT, UsageError } from '../../util/errors.js';
-import { cryptsyncHome, defaultRcloneConfigPath } from '../../util/home.js';
-import { encryptCatalog } from '../../sync/encrypt-catalog.js';
-import { beginCatalogWrite } from '../../run/catalog-write.js';
-import type { CatalogWrite } from '../../run/catalog-marks.js';
+import { withEngine } from '../open-engine.js';
 import { createSyncRenderer } from '../render/sync-render.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
-import { type Opts, openDest, collect, wholeNumber, summaryText } from '../render/sync-cli.js';
+import { type Opts, collect, wholeNumber, catalogOptions, filterOptions, profileOption } from '../render/sync-cli.js';
 import { MAX_TRANSFERS } from '../../util/limits.js';
 
 export function registerEncrypt(program: Command, io: CliIo): void {
   program
     .command('encrypt')
     .argument('<plain-dir>', 'the plain folder to back up')
-    .argument('<remote>', 'crypt remote, REMOTE:[path]')
+    .argument('<remote>', 'crypt remote, REMOTE:[path] (or the name of an encrypt task, for its catalog)')
     .description('encrypt a plain folder into an rclone-crypt catalog, incrementally (new and changed files encrypted, extraneous ones deleted)')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--exclude <pattern>', 'exclude files matching the rclone-style glob (repeatable)', collect)
@@ -32,6 +29,7 @@ export function registerEncrypt(program: Command, io: CliIo): void {
     .option('--force', 'allow an empty source to empty a full catalog, and deleting more than the share limit (a missing source is always refused)')
     .option('-v, --verbose', 'print every file')
     .option('--config <file>', 'rclone config file (default: $RCLONE_CONFIG, else the cryptsync home)')
+    .option('--profile <name>', 'profile of a task named instead of a remote (default: "default")')
     .option('--json', 'one JSON object per event line, then a summary')
     .action(async (plainDir: string, spec: string, o: Opts) => {
       const maxDelete = wholeNumber(o.maxDelete, '--max-delete');
@@ -39,42 +37,29 @@ export function registerEncrypt(program: Command, io: CliIo): void {
       if (maxDeletePercent !== undefined && maxDeletePercent > 100) throw new UsageError('--max-delete-percent must be 0..100', '--max-delete-percent');
       const transfers = wholeNumber(o.transfers, '--transfers', 1, MAX_TRANSFERS);
       const dryRun = o.dryRun === true;
-      const source = resolve(plainDir);
-      // not awaited: the key is derived (libuv pool) while encryptCatalog scans the plain folder;
-      // the same catalog guards as a task's encrypt step run before anything is written
-      let write: CatalogWrite | undefined;
-      const dest = openDest(spec, o, io).then(async (d) => {
-        write = await beginCatalogWrite({
-          home: cryptsyncHome(io.env),
-          writer: { name: 'cryptsync encrypt', source, remote: spec, ...(typeof o.config === 'string' && o.config !== '' ? { config: o.config } : {}) },
-          defaultConfig: defaultRcloneConfigPath(io.env),
-          catalog: d.root,
-          dryRun,
-        });
-        return d;
-      });
+      const filter = filterOptions(o);
       const render = createSyncRenderer(io, { json: o.json === true, dryRun, verbose: o.verbose === true });
-      const summary = await withAbortOnSignal((signal) =>
-        encryptCatalog({
-          source,
-          dest,
-          dryRun,
-          filter: {
-            ...(o.include ? { include: o.include as string[] } : {}),
-            ...(o.exclude ? { exclude: o.exclude as string[] } : {}),
-            ...(o.excludeFrom ? { excludeFrom: o.excludeFrom as string[] } : {}),
-          },
-          ...(maxDelete !== undefined ? { maxDelete } : {}),
-          ...(maxDeletePercent !== undefined ? { maxDeletePercent } : {}),
-          ...(transfers !== undefined ? { transfers } : {}),
-          copyLinks: o.copyLinks === true,
-          checksum: o.checksum === true,
-          force: o.force === true,
-          signal,
-          onEvent: (e) => render.onEvent(e),
-        }).finally(() => write?.complete()),
+      const r = await withEngine(io, profileOption(o), (engine) =>
+        withAbortOnSignal((signal) =>
+          engine.encrypt(
+            spec,
+            {
+              ...catalogOptions(o, signal),
+              source: plainDir,
+              dryRun,
+              ...(filter ? { filter } : {}),
+              ...(maxDelete !== undefined ? { maxDelete } : {}),
+              ...(maxDeletePercent !== undefined ? { maxDeletePercent } : {}),
+              ...(transfers !== undefined ? { transfers } : {}),
+              copyLinks: o.copyLinks === true,
+              checksum: o.checksum === true,
+              force: o.force === true,
+            },
+            (e) => render.onEvent(e),
+          ),
+        ),
       );
-      render.finish(summary, summaryText('encrypted', summary));
-      if (summary.errors > 0) throw new ExitCode(EXIT.PARTIAL);
+      render.finish(r.summary, r.text);
+      if (r.summary.errors > 0) throw new ExitCode(EXIT.PARTIAL);
     });
 }

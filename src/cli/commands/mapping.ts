@@ -5,22 +5,22 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { out, jsonLine } from '../io.js';
-import { listMapping } from '../../sync/index.js';
+import { withEngine } from '../open-engine.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
-import { type Opts, openDest } from '../render/sync-cli.js';
+import { type Opts, catalogOptions, profileOption } from '../render/sync-cli.js';
 import { displayName } from '../../crypt/index.js';
 import { rawBytesFields } from '../render/raw-bytes.js';
 
 export function registerMapping(program: Command, io: CliIo): void {
   program
     .command('mapping')
-    .argument('<remote>', 'crypt remote, REMOTE:[path]')
+    .argument('<remote>', 'crypt remote, REMOTE:[path] (or the name of an encrypt task, for its catalog)')
     .description('list every plain path with its encrypted path (like rclone --crypt-show-mapping)')
     .option('--config <file>', 'rclone config file (default: $RCLONE_CONFIG, else the cryptsync home)')
+    .option('--profile <name>', 'profile of a task named instead of a remote (default: "default")')
     .option('--json', 'one JSON object per entry, then a summary')
     .action(async (spec: string, o: Opts) => {
-      const dest = await openDest(spec, o, io);
-      const entries = await withAbortOnSignal((signal) => listMapping({ dest, signal }));
+      const entries = await withEngine(io, profileOption(o), (engine) => withAbortOnSignal((signal) => engine.mapping(spec, catalogOptions(o, signal))));
       for (const m of entries) {
         if (o.json === true) jsonLine(io, { ...m, ...rawBytesFields('plain', m.plain), ...rawBytesFields('encrypted', m.encrypted) });
         else {

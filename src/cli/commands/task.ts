@@ -6,6 +6,7 @@ import { withEngine } from '../open-engine.js';
 import { table } from '../format.js';
 import type { TaskView } from '../../run/index.js';
 import { UsageError } from '../../util/errors.js';
+import { TASK_TYPES, TASK_TYPE_INFO } from '../../tasks/index.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -23,11 +24,11 @@ function argvOf(cmd: string): string[] {
 
 function addTaskOptions(c: Command): Command {
   return c
-    .addOption(new Option('--type <type>', 'task type').choices(['encrypt', 'synchronize', 'snapshot', 'syncremote']))
-    .option('--source <path>', 'source: a plain folder (encrypt), a local folder (synchronize/snapshot) or [user@]host:path (syncremote)')
-    .option('--dest <path>', 'destination: [user@]host:path, host::module/path, or a local folder')
+    .addOption(new Option('--type <type>', `task type: ${TASK_TYPES.map((t) => `${t} (${TASK_TYPE_INFO[t].summary})`).join('; ')}`).choices([...TASK_TYPES]))
+    .option('--source <path>', 'source: a plain folder (encrypt), a local folder (synchronize/snapshot/cloud) or [user@]host:path (syncremote)')
+    .option('--dest <path>', 'destination: [user@]host:path, host::module/path, or a local folder; for cloud, REMOTE:path of your rclone config')
     .option('--remote <remote>', 'crypt remote of an encrypt task, REMOTE:[path]')
-    .option('--config <file>', 'rclone.conf holding the crypt remote (default: cryptsync\'s own)')
+    .option('--config <file>', 'rclone.conf holding the crypt remote, or the cloud remote (default: cryptsync\'s own)')
     .addOption(new Option('--engine <engine>', 'encrypt with the built-in engine or the real rclone binary').choices(['native', 'rclone']))
     .option('--ssh-port <n>', 'ssh port', intArg('--ssh-port'))
     .option('--ssh-key <file>', 'ssh identity file')
@@ -43,7 +44,7 @@ function addTaskOptions(c: Command): Command {
     .option('--exclude-from <file>', 'read exclude patterns from a file (repeatable)', collect)
     .option('--max-delete <n>', 'refuse to delete more than N files', intArg('--max-delete'))
     .option('--max-delete-percent <n>', 'refuse a run that deletes more than N % of the copy (default 50, from 10 deletions on)', intArg('--max-delete-percent'))
-    .option('--transfers <n>', 'parallel file transfers of the encrypt step', intArg('--transfers'))
+    .option('--transfers <n>', 'parallel file transfers (encrypt and cloud tasks)', intArg('--transfers'))
     .option('--copy-links', 'follow symlinks (encrypt tasks)')
     .option('--checksum', 'encrypt tasks: re-check unchanged files against their encrypted copy on every run')
     .option('--no-checksum', 'encrypt tasks: trust size and mtime (default)')

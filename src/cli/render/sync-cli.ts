@@ -1,19 +1,9 @@
-// Small pieces the encrypt/restore/mapping/verify commands share: opening the crypt remote named
-// on the command line, repeatable options, whole-number options, the summary text.
+// Small pieces the encrypt/restore/mapping/verify commands share: repeatable options,
+// whole-number options, and the options every catalog call of the engine takes.
 import { UsageError } from '../../util/errors.js';
-import { defaultRcloneConfigPath } from '../../util/home.js';
-import { openCryptRemote } from '../../rclone/index.js';
-import type { CryptDest, SyncSummary } from '../../sync/index.js';
-import type { CliIo } from '../io.js';
-import { formatBytes } from './sync-render.js';
+import type { CatalogCallOptions, FilterOptions } from '../../run/index.js';
 
 export type Opts = Record<string, unknown>;
-
-export async function openDest(spec: string, o: Opts, io: CliIo): Promise<CryptDest> {
-  const config = typeof o.config === 'string' && o.config !== '' ? o.config : defaultRcloneConfigPath(io.env);
-  const opened = await openCryptRemote(spec, config, io.env);
-  return { cipher: opened.cipher, root: opened.root };
-}
 
 /** commander collector for repeatable options */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -29,11 +19,22 @@ export function wholeNumber(v: unknown, flag: string, min = 0, max?: number): nu
   return n;
 }
 
-export function summaryText(verb: string, s: SyncSummary): string[] {
-  const what = s.dryRun ? `dry run, nothing ${verb}` : verb;
-  return [
-    `${what}: ${s.newFiles} new, ${s.changedFiles} changed, ${s.deletedFiles} deleted files; ${s.newDirs} new, ${s.deletedDirs} deleted folders; ` +
-      `${s.unchanged} unchanged; ${formatBytes(s.bytes)} in ${(s.durationMs / 1000).toFixed(1)} s`,
-    ...(s.errors + s.warnings > 0 ? [`${s.errors} errors, ${s.warnings} warnings${s.deletionsSkipped ? '; deletions skipped because of errors' : ''}`] : []),
-  ];
+/** --config (a rclone.conf; an empty one means the default) and the abort signal */
+export function catalogOptions(o: Opts, signal: AbortSignal): CatalogCallOptions {
+  return { ...(typeof o.config === 'string' && o.config !== '' ? { config: o.config } : {}), signal };
+}
+
+/** --include / --exclude / --exclude-from, or undefined when none is given */
+export function filterOptions(o: Opts): FilterOptions | undefined {
+  const f: FilterOptions = {
+    ...(o.include ? { include: o.include as string[] } : {}),
+    ...(o.exclude ? { exclude: o.exclude as string[] } : {}),
+    ...(o.excludeFrom ? { excludeFrom: o.excludeFrom as string[] } : {}),
+  };
+  return Object.keys(f).length > 0 ? f : undefined;
+}
+
+/** --profile, for a task named where a remote may be */
+export function profileOption(o: Opts): { profile?: string } {
+  return typeof o.profile === 'string' && o.profile !== '' ? { profile: o.profile } : {};
 }

@@ -6,22 +6,11 @@ import type { CliIo } from '../io.js';
 import { out, err, jsonLine } from '../io.js';
 import type { SyncEvent } from '../../sync/index.js';
 import { displayName } from '../../crypt/index.js';
+import { humanBytes } from '../../util/human-bytes.js';
 
 /** non-TTY progress lines at most this often */
 const PLAIN_PROGRESS_INTERVAL_MS = 5000;
 const BAR_WIDTH = 24;
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-const KIB = 1024;
-
-export function formatBytes(n: number): string {
-  let v = n;
-  let u = 0;
-  while (v >= KIB && u < UNITS.length - 1) {
-    v /= KIB;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${UNITS[u]}`;
-}
 
 function formatEta(sec: number | null): string {
   if (sec === null) return '--';
@@ -72,14 +61,14 @@ export function createSyncRenderer(io: CliIo, o: SyncRenderOptions): SyncRendere
           out(
             io,
             `${o.dryRun ? 'plan' : 'to do'}: ${e.newFiles} new, ${e.changedFiles} changed, ${e.deletedFiles} deleted files; ` +
-              `${e.newDirs} new, ${e.deletedDirs} deleted folders; ${formatBytes(e.bytes)} to write; ${e.unchanged} unchanged`,
+              `${e.newDirs} new, ${e.deletedDirs} deleted folders; ${humanBytes(e.bytes)} to write; ${e.unchanged} unchanged`,
           );
           break;
         case 'file':
           if (o.dryRun || o.verbose) {
             clearBar();
             const words = ACTION_WORDS[e.action] ?? [e.action, e.action];
-            out(io, `${o.dryRun ? words[0] : words[1]}: ${displayName(e.path)}${e.bytes > 0 ? ` (${formatBytes(e.bytes)})` : ''}`);
+            out(io, `${o.dryRun ? words[0] : words[1]}: ${displayName(e.path)}${e.bytes > 0 ? ` (${humanBytes(e.bytes)})` : ''}`);
           }
           break;
         case 'warning':
@@ -89,7 +78,7 @@ export function createSyncRenderer(io: CliIo, o: SyncRenderOptions): SyncRendere
           break;
         case 'progress': {
           const frac = e.bytesTotal > 0 ? e.bytes / e.bytesTotal : e.filesTotal > 0 ? e.files / e.filesTotal : 1;
-          const text = `${e.files}/${e.filesTotal} files, ${formatBytes(e.bytes)}/${formatBytes(e.bytesTotal)}, ${formatBytes(e.rateBps)}/s, eta ${formatEta(e.etaSec)}`;
+          const text = `${e.files}/${e.filesTotal} files, ${humanBytes(e.bytes)}/${humanBytes(e.bytesTotal)}, ${humanBytes(e.rateBps)}/s, eta ${formatEta(e.etaSec)}`;
           if (tty) {
             const fill = Math.round(frac * BAR_WIDTH);
             io.stderr.write(`\r\x1b[K[${'#'.repeat(fill)}${'.'.repeat(BAR_WIDTH - fill)}] ${Math.round(frac * 100)}% ${text}`);

@@ -8,6 +8,7 @@ import { Field, Modal } from './form-bits';
 export function ConnectDialog({ task, encryptTasks, onClose, onDone }: { task: TaskView; encryptTasks: string[]; onClose(): void; onDone(): void }) {
   const [enc, setEnc] = useState(encryptTasks[0] ?? '');
   const [error, setError] = useState<string | null>(null);
+  /** never rejects: a failure is shown in the form (hence `void` at the handler) */
   async function go() {
     try {
       await post(`/api/tasks/${encodeURIComponent(task.name)}/connect`, { encrypt: enc });
@@ -31,7 +32,7 @@ export function ConnectDialog({ task, encryptTasks, onClose, onDone }: { task: T
         </Field>
         <footer>
           <button onClick={onClose}>Cancel</button>
-          <button className="primary" onClick={go} disabled={!enc}>
+          <button className="primary" onClick={() => void go()} disabled={!enc}>
             Connect
           </button>
         </footer>

@@ -113,6 +113,7 @@ export function RestoreView({ sources, events }: { sources: string[]; events: En
       return n;
     });
 
+  /** never rejects: a failure is shown in the form (hence `void` at the handler) */
   async function go(dryRun: boolean) {
     setBusy(dryRun ? 'dry' : 'real');
     setError(null);
@@ -185,10 +186,10 @@ export function RestoreView({ sources, events }: { sources: string[]; events: En
             </label>
           )}
           <footer className="left">
-            <button onClick={() => go(true)} disabled={!source || busy !== null}>
+            <button onClick={() => void go(true)} disabled={!source || busy !== null}>
               {busy === 'dry' ? 'Checking…' : 'Dry run'}
             </button>
-            <button className="primary" onClick={() => go(false)} disabled={!source || busy !== null || (overwrite && target.trim() !== '' && confirmTarget.trim() !== target.trim())}>
+            <button className="primary" onClick={() => void go(false)} disabled={!source || busy !== null || (overwrite && target.trim() !== '' && confirmTarget.trim() !== target.trim())}>
               {busy === 'real' ? 'Restoring…' : 'Restore'}
             </button>
           </footer>

@@ -1,9 +1,9 @@
-// One step of a run (encrypt or rsync): its counts from the estimate or the finished step, and
+// One step of a run (encrypt, rsync or the rclone push): its counts from the estimate or the finished step, and
 // while it runs, live progress (files, bytes, rate, ETA).
 import type { LiveStep, StepCounts, StepKind, StepRecord } from '../types';
 import { bytes, eta, pct, rate } from '../format';
 
-const STEP_LABEL: Record<StepKind, string> = { encrypt: 'Encrypt', rsync: 'rsync' };
+const STEP_LABEL: Record<StepKind, string> = { encrypt: 'Encrypt', rsync: 'rsync', cloud: 'rclone push' };
 
 export function Counts({ c }: { c: StepCounts }) {
   return (

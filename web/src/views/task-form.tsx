@@ -14,11 +14,12 @@ const TYPE_HELP: Record<TaskType, string> = {
   synchronize: 'rsync push: local folder → [user@]host:path or a local path',
   snapshot: 'rsync push into numbered snapshot folders (hard links to the previous one)',
   syncremote: 'rsync pull: [user@]host:path → local folder',
+  cloud: 'rclone push: local folder (normally the encrypted catalog) → any rclone remote, REMOTE:path',
 };
 
 const LIST_FIELDS = ['excludes', 'includes', 'sshOptions', 'extraFlags', 'preCommand', 'postCommand'];
-const NUMBER_FIELDS = ['thresholdDays', 'sshPort', 'maxDelete', 'transfers'];
-const BOOL_FIELDS = ['delete', 'compress', 'protectArgs', 'haltOnPreError', 'haltOnPostError', 'copyLinks'];
+const NUMBER_FIELDS = ['thresholdDays', 'sshPort', 'maxDelete', 'maxDeletePercent', 'transfers'];
+const BOOL_FIELDS = ['delete', 'compress', 'protectArgs', 'haltOnPreError', 'haltOnPostError', 'copyLinks', 'checksum'];
 /** fields the form does not show; an edit leaves them as they are */
 const HIDDEN_FIELDS = ['connectedTo', 'snapshotNum', 'excludeFrom'];
 /** fields that run programs: read-only here unless the server allows commands */
@@ -38,7 +39,7 @@ function toValues(t?: Record<string, unknown>): Values {
 
 function toInput(v: Values, type: TaskType, original: Record<string, unknown> | undefined, commandsLocked: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const allowed = new Set(type === 'encrypt' ? ENCRYPT_KEYS : RSYNC_KEYS);
+  const allowed = new Set(type === 'encrypt' ? ENCRYPT_KEYS : type === 'cloud' ? CLOUD_KEYS : RSYNC_KEYS);
   for (const [k, x] of Object.entries(v)) {
     if (!allowed.has(k)) continue;
     if (commandsLocked && COMMAND_FIELDS.includes(k)) {
@@ -64,8 +65,9 @@ function toInput(v: Values, type: TaskType, original: Record<string, unknown> | 
   return out;
 }
 
-const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete'];
-const ENCRYPT_KEYS = [...COMMON_KEYS, 'remote', 'engine', 'includes', 'transfers', 'copyLinks', 'config'];
+const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete', 'maxDeletePercent'];
+const ENCRYPT_KEYS = [...COMMON_KEYS, 'remote', 'engine', 'includes', 'transfers', 'copyLinks', 'config', 'checksum'];
+const CLOUD_KEYS = [...COMMON_KEYS, 'dest', 'config', 'delete', 'transfers'];
 const RSYNC_KEYS = [...COMMON_KEYS, 'dest', 'sshPort', 'sshKey', 'sshOptions', 'delete', 'compress', 'protectArgs', 'extraFlags'];
 
 interface Props {
@@ -84,7 +86,7 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const type = (v.type as TaskType) ?? 'synchronize';
-  const isRsync = type !== 'encrypt';
+  const isRsync = type === 'synchronize' || type === 'snapshot' || type === 'syncremote';
 
   const text = (k: string) => ({
     name: k,
@@ -99,6 +101,7 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
     onChange: (e: { target: { checked: boolean } }) => setV((o) => ({ ...o, [k]: e.target.checked })),
   });
 
+  /** never rejects: a failure is shown in the form (hence `void` at the handler) */
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
@@ -123,7 +126,7 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
 
   return (
     <Modal title={existing ? `Edit task ${existing.name}` : 'Add task'} onClose={onClose} wide>
-      <form onSubmit={submit} className="form" noValidate data-testid="task-form">
+      <form onSubmit={(e) => void submit(e)} className="form" noValidate data-testid="task-form">
         <div className="row">
           <Field label="Name" name="name" error={errors.name}>
             <input {...text('name')} disabled={!!existing} placeholder="documents" autoComplete="off" />
@@ -134,6 +137,7 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
               <option value="synchronize">synchronize</option>
               <option value="snapshot">snapshot</option>
               <option value="syncremote">syncremote</option>
+              <option value="cloud">cloud</option>
             </select>
           </Field>
         </div>
@@ -157,6 +161,22 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
               </select>
             </Field>
           </div>
+        ) : type === 'cloud' ? (
+          <>
+            <div className="row">
+              <Field label="rclone remote" name="dest" error={errors.dest} hint="REMOTE:path of a remote in your rclone config (S3, B2, WebDAV, SFTP, …)">
+                <input {...text('dest')} placeholder="offsite:backups/docs" autoComplete="off" />
+              </Field>
+              <Field label="rclone config" name="config" error={errors.config} hint="the rclone.conf holding that remote (default: cryptsync's own)">
+                <input {...text('config')} placeholder="/home/me/.config/rclone/rclone.conf" autoComplete="off" />
+              </Field>
+            </div>
+            <div className="checks">
+              <label>
+                <input {...check('delete')} /> delete files gone from the source (rclone sync; off: rclone copy)
+              </label>
+            </div>
+          </>
         ) : (
           <Field label="Destination" name="dest" error={errors.dest} hint={type === 'syncremote' ? 'a local folder' : '[user@]host:path or a local path'}>
             <input {...text('dest')} placeholder="backup@nas:/srv/backup/docs" autoComplete="off" />
@@ -194,7 +214,17 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
             <Field label="max delete" name="maxDelete" error={errors.maxDelete} hint="refuse to delete more files than this">
               <input {...text('maxDelete')} inputMode="numeric" />
             </Field>
+            <Field label="max delete %" name="maxDeletePercent" error={errors.maxDeletePercent} hint="refuse a run deleting more than this share of the copy (default 50, from 10 deletions on)">
+              <input {...text('maxDeletePercent')} inputMode="decimal" placeholder="50" />
+            </Field>
           </div>
+          {type === 'encrypt' && (
+            <div className="checks">
+              <label>
+                <input {...check('checksum')} /> checksum: re-check unchanged files against their encrypted copy (slower; finds bit rot)
+              </label>
+            </div>
+          )}
           <Field label="Excludes (one pattern a line)" name="excludes" error={errors.excludes}>
             <textarea {...text('excludes')} rows={2} />
           </Field>

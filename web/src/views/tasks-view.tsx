@@ -5,22 +5,28 @@ import { useEffect, useRef, useState } from 'react';
 import { get } from '../api';
 import { when } from '../format';
 import { MOD } from '../shortcuts';
-import type { BatchState, LiveRun, RunRecord, StepKind, TaskView } from '../types';
+import type { BatchState, LiveRun, RunRecord, TaskView } from '../types';
 import { StepPanel } from './step-panel';
 
+/** the task types that push a folder and so can be connected to an encrypt task */
+const PUSH_TYPES: readonly TaskView['type'][] = ['synchronize', 'snapshot', 'cloud'];
+
+/** each action starts at once and reports its own failure as the page notice */
 export interface TaskActions {
   select(name: string): void;
-  estimate(name: string): Promise<void>;
-  execute(name: string): Promise<void>;
-  abort(runId: number): Promise<void>;
-  batch(mode: 'estimate' | 'run-changed'): Promise<void>;
-  abortBatch(): Promise<void>;
+  estimate(name: string): void;
+  execute(name: string): void;
+  abort(runId: number): void;
+  batch(mode: 'estimate' | 'run-changed'): void;
+  abortBatch(): void;
   add(): void;
   edit(t: TaskView): void;
   connect(t: TaskView): void;
-  disconnect(name: string): Promise<void>;
-  remove(name: string): Promise<void>;
-  loadDemo(): Promise<void>;
+  /** a run with the overridable guards lifted, after the user confirms */
+  forceRun(name: string, reason: string): void;
+  disconnect(name: string): void;
+  remove(name: string): void;
+  loadDemo(): void;
 }
 
 interface Props {
@@ -31,11 +37,6 @@ interface Props {
   actions: TaskActions;
   /** changes whenever the run log may have changed */
   runsVersion: number;
-}
-
-function stepsOf(t: TaskView): StepKind[] {
-  if (t.combined && t.type !== 'encrypt') return ['encrypt', 'rsync'];
-  return t.type === 'encrypt' ? ['encrypt'] : ['rsync'];
 }
 
 function latestRunOf(live: Record<number, LiveRun>, task: string): LiveRun | undefined {
@@ -152,7 +153,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
         <button onClick={() => sel && actions.edit(sel)} disabled={!sel}>
           Edit
         </button>
-        {sel && sel.type !== 'encrypt' && sel.type !== 'syncremote' && (
+        {sel && PUSH_TYPES.includes(sel.type) && (
           sel.combined ? (
             <button onClick={() => actions.disconnect(sel.name)}>Disconnect</button>
           ) : (
@@ -258,7 +259,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
             {sel.estimate && <span className="muted">estimated {when(sel.estimate.at)}</span>}
           </div>
           <div className="steps">
-            {stepsOf(sel).map((step, i) => {
+            {sel.steps.map((step, i) => {
               const est = sel.estimate?.steps.find((s) => s.step === step)?.counts;
               const liveStep = selRun?.steps.find((s) => s.step === step);
               const logged = selRun ? undefined : lastRun?.steps.find((s) => s.kind === step);
@@ -275,6 +276,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
             })}
           </div>
           {selRun?.lastLog && <p className="lastlog">{selRun.lastLog}</p>}
+          {selRunning === null && lastRun && !lastRun.dryRun && lastRun.status === 'failed' && <GuardNotice task={sel.name} run={lastRun} onForce={actions.forceRun} />}
           {commands.length > 0 && (
             <details className="commands">
               <summary>Command lines</summary>
@@ -289,6 +291,23 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
           )}
         </div>
       )}
+    </div>
+  );
+}
+
+/** Why the last run was refused by a guard that a forced run lifts, and the way to run anyway. */
+function GuardNotice({ task, run, onForce }: { task: string; run: RunRecord; onForce(name: string, reason: string): void }) {
+  const step = run.steps.find((s) => s.forcible);
+  if (!step) return null;
+  const reason = step.message ?? step.errorCode ?? 'refused by a guard';
+  return (
+    <div className="guard-notice" role="alert" data-testid="guard-notice">
+      <p>
+        <b>Run #{run.id} was stopped to protect the backup</b> ({step.kind} step): {reason}
+      </p>
+      <button className="danger" onClick={() => onForce(task, reason)}>
+        Run anyway…
+      </button>
     </div>
   );
 }

@@ -28,6 +28,7 @@ export function VerifyView({ encryptTasks }: { encryptTasks: string[] }) {
     if (!task && encryptTasks[0]) setTask(encryptTasks[0]);
   }, [encryptTasks, task]);
 
+  /** never rejects: a failure is shown in the form (hence `void` at the handler) */
   async function go() {
     setBusy(true);
     setError(null);
@@ -55,7 +56,7 @@ export function VerifyView({ encryptTasks }: { encryptTasks: string[] }) {
             ))}
           </select>
         </label>
-        <button className="primary" onClick={go} disabled={!task || busy}>
+        <button className="primary" onClick={() => void go()} disabled={!task || busy}>
           {busy ? 'Verifying…' : 'Verify'}
         </button>
         <span className="muted">like rclone cryptcheck: every plain file is checked against its encrypted copy</span>

@@ -1,0 +1,204 @@
+// The one door to an encrypted catalog for every front end (the CLI's encrypt/restore/verify/
+// mapping and the web API's browse/restore/verify/mapping go through Engine, which calls these).
+// A catalog is named by an encrypt task or a crypt remote spec `REMOTE:[path]`, opened once here
+// (resolveCatalog: the task's own config or the given one, rclone's env overrides), and every
+// guard applies whoever asks: the restore-target guard before a restore writes, the catalog write
+// guard and mark before a one-off encrypt writes, and the sync layer's own guards after that.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TaskStore } from '../tasks/index.js';
+import {
+  encryptCatalog,
+  listMapping,
+  restoreCatalog,
+  verifyCatalog,
+  type FilterOptions,
+  type MappingEntry,
+  type SyncEvent,
+  type SyncSummary,
+  type VerifyResult,
+} from '../sync/index.js';
+import { CryptsyncError } from '../util/errors.js';
+import { resolveCatalog, type ResolvedCatalog } from './catalog.js';
+import { assertSafeRestoreTarget } from './restore-guard.js';
+import { beginCatalogWrite } from './catalog-write.js';
+import type { CatalogWrite } from './catalog-marks.js';
+import { syncSummaryText } from './summary-text.js';
+
+/** What the door needs from the engine. */
+export interface CatalogContext {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  tasks: TaskStore;
+  /** the rclone.conf in use when the caller names none ($RCLONE_CONFIG, else the home's) */
+  rcloneConfig: string;
+}
+
+/** Options every catalog call takes. */
+export interface CatalogCallOptions {
+  /** rclone.conf to read a `REMOTE:` from (and for tasks without their own); default: the engine's */
+  config?: string;
+  signal?: AbortSignal;
+}
+
+export interface RestoreInput extends CatalogCallOptions {
+  /** picked plain paths (files or folders), taken literally */
+  paths?: string[];
+  /** rclone-style include globs */
+  include?: string[];
+  /** absolute folder to restore into; default: a fresh temporary folder */
+  target?: string;
+  /** how the front end calls the target, for the guard's message (`target`, `<target-dir>`) */
+  targetField?: string;
+  dryRun?: boolean;
+  overwrite?: boolean;
+  transfers?: number;
+}
+
+export interface VerifyInput extends CatalogCallOptions {
+  /** the plain folder; default: the encrypt task's source */
+  plain?: string;
+  /** default: the encrypt task's filters, when its own plain folder is checked */
+  filter?: FilterOptions;
+  transfers?: number;
+}
+
+export interface EncryptInput extends CatalogCallOptions {
+  /** the plain folder; default: the encrypt task's source */
+  source?: string;
+  /** default: the encrypt task's filters, when its own source is encrypted */
+  filter?: FilterOptions;
+  dryRun?: boolean;
+  maxDelete?: number;
+  maxDeletePercent?: number;
+  transfers?: number;
+  copyLinks?: boolean;
+  checksum?: boolean;
+  force?: boolean;
+}
+
+/** A finished restore or one-off encrypt: the summary and the words for it. */
+export interface SyncOutcome {
+  summary: SyncSummary;
+  text: string[];
+}
+
+/** The writer name a one-off encrypt leaves in catalog marks and guard messages. */
+export const ONE_OFF_ENCRYPT_WRITER = 'cryptsync encrypt';
+
+export function openCatalog(ctx: CatalogContext, taskOrRemote: string, o: CatalogCallOptions = {}): Promise<ResolvedCatalog> {
+  return resolveCatalog(taskOrRemote, ctx.tasks, o.config ?? ctx.rcloneConfig, ctx.env);
+}
+
+export async function catalogMapping(ctx: CatalogContext, taskOrRemote: string, o: CatalogCallOptions = {}): Promise<MappingEntry[]> {
+  const c = await openCatalog(ctx, taskOrRemote, o);
+  return listMapping({ dest: c.dest, ...(o.signal ? { signal: o.signal } : {}) });
+}
+
+/** Restores a catalog; the target goes through the restore guard before the catalog is opened. */
+export async function restoreFromCatalog(
+  ctx: CatalogContext,
+  taskOrRemote: string,
+  o: RestoreInput,
+  onEvent?: (e: SyncEvent) => void,
+): Promise<SyncOutcome & { target: string }> {
+  const guard = { home: ctx.home, rcloneConfig: o.config ?? ctx.rcloneConfig };
+  let target: string;
+  let c: ResolvedCatalog;
+  if (o.target !== undefined) {
+    await assertSafeRestoreTarget(o.target, guard, o.targetField);
+    target = o.target;
+    c = await openCatalog(ctx, taskOrRemote, o);
+  } else {
+    c = await openCatalog(ctx, taskOrRemote, o);
+    target = await mkdtemp(join(tmpdir(), 'cryptsync-restore-'));
+    await assertSafeRestoreTarget(target, guard, o.targetField).catch(async (e: unknown) => {
+      await rm(target, { recursive: true, force: true });
+      throw e;
+    });
+  }
+  const include = [...(o.include ?? []), ...(o.paths ?? []).flatMap(pickedPathPatterns)];
+  const summary = await restoreCatalog({
+    source: c.dest,
+    target,
+    ...(include.length ? { include } : {}),
+    dryRun: o.dryRun ?? false,
+    overwrite: o.overwrite ?? false,
+    ...(o.transfers !== undefined ? { transfers: o.transfers } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(onEvent ? { onEvent } : {}),
+  });
+  return { target, summary, text: syncSummaryText('restored', summary) };
+}
+
+/** cryptcheck of a plain folder against a catalog: an encrypt task's own, or a `REMOTE:` with `plain`. */
+export async function verifyCatalogOf(ctx: CatalogContext, taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
+  const c = await openCatalog(ctx, taskOrRemote, o);
+  const plain = o.plain ?? c.task?.source;
+  if (plain === undefined) throw new CryptsyncError('usage', 'NOT_ENCRYPT_TASK', 'verify needs an encrypt task (it compares its plain folder with its catalog)');
+  const filter = o.filter ?? (o.plain === undefined ? taskFilter(c) : undefined);
+  return verifyCatalog({
+    plain: resolve(plain),
+    dest: c.dest,
+    ...(filter ? { filter } : {}),
+    ...(o.transfers !== undefined ? { transfers: o.transfers } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(onEvent ? { onEvent } : {}),
+  });
+}
+
+/**
+ * A one-off encrypt of a plain folder into a catalog (not a task run: nothing in the run log).
+ * The key is derived while the plain folder is scanned; the catalog write guard (another encrypt
+ * task mirroring another source into it) and the "encrypt in progress" mark come before any write.
+ */
+export async function encryptIntoCatalog(ctx: CatalogContext, taskOrRemote: string, o: EncryptInput, onEvent?: (e: SyncEvent) => void): Promise<SyncOutcome> {
+  const dryRun = o.dryRun ?? false;
+  const given = o.source === undefined ? undefined : resolve(o.source);
+  const opened = openCatalog(ctx, taskOrRemote, o);
+  // a task's own source (and filters) come with the opened catalog; a given one is scanned at once
+  const source = given ?? oneOffSource(await opened);
+  const filter = o.filter ?? (given === undefined ? taskFilter(await opened) : undefined);
+  let write: CatalogWrite | undefined;
+  const dest = opened.then(async (c) => {
+    write = await beginCatalogWrite({
+      home: ctx.home,
+      writer: { name: ONE_OFF_ENCRYPT_WRITER, source, remote: c.spec, config: c.configPath },
+      defaultConfig: ctx.rcloneConfig,
+      catalog: c.dest.root,
+      dryRun,
+    });
+    return c.dest;
+  });
+  const summary = await encryptCatalog({
+    source,
+    dest,
+    dryRun,
+    ...(filter ? { filter } : {}),
+    ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),
+    ...(o.maxDeletePercent !== undefined ? { maxDeletePercent: o.maxDeletePercent } : {}),
+    ...(o.transfers !== undefined ? { transfers: o.transfers } : {}),
+    copyLinks: o.copyLinks ?? false,
+    checksum: o.checksum ?? false,
+    force: o.force ?? false,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(onEvent ? { onEvent } : {}),
+  }).finally(() => write?.complete());
+  return { summary, text: syncSummaryText('encrypted', summary) };
+}
+
+function oneOffSource(c: ResolvedCatalog): string {
+  if (!c.task) throw new CryptsyncError('usage', 'SOURCE_REQUIRED', `encrypt into ${c.spec}: name the plain folder to encrypt`);
+  return c.task.source;
+}
+
+function taskFilter(c: ResolvedCatalog): FilterOptions | undefined {
+  return c.task ? { include: c.task.includes ?? [], exclude: c.task.excludes ?? [], excludeFrom: c.task.excludeFrom ?? [] } : undefined;
+}
+
+/** A picked path taken literally in include patterns: `Photos [2019]` is a name, not a glob. */
+function pickedPathPatterns(p: string): string[] {
+  const clean = p.replace(/^\/+|\/+$/g, '').replace(/[\\*?[\]{}]/g, (ch) => `\\${ch}`);
+  return clean === '' ? [] : [`/${clean}`, `/${clean}/**`];
+}
