@@ -3,20 +3,21 @@
 // (target/durable.ts), then each file is renamed to its real name. So a real name never points at
 // contents that a power loss could still lose, at the cost of one flush per group instead of one
 // fdatasync per file. Groups close by count, bytes or age; while one group is flushed the next
-// one fills, so the workers never wait for the disk. Runs on the pool's thread; renames go
-// through the libuv pool, several at once. Never renames a file whose flush failed.
-import { rename, unlink, stat } from 'node:fs/promises';
+// one fills, so the workers never wait for the disk. Runs on the pool's thread; the renames of a
+// group go back to the workers as rename jobs (a few messages per group, not one libuv round trip
+// per file on this thread). Never renames a file whose flush failed.
+import { unlink, stat } from 'node:fs/promises';
 import { fsPath } from '../crypt/index.js';
 import { flushFiles } from '../target/index.js';
 import { mapLimit } from '../util/map-limit.js';
-import type { TransferResult } from './transfer-job.js';
+import type { RenameJob, TransferResult } from './transfer-job.js';
 
 /** a group is flushed once it holds this many files or bytes, or its first file waited this long */
 const GROUP_MAX_FILES = 2000;
 const GROUP_MAX_BYTES = 32 * 1024 * 1024;
 const GROUP_MAX_MS = 100;
-/** renames in flight at once */
-const RENAME_CONCURRENCY = 8;
+/** removals of unflushable temporaries in flight at once */
+const UNLINK_CONCURRENCY = 8;
 
 interface Waiting {
   id: number;
@@ -27,6 +28,8 @@ interface Waiting {
 }
 
 export type Committed = (id: number, result: TransferResult) => void;
+/** runs rename jobs (on the pool's workers); one result per job, in order */
+export type Renamer = (jobs: RenameJob[]) => Promise<TransferResult[]>;
 
 function dirOf(p: string): string {
   return p.slice(0, p.lastIndexOf('/'));
@@ -44,7 +47,10 @@ export class GroupCommit {
   private readonly devOf = new Map<string, Promise<string>>();
 
   /** `done` is called once per added file, after its rename (or with the failure) */
-  constructor(private readonly done: Committed) {}
+  constructor(
+    private readonly done: Committed,
+    private readonly rename: Renamer,
+  ) {}
 
   /** a finished file, complete under `tmp`, to be renamed to `dst` once it is on disk */
   add(id: number, tmp: string, dst: string, result: TransferResult & { ok: true }): void {
@@ -99,21 +105,23 @@ export class GroupCommit {
       );
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? String(e);
-      await mapLimit(g, RENAME_CONCURRENCY, async (w) => {
+      await mapLimit(g, UNLINK_CONCURRENCY, async (w) => {
         await unlink(fsPath(w.tmp)).catch(() => undefined);
         this.done(w.id, { ok: false, code: 'IO_ERROR', message: `cannot flush file to disk: ${code}` });
       });
       return;
     }
-    await mapLimit(g, RENAME_CONCURRENCY, async (w) => {
-      try {
-        await rename(fsPath(w.tmp), fsPath(w.dst));
-      } catch (e) {
-        await unlink(fsPath(w.tmp)).catch(() => undefined);
-        this.done(w.id, { ok: false, code: 'IO_ERROR', message: `cannot finish file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
-        return;
-      }
-      this.done(w.id, w.result);
+    let renamed: TransferResult[];
+    try {
+      renamed = await this.rename(g.map((w) => ({ kind: 'rename', tmp: w.tmp, dst: w.dst })));
+    } catch (e) {
+      // the workers are gone; the run fails, and the next one removes the stale temporaries
+      for (const w of g) this.done(w.id, { ok: false, code: 'IO_ERROR', message: `cannot finish file: ${String(e)}` });
+      return;
+    }
+    g.forEach((w, k) => {
+      const r = renamed[k];
+      this.done(w.id, r?.ok ? w.result : (r ?? { ok: false, code: 'IO_ERROR', message: 'cannot finish file: no answer' }));
     });
   }
 

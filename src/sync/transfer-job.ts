@@ -36,7 +36,14 @@ export interface VerifyJob {
   name: string;
 }
 
-export type TransferJob = EncryptJob | DecryptJob | VerifyJob;
+/** move a finished temporary file, already flushed to disk, to its real name (durable-commit.ts) */
+export interface RenameJob {
+  kind: 'rename';
+  tmp: string;
+  dst: string;
+}
+
+export type TransferJob = EncryptJob | DecryptJob | VerifyJob | RenameJob;
 
 export type TransferResult =
   /**

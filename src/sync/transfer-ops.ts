@@ -104,6 +104,17 @@ function removeQuietly(path: string): void {
   }
 }
 
+/** Renames a flushed temporary file into place; on failure removes it. */
+function renameFlushed(tmp: string, dst: string): TransferResult {
+  try {
+    renameSync(fsPath(tmp), fsPath(dst));
+    return { ok: true, bytes: 0 };
+  } catch (e) {
+    removeQuietly(tmp);
+    return { ok: false, code: 'IO_ERROR', message: `cannot finish file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+}
+
 /**
  * Sets the mtime; renames a synced file into place. Returns the temporary name of a file that
  * still needs a flush before its rename, or undefined when it is in place.
@@ -296,6 +307,7 @@ export function createBatchRunner(init: WorkerInit): BatchRunner {
         const r = verifyFile(job);
         return { result: { ok: true, bytes: r.bytes, same: r.same } };
       }
+      if (job.kind === 'rename') return { result: renameFlushed(job.tmp, job.dst) };
       const r = job.kind === 'encrypt' ? encryptFile(job) : decryptFile(job);
       return { result: { ok: true, bytes: r.bytes }, staged: r.staged };
     } catch (e) {

@@ -12,7 +12,7 @@ import type { Cipher } from '../crypt/index.js';
 import { MAX_TRANSFERS } from '../util/limits.js';
 import { createBatchRunner } from './transfer-ops.js';
 import { GroupCommit } from './durable-commit.js';
-import type { BatchReply, TransferJob, TransferResult, WorkerInit, WorkerReady } from './transfer-job.js';
+import type { BatchReply, RenameJob, TransferJob, TransferResult, WorkerInit, WorkerReady } from './transfer-job.js';
 
 /** a batch closes when it holds this many files or this many bytes */
 const BATCH_MAX_FILES = 64;
@@ -198,7 +198,7 @@ export class TransferPool {
   ): Promise<void> {
     const batches = makeBatches(count, sizeOf);
     let next = 0;
-    const commit = new GroupCommit(onResult);
+    const commit = new GroupCommit(onResult, (r) => this.renameOnWorkers(r));
     await new Promise<void>((resolve, reject) => {
       let running = 0;
       let failed = false;
@@ -225,7 +225,7 @@ export class TransferPool {
                 batch.forEach((j, k) => {
                   const r = results[k] as TransferResult;
                   const job = jobs[k] as TransferJob;
-                  if (r.ok && r.tmp !== undefined && job.kind !== 'verify') commit.add(j, r.tmp, job.dst, r);
+                  if (r.ok && r.tmp !== undefined && (job.kind === 'encrypt' || job.kind === 'decrypt')) commit.add(j, r.tmp, job.dst, r);
                   else onResult(j, r);
                 });
                 pump();
@@ -244,6 +244,21 @@ export class TransferPool {
       };
       pump();
     });
+  }
+
+  /**
+   * Rename jobs of a flushed group, split over the live workers (this thread only when it is the
+   * pool's only slot); they queue behind at most a few batches each.
+   */
+  private async renameOnWorkers(jobs: RenameJob[]): Promise<TransferResult[]> {
+    const live = this.slots.filter((s) => s.ready && !s.dead);
+    const workers = live.filter((s) => !s.helper);
+    const use = workers.length > 0 ? workers : live;
+    if (use.length === 0) throw new Error('no transfer worker left');
+    const per = Math.ceil(jobs.length / use.length);
+    const parts: Promise<TransferResult[]>[] = [];
+    for (let i = 0; i * per < jobs.length; i++) parts.push((use[i] as Slot).send(jobs.slice(i * per, (i + 1) * per)));
+    return (await Promise.all(parts)).flat();
   }
 
   async close(): Promise<void> {
