@@ -13,6 +13,7 @@ export const TEST_PACKAGES = [
   ['rclone', 'rclone'],
   ['/usr/sbin/sshd', 'openssh-server'],
   ['chromium', 'chromium'],
+  ['strace', 'strace'],
 ];
 
 function has(bin) {

@@ -1,13 +1,14 @@
 // The encrypt step: makes an encrypted catalog match a plain folder (rclone sync semantics: new
 // and changed files encrypted whole, extraneous files and folders deleted, empty folders kept,
 // mtimes preserved to the nanosecond). Scan both sides, build a pure plan, apply it: folders,
-// then files through the worker pool (atomic), then deletions last and only when nothing failed.
+// then files through the worker pool (atomic and durable), then deletions last and only when
+// nothing failed; every folder whose entries changed is fsynced before the run returns.
 // Guards (deletion-guard.ts) refuse a missing source always, an empty (or junk-only) source, a
 // mass deletion and more than --max-delete; and a catalog inside its own source (or the reverse).
 import { stat, mkdir, unlink, rmdir, readdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { fsPath } from '../crypt/index.js';
-import { scanCatalog, PathEncryptor, isStaleTemporary, type PlainScan, type PathFilter, type ScanIssue } from '../tree/index.js';
+import { scanCatalog, PathEncryptor, isStaleTemporary, syncFolders, type PlainScan, type PathFilter, type ScanIssue } from '../tree/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
 import { buildPlan, type SyncPlan, type CopyItem } from './plan.js';
 import { checkCatalogKey } from './catalog-guards.js';
@@ -234,6 +235,24 @@ async function applyPlan(
   temporaries: string[],
   warm: WorkerWarmup | undefined,
 ): Promise<void> {
+  // folders whose entries this run changes: fsynced at the end, so a power loss after the run
+  // reported success cannot bring back what it deleted or lose what it renamed into place
+  const touched = new Set<string>();
+  const touch = (path: string) => touched.add(path.slice(0, path.lastIndexOf('/')));
+  await applyChanges(plan, o, dest, rep, s, temporaries, warm, touch);
+  await syncFolders(touched);
+}
+
+async function applyChanges(
+  plan: SyncPlan,
+  o: EncryptOptions,
+  dest: CryptDest,
+  rep: RunReporter,
+  s: SyncSummary,
+  temporaries: string[],
+  warm: WorkerWarmup | undefined,
+  touch: (path: string) => void,
+): Promise<void> {
   const { root } = dest;
   const signal = o.signal;
   // leftovers of a killed run: never complete, never under a real name. A temporary whose
@@ -241,11 +260,14 @@ async function applyPlan(
   for (const t of temporaries) {
     if (isStaleTemporary(t.slice(t.lastIndexOf('/') + 1))) await unlink(fsPath(t)).catch(() => undefined);
   }
-  await mkdir(root, { recursive: true });
+  // a new catalog folder is a new entry in each folder up to the first one that existed
+  const made = await mkdir(root, { recursive: true });
+  for (let p = root; made !== undefined && p.length >= made.length; p = p.slice(0, p.lastIndexOf('/'))) touch(p);
   for (const d of plan.mkdirs) {
     if (signal?.aborted) throw new CancelledError();
     try {
       await mkdir(fsPath(`${root}/${d.encDisk}`));
+      touch(`${root}/${d.encDisk}`);
       s.newDirs++;
       rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
     } catch (e) {
@@ -270,6 +292,7 @@ async function applyPlan(
           const c = copies[i] as CopyItem;
           files++;
           if (r.ok) {
+            touch(`${root}/${c.encDisk}`);
             bytes += c.size;
             s.bytes += c.size;
             if (c.action === 'new') s.newFiles++;
@@ -299,6 +322,7 @@ async function applyPlan(
     if (signal?.aborted) throw new CancelledError();
     try {
       await unlink(fsPath(`${root}/${d.encDisk}`));
+      touch(`${root}/${d.encDisk}`);
       s.deletedFiles++;
       rep.emit({ type: 'file', action: 'delete', path: d.std, bytes: Math.max(0, d.size) });
     } catch (e) {
@@ -308,6 +332,7 @@ async function applyPlan(
   for (const d of plan.rmdirs) {
     try {
       await rmdir(fsPath(`${root}/${d.encDisk}`));
+      touch(`${root}/${d.encDisk}`);
       s.deletedDirs++;
       rep.emit({ type: 'file', action: 'rmdir', path: d.std, bytes: 0 });
     } catch (e) {

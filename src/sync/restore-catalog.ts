@@ -1,5 +1,6 @@
 // Restore: decrypts an encrypted catalog (or the part matching --include) into a plain folder,
-// preserving mtimes, atomically per file. Names that do not decrypt, or decrypt to something that
+// preserving mtimes, atomically and durably per file (every folder it wrote into is fsynced
+// before it returns). Names that do not decrypt, or decrypt to something that
 // could escape the target ("..", "/", NUL, absolute), are reported and skipped, never guessed.
 // A damaged file is reported with its typed error and the rest still restored. Refuses a
 // non-empty target unless overwrite; with overwrite, files equal in size and mtime are skipped.
@@ -8,7 +9,7 @@
 import { isJunkPath } from '../util/junk-names.js';
 import { readdir, mkdir, lstat } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { scanCatalog, safeRestorePath, isStaleTemporary, removeStaleTemporaries, parentOf, type PathFilter } from '../tree/index.js';
+import { scanCatalog, safeRestorePath, isStaleTemporary, removeStaleTemporaries, parentOf, syncFolders, type PathFilter } from '../tree/index.js';
 import { displayName, fsPath } from '../crypt/index.js';
 import { buildFilter } from './filter.js';
 import { checkCatalogKey } from './catalog-guards.js';
@@ -177,13 +178,18 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
     summary.newFiles = jobs.length;
     summary.bytes = bytesTotal;
   } else {
-    await mkdir(o.target, { recursive: true });
+    // folders whose entries this restore creates, fsynced before it returns
+    const touched = new Set<string>();
+    const touch = (path: string) => touched.add(path.slice(0, path.lastIndexOf('/')));
+    const made = await mkdir(o.target, { recursive: true });
+    for (let p = o.target; made !== undefined && p.length >= made.length; p = p.slice(0, p.lastIndexOf('/'))) touch(p);
     // leftovers of a killed restore (never complete, never under a real name) in the folders this
     // restore writes into; a live writer's temporaries stay (isStaleTemporary checks its pid)
     for (const rel of ['', ...dirs.map((d) => d.disk)]) removeStaleTemporaries(rel === '' ? o.target : `${o.target}/${rel}`);
     for (const d of dirs) {
       try {
-        await mkdir(fsPath(`${o.target}/${d.disk}`), { recursive: true });
+        const first = await mkdir(fsPath(`${o.target}/${d.disk}`), { recursive: true });
+        if (first !== undefined) touch(`${o.target}/${d.disk}`);
         summary.newDirs++;
         rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
       } catch (e) {
@@ -201,6 +207,7 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
             const std = stdOf.get(j) ?? '';
             files++;
             if (r.ok) {
+              touch((j as DecryptJob).dst);
               summary.newFiles++;
               summary.bytes += r.bytes;
               rep.emit({ type: 'file', action: 'restore', path: std, bytes: r.bytes });
@@ -217,6 +224,7 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
       rep.progress(files, jobs.length, summary.bytes, bytesTotal, true);
     }
     if (o.signal?.aborted) throw new CancelledError();
+    await syncFolders(touched);
   }
   summary.errors = rep.errors;
   summary.warnings = rep.warnings;

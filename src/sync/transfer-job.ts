@@ -9,7 +9,7 @@ export interface WorkerInit {
   options: CipherSettings;
 }
 
-/** encrypt a plain file into `dst` (atomically, via a temporary name in dst's folder) */
+/** encrypt a plain file into `dst` (atomically and durably, via a temporary name in dst's folder) */
 export interface EncryptJob {
   kind: 'encrypt';
   src: string;
@@ -36,10 +36,21 @@ export interface VerifyJob {
   name: string;
 }
 
-export type TransferJob = EncryptJob | DecryptJob | VerifyJob;
+/** move a finished temporary file, already flushed to disk, to its real name (durable-commit.ts) */
+export interface RenameJob {
+  kind: 'rename';
+  tmp: string;
+  dst: string;
+}
+
+export type TransferJob = EncryptJob | DecryptJob | VerifyJob | RenameJob;
 
 export type TransferResult =
-  | { ok: true; bytes: number; same?: boolean }
+  /**
+   * `tmp`: the finished file (contents and mtime) still waits under this temporary name, not
+   * yet flushed to disk; the pool renames it to the job's `dst` after a flush (durable-commit.ts)
+   */
+  | { ok: true; bytes: number; same?: boolean; tmp?: string }
   | { ok: false; code: string; message: string };
 
 export interface BatchRequest {

@@ -1,12 +1,15 @@
 // The per-file byte work of the sync engine: encrypt, decrypt and verify whole files with
 // synchronous fs calls. Runs inside a worker thread (transfer-worker.ts) or, for small plans,
-// inline on the calling thread. Every write goes to a temporary name in the final folder, gets
-// its exact mtime, then is renamed into place, so a kill at any moment leaves only complete
-// files under real names. A source that changes while being read is reported, never stored.
+// inline on the calling thread. Every write goes to a temporary name in the final folder and gets
+// its exact mtime; it reaches its real name only once its contents are on disk, so neither a kill
+// nor a power loss leaves a torn or zero-filled file under a real name. A large file is
+// fdatasync'ed and renamed here; a small one comes back under its temporary name, and the pool
+// flushes many at once before renaming them (durable-commit.ts): an fdatasync per small file
+// would cost more than the rest of its work. A source that changes while being read is reported, never stored.
 // Per-file failures are results, not exceptions. Paths may be raw-byte strings (names that are
 // not UTF-8, crypt/names-on-disk.ts): every fs call gets them through fsPath, byte-exact.
 // Never logs; never sees the password.
-import { openSync, readSync, writeSync, closeSync, fstatSync, renameSync, unlinkSync } from 'node:fs';
+import { openSync, readSync, writeSync, closeSync, fstatSync, fdatasyncSync, renameSync, unlinkSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { Cipher, BLOCK_DATA_SIZE, CryptError, NONCE_SIZE, parseHeader, fsPath } from '../crypt/index.js';
 import { setMtimeNs, tempNameFor } from '../tree/index.js';
@@ -15,7 +18,10 @@ import type { WorkerInit, TransferJob, TransferResult, EncryptJob, DecryptJob, V
 
 /** blocks handled per read/write call for large files: 1 MiB of plaintext */
 const BLOCKS_PER_IO = 16;
-/** files up to this size are read in one call and written in one call */
+/**
+ * files up to this size are read in one call and written in one call, and flushed in groups by
+ * the pool; larger ones are fdatasync'ed on their own (cheap next to writing them)
+ */
 const WHOLE_FILE_LIMIT = 1024 * 1024;
 /** nonces drawn from the CSPRNG at once (one call per this many files, not one per file) */
 const NONCE_POOL = 1024;
@@ -62,9 +68,12 @@ interface Staged {
   tmp: string;
   dst: string;
   mtimeNs: bigint;
+  /** contents already fdatasync'ed: may be renamed at once */
+  synced: boolean;
 }
 
-function writeStaged(dst: string, mtimeNs: bigint, fill: (fd: number) => void): Staged {
+/** Writes via `fill(fd)` to a temp file next to `dst`, fdatasync'ed when `sync`; finishStaged completes it. */
+function writeStaged(dst: string, mtimeNs: bigint, sync: boolean, fill: (fd: number) => void): Staged {
   const tmp = tempNameFor(dirOf(dst));
   let fd: number;
   try {
@@ -75,6 +84,7 @@ function writeStaged(dst: string, mtimeNs: bigint, fill: (fd: number) => void): 
   try {
     try {
       fill(fd);
+      if (sync) fdatasyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -83,7 +93,7 @@ function writeStaged(dst: string, mtimeNs: bigint, fill: (fd: number) => void): 
     if (e instanceof JobFailure || e instanceof CryptError) throw e;
     throw ioFailure(e, 'cannot write file');
   }
-  return { tmp, dst, mtimeNs };
+  return { tmp, dst, mtimeNs, synced: sync };
 }
 
 function removeQuietly(path: string): void {
@@ -94,10 +104,27 @@ function removeQuietly(path: string): void {
   }
 }
 
-async function commitStaged(st: Staged): Promise<void> {
+/** Renames a flushed temporary file into place; on failure removes it. */
+function renameFlushed(tmp: string, dst: string): TransferResult {
+  try {
+    renameSync(fsPath(tmp), fsPath(dst));
+    return { ok: true, bytes: 0 };
+  } catch (e) {
+    removeQuietly(tmp);
+    return { ok: false, code: 'IO_ERROR', message: `cannot finish file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+}
+
+/**
+ * Sets the mtime; renames a synced file into place. Returns the temporary name of a file that
+ * still needs a flush before its rename, or undefined when it is in place.
+ */
+async function finishStaged(st: Staged): Promise<string | undefined> {
   try {
     await setMtimeNs(st.tmp, st.mtimeNs);
+    if (!st.synced) return st.tmp;
     renameSync(fsPath(st.tmp), fsPath(st.dst));
+    return undefined;
   } catch (e) {
     removeQuietly(st.tmp);
     if (e instanceof JobFailure) throw e;
@@ -160,9 +187,6 @@ export function createBatchRunner(init: WorkerInit): BatchRunner {
     return outBuf;
   }
 
-  /** A written temporary file waiting for its mtime and its rename into place. */
-  /** Writes via `fill(fd)` to a temp file next to `dst`; the caller finishes it with commitStaged. */
-  /** Sets the mtime, then renames into place: only complete files with their final mtime get real names. */
   function encryptFile(job: EncryptJob): { bytes: number; staged: Staged } {
     const mtimeNs = BigInt(job.mtimeNs);
     const fd = openForRead(job.src);
@@ -181,12 +205,12 @@ export function createBatchRunner(init: WorkerInit): BatchRunner {
           const blk = plain.subarray(p, Math.min(job.size, p + BLOCK_DATA_SIZE));
           o += enc.sealBlock(blk, out.subarray(o)).length;
         }
-        return { bytes: job.size, staged: writeStaged(job.dst, mtimeNs, (wfd) => writeFull(wfd, out, total)) };
+        return { bytes: job.size, staged: writeStaged(job.dst, mtimeNs, false, (wfd) => writeFull(wfd, out, total)) };
       }
       const chunk = BLOCKS_PER_IO * BLOCK_DATA_SIZE;
       const plain = inBuffer(chunk);
       const out = outBuffer(BLOCKS_PER_IO * SEALED_BLOCK + HEADER_SIZE);
-      const staged = writeStaged(job.dst, mtimeNs, (wfd) => {
+      const staged = writeStaged(job.dst, mtimeNs, true, (wfd) => {
         writeFull(wfd, enc.header, enc.header.length);
         let total = 0;
         for (;;) {
@@ -220,7 +244,7 @@ export function createBatchRunner(init: WorkerInit): BatchRunner {
       const sealed = inBuffer(chunkSealed);
       const plain = outBuffer(BLOCKS_PER_IO * BLOCK_DATA_SIZE);
       let total = 0;
-      const staged = writeStaged(job.dst, mtimeNs, (wfd) => {
+      const staged = writeStaged(job.dst, mtimeNs, job.size > WHOLE_FILE_LIMIT, (wfd) => {
         for (;;) {
           const got = readFull(fd, sealed, chunkSealed);
           if (got === 0) break;
@@ -283,6 +307,7 @@ export function createBatchRunner(init: WorkerInit): BatchRunner {
         const r = verifyFile(job);
         return { result: { ok: true, bytes: r.bytes, same: r.same } };
       }
+      if (job.kind === 'rename') return { result: renameFlushed(job.tmp, job.dst) };
       const r = job.kind === 'encrypt' ? encryptFile(job) : decryptFile(job);
       return { result: { ok: true, bytes: r.bytes }, staged: r.staged };
     } catch (e) {
@@ -293,15 +318,15 @@ export function createBatchRunner(init: WorkerInit): BatchRunner {
 
 
   // A batch writes all its files first, then sets all mtimes at once (one round trip to the mtime
-  // helper instead of one per file), then renames each into place.
+  // helper instead of one per file), then renames the synced ones into place.
   return async (jobs) => {
     const done = jobs.map(runJob);
     return Promise.all(
       done.map(async (d): Promise<TransferResult> => {
         if (!d.staged) return d.result;
         try {
-          await commitStaged(d.staged);
-          return d.result;
+          const tmp = await finishStaged(d.staged);
+          return tmp === undefined || !d.result.ok ? d.result : { ...d.result, tmp };
         } catch (e) {
           return failureOf(e);
         }

@@ -4,12 +4,15 @@
 // posts 'ready'; batches only go to slots that can start them). Small files are batched into one message to keep per-file
 // overhead low; each worker has up to three batches in flight so it never idles. Stops
 // dispatching on abort and lets in-flight batches finish (their files are complete and atomic).
+// Small files come back under temporary names; a GroupCommit flushes them to disk in groups and
+// renames them into place, and a job's result is reported only once its file is in place.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Cipher } from '../crypt/index.js';
 import { MAX_TRANSFERS } from '../util/limits.js';
 import { createBatchRunner } from './transfer-ops.js';
-import type { BatchReply, TransferJob, TransferResult, WorkerInit, WorkerReady } from './transfer-job.js';
+import { GroupCommit } from './durable-commit.js';
+import type { BatchReply, RenameJob, TransferJob, TransferResult, WorkerInit, WorkerReady } from './transfer-job.js';
 
 /** a batch closes when it holds this many files or this many bytes */
 const BATCH_MAX_FILES = 64;
@@ -163,7 +166,8 @@ export class TransferPool {
   }
 
   /**
-   * Runs every job; calls onResult once per job as it completes (in completion order).
+   * Runs every job; calls onResult once per job as it completes (in completion order; a written
+   * file is complete, durable and under its real name by then).
    * Returns when all dispatched jobs finished; jobs not yet dispatched when `signal` aborts are skipped.
    */
   async run(
@@ -194,9 +198,11 @@ export class TransferPool {
   ): Promise<void> {
     const batches = makeBatches(count, sizeOf);
     let next = 0;
+    const commit = new GroupCommit(onResult, (r) => this.renameOnWorkers(r));
     await new Promise<void>((resolve, reject) => {
       let running = 0;
       let failed = false;
+      let finishing = false;
       for (const slot of this.slots) if (!slot.ready) slot.onReady = () => pump();
       const pump = () => {
         if (failed) return;
@@ -209,13 +215,19 @@ export class TransferPool {
             if (slot.helper && isLargeBatch(batches[next] as number[], sizeOf) && this.slots.some((w) => !w.helper && !w.dead)) continue;
             assigned = true;
             const batch = batches[next++] as number[];
+            const jobs = batch.map(makeJob);
             slot.inFlight++;
             running++;
-            slot.send(batch.map(makeJob)).then(
+            slot.send(jobs).then(
               (results) => {
                 slot.inFlight--;
                 running--;
-                batch.forEach((j, k) => onResult(j, results[k] as TransferResult));
+                batch.forEach((j, k) => {
+                  const r = results[k] as TransferResult;
+                  const job = jobs[k] as TransferJob;
+                  if (r.ok && r.tmp !== undefined && (job.kind === 'encrypt' || job.kind === 'decrypt')) commit.add(j, r.tmp, job.dst, r);
+                  else onResult(j, r);
+                });
                 pump();
               },
               (e: Error) => {
@@ -225,10 +237,28 @@ export class TransferPool {
             );
           }
         }
-        if (running === 0 && (next >= batches.length || signal?.aborted)) resolve();
+        if (!finishing && running === 0 && (next >= batches.length || signal?.aborted)) {
+          finishing = true;
+          void commit.drain().then(resolve);
+        }
       };
       pump();
     });
+  }
+
+  /**
+   * Rename jobs of a flushed group, split over the live workers (this thread only when it is the
+   * pool's only slot); they queue behind at most a few batches each.
+   */
+  private async renameOnWorkers(jobs: RenameJob[]): Promise<TransferResult[]> {
+    const live = this.slots.filter((s) => s.ready && !s.dead);
+    const workers = live.filter((s) => !s.helper);
+    const use = workers.length > 0 ? workers : live;
+    if (use.length === 0) throw new Error('no transfer worker left');
+    const per = Math.ceil(jobs.length / use.length);
+    const parts: Promise<TransferResult[]>[] = [];
+    for (let i = 0; i * per < jobs.length; i++) parts.push((use[i] as Slot).send(jobs.slice(i * per, (i + 1) * per)));
+    return (await Promise.all(parts)).flat();
   }
 
   async close(): Promise<void> {
