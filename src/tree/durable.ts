@@ -2,10 +2,10 @@
 // no syncfs(2), so a whole group of freshly written files is flushed with one `sync -f` (coreutils:
 // syncfs on the filesystem holding each path given), far cheaper than an fdatasync per small
 // file; where that is unavailable (not Linux, old coreutils) or fails, each file is fdatasync'ed
-// instead, several at once. Folder entries (renames, creations, deletions) become durable by an
-// fsync of the folder itself. Paths may be raw-byte strings (crypt/names-on-disk.ts). Must never
+// instead, several at once. Folder entries (renames, creations, deletions) become durable the
+// same way: one syncfs per filesystem, else an fsync of each folder. Paths may be raw-byte strings (crypt/names-on-disk.ts). Must never
 // change file contents or names.
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { fsPath, hasRawBytes } from '../crypt/names-on-disk.js';
 import { mapLimit } from '../util/map-limit.js';
@@ -52,12 +52,25 @@ export async function flushFiles(files: string[], fsRoots: string[]): Promise<vo
 const FOLDER_SKIP = new Set(['ENOENT', 'EINVAL', 'ENOTSUP', 'EOPNOTSUPP']);
 
 /**
- * fsyncs each folder once, so entries renamed into, created in or removed from it are durable.
- * A folder that is gone (removed later in the same run) is skipped, as is one whose filesystem
- * cannot sync folders (EINVAL); any other failure rejects.
+ * Makes the entries renamed into, created in or removed from `dirs` durable: one syncfs per
+ * filesystem the folders live on (it commits every folder's metadata at once), else an fsync of
+ * each folder. A folder that is gone (removed later in the same run) is skipped, as is one whose
+ * filesystem cannot sync folders (EINVAL); any other failure rejects.
  */
 export async function syncFolders(dirs: Iterable<string>): Promise<void> {
-  await mapLimit([...dirs], SYNC_CONCURRENCY, async (d) => {
+  const list = [...dirs];
+  if (list.length === 0) return;
+  const perDevice = new Map<number, string>();
+  for (const d of list) {
+    try {
+      const st = await stat(fsPath(d));
+      if (!perDevice.has(st.dev)) perDevice.set(st.dev, d);
+    } catch (e) {
+      if (!FOLDER_SKIP.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
+  }
+  if (await syncfsOf([...perDevice.values()])) return;
+  await mapLimit(list, SYNC_CONCURRENCY, async (d) => {
     try {
       await syncOne(d, false);
     } catch (e) {
