@@ -205,7 +205,11 @@ async function runEncrypt(
   if (dryRun) {
     reportPlan(plan, rep, summary);
   } else {
-    await applyPlan(plan, o, dest, rep, summary, temporaries, warm);
+    // folders whose entries this run changes: made durable at the end, so a power loss after the
+    // run reported success cannot bring back what it deleted or lose what it renamed into place
+    const touched = new Set<string>();
+    await applyPlan(plan, o, dest, rep, summary, temporaries, warm, (path) => touched.add(path.slice(0, path.lastIndexOf('/'))));
+    await syncFolders(touched);
   }
   summary.errors = rep.errors;
   summary.warnings = rep.warnings;
@@ -227,23 +231,6 @@ function reportPlan(plan: SyncPlan, rep: RunReporter, s: SyncSummary): void {
 }
 
 async function applyPlan(
-  plan: SyncPlan,
-  o: EncryptOptions,
-  dest: CryptDest,
-  rep: RunReporter,
-  s: SyncSummary,
-  temporaries: string[],
-  warm: WorkerWarmup | undefined,
-): Promise<void> {
-  // folders whose entries this run changes: fsynced at the end, so a power loss after the run
-  // reported success cannot bring back what it deleted or lose what it renamed into place
-  const touched = new Set<string>();
-  const touch = (path: string) => touched.add(path.slice(0, path.lastIndexOf('/')));
-  await applyChanges(plan, o, dest, rep, s, temporaries, warm, touch);
-  await syncFolders(touched);
-}
-
-async function applyChanges(
   plan: SyncPlan,
   o: EncryptOptions,
   dest: CryptDest,
