@@ -16,7 +16,7 @@ import { prepareRun, executeRun, planSteps, isCombined, type RunEnv, type RunOut
 import { isProcessAlive } from './lock.js';
 import { commandLinesFor, stepKindsOf } from './steps/index.js';
 import { listRemoteViews, addRemote, removeRemote, type RemoteView, type AddRemoteInput } from './remotes.js';
-import { STEP_KINDS } from '../util/vocabulary.js';
+import { STEP_KINDS, type RunKind } from '../util/vocabulary.js';
 import { createDemo } from './demo.js';
 import {
   catalogMapping,
@@ -121,7 +121,8 @@ export class Engine {
       const fresh = this.log.listRuns({ sinceId: this.#seenRunId, profile: this.profile, limit: 100 });
       for (const r of fresh.sort((a, b) => a.id - b.id)) {
         this.#seenRunId = Math.max(this.#seenRunId, r.id);
-        if (this.#active.has(r.id)) continue;
+        // a restore or verify from a server is not a run of its task (the task is not busy)
+        if (this.#active.has(r.id) || r.kind !== 'task') continue;
         this.#emit({ type: 'run-start', runId: r.id, task: r.task, dryRun: r.dryRun, steps: r.steps.filter(isMainStep).map((s) => s.kind as StepKind), startedAt: r.startedAt, external: true });
         if (r.status === 'running') this.#externalRunning.add(r.id);
         else this.#emitExternalEnd(r);
@@ -188,7 +189,7 @@ export class Engine {
 
   /** The newest successful estimate of a task, if no real run came after it. */
   #latestEstimate(task: string, lastRunAt: string | null): Estimate | null {
-    const r = this.log.listRuns({ task, profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status === 'ok');
+    const r = this.log.listRuns({ task, kind: 'task', profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status === 'ok');
     if (!r) return null;
     if (lastRunAt && r.startedAt < lastRunAt) return null;
     return estimateFromRun(r);
@@ -288,7 +289,7 @@ export class Engine {
     return [...this.#active.entries()].map(([runId, a]) => ({ runId, task: a.task }));
   }
 
-  listRuns(f: { task?: string; status?: RunStatus; limit?: number } = {}): RunRecord[] {
+  listRuns(f: { task?: string; kind?: RunKind; status?: RunStatus; limit?: number } = {}): RunRecord[] {
     return this.log.listRuns({ ...f, profile: this.profile });
   }
 
