@@ -18,15 +18,20 @@ import { commandLinesFor, stepKindsOf } from './steps/index.js';
 import { listRemoteViews, addRemote, removeRemote, type RemoteView, type AddRemoteInput } from './remotes.js';
 import { STEP_KINDS, type RunKind } from '../util/vocabulary.js';
 import { createDemo } from './demo.js';
+import type { ServerSourceInput } from './server-source.js';
+import type { ServerEvent } from './server-restore.js';
 import {
+  browseServerCopy,
   catalogMapping,
   encryptIntoCatalog,
+  restoreFromServerCopy,
   restoreFromCatalog,
   verifyCatalogOf,
   type CatalogCallOptions,
   type CatalogContext,
   type EncryptInput,
   type RestoreInput,
+  type ServerRestoreInput,
   type SyncOutcome,
   type VerifyInput,
 } from './catalog-door.js';
@@ -302,7 +307,7 @@ export class Engine {
   // API both call these, so a catalog is opened and guarded one way only.
 
   get #catalogContext(): CatalogContext {
-    return { home: this.home, env: this.env, tasks: this.tasks, rcloneConfig: this.rcloneConfig };
+    return { home: this.home, env: this.env, tasks: this.tasks, rcloneConfig: this.rcloneConfig, log: this.log, profile: this.profile };
   }
 
   mapping(taskOrRemote: string, o: CatalogCallOptions = {}): Promise<MappingEntry[]> {
@@ -334,6 +339,20 @@ export class Engine {
   /** cryptcheck: an encrypt task against its own catalog, or `plain` against a `REMOTE:`. */
   verify(taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
     return verifyCatalogOf(this.#catalogContext, taskOrRemote, o, onEvent);
+  }
+
+  // ---- server copies: browse, restore and verify straight from the server (server-*.ts) ----
+  // The source is a synchronize/snapshot task (keys from its connected encrypt task) or an
+  // explicit [user@]host:path with a crypt remote; restores and verifies are logged as runs.
+
+  /** One folder of a server copy by decrypted names. */
+  serverBrowse(source: ServerSourceInput, path = '', o: CatalogCallOptions = {}): Promise<BrowseEntry[]> {
+    return browseServerCopy(this.#catalogContext, source, path, o);
+  }
+
+  /** Fetches only the picked ciphertext from the server and restores it; the target is guarded first. */
+  serverRestore(o: ServerRestoreInput, onEvent?: (e: ServerEvent) => void): ReturnType<typeof restoreFromServerCopy> {
+    return restoreFromServerCopy(this.#catalogContext, o, onEvent);
   }
 
   /** A one-off encrypt into a catalog (no run log entry), behind the same catalog guards as a task's encrypt step. */

@@ -9,3 +9,6 @@ export { DEMO_ENCRYPT_TASK, DEMO_SYNC_TASK, DEMO_REMOTE, writeDemoFiles } from '
 export type { CatalogCallOptions, RestoreInput, VerifyInput, EncryptInput, SyncOutcome } from './catalog-door.js';
 export { syncSummaryText, verifySummaryText, verifyDifferences } from './summary-text.js';
 export type { SyncEvent, SyncSummary, MappingEntry, VerifyResult, FilterOptions } from '../sync/index.js';
+export type { ServerSourceInput } from './server-source.js';
+export type { ServerEvent, ServerPhase } from './server-restore.js';
+export type { ServerRestoreInput } from './catalog-door.js';
