@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TaskStore } from '../tasks/index.js';
 import {
+  assertEmptyTarget,
   encryptCatalog,
   listMapping,
   restoreCatalog,
@@ -27,6 +28,7 @@ import type { RunLog } from '../store/index.js';
 import type { BrowseEntry } from './views.js';
 import { resolveServerSource, type ServerSource, type ServerSourceInput } from './server-source.js';
 import { listServerCopy, restoreFromServer, type ServerEvent, type ServerRestoreResult, type ServerRunEnv } from './server-restore.js';
+import { verifyServerCopy, type ServerVerifyOptions, type ServerVerifyResult } from './server-verify.js';
 import { beginCatalogWrite } from './catalog-write.js';
 import type { CatalogWrite } from './catalog-marks.js';
 import { syncSummaryText } from './summary-text.js';
@@ -178,6 +180,8 @@ export async function restoreFromServerCopy(ctx: CatalogContext, o: ServerRestor
   const dryRun = o.dryRun ?? false;
   const src = await openServerCopy(ctx, o, o);
   const target = await restoreTarget(ctx, o, !dryRun);
+  // refused before the server is asked (the restore itself checks again before it writes)
+  if (!(o.overwrite ?? false) && target !== '') await assertEmptyTarget(target);
   const r = await restoreFromServer(serverRunEnv(ctx), src, {
     target,
     dryRun,
@@ -189,6 +193,30 @@ export async function restoreFromServerCopy(ctx: CatalogContext, o: ServerRestor
     ...(o.signal ? { signal: o.signal } : {}),
   }, onEvent);
   return { ...r, target, source: src.label, ...(src.snapshot !== undefined ? { snapshot: src.snapshot } : {}) };
+}
+
+export interface ServerVerifyInput extends CatalogCallOptions, Omit<ServerVerifyOptions, 'signal'> {
+  /** the synchronize or snapshot task whose server copy is checked */
+  task: string;
+  /** a snapshot task's snapshot: 'latest' (default), a folder name or a date prefix */
+  snapshot?: string;
+}
+
+/** Quick (listing against the local catalog) or deep (sampled read) verify of a task's server copy; logged as a run. */
+export async function verifyServerCopyOf(ctx: CatalogContext, o: ServerVerifyInput, onEvent?: (e: ServerEvent) => void): Promise<ServerVerifyResult & { runId: number }> {
+  const src = await openServerCopy(ctx, { fromTask: o.task, ...(o.snapshot !== undefined ? { snapshot: o.snapshot } : {}) }, o);
+  return verifyServerCopy(
+    serverRunEnv(ctx),
+    src,
+    {
+      readData: o.readData,
+      ...(o.sample ? { sample: o.sample } : {}),
+      ...(o.maxDurationMs !== undefined ? { maxDurationMs: o.maxDurationMs } : {}),
+      ...(o.random ? { random: o.random } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    },
+    onEvent,
+  );
 }
 
 function serverRunEnv(ctx: CatalogContext): ServerRunEnv {

@@ -25,6 +25,7 @@ import {
   catalogMapping,
   encryptIntoCatalog,
   restoreFromServerCopy,
+  verifyServerCopyOf,
   restoreFromCatalog,
   verifyCatalogOf,
   type CatalogCallOptions,
@@ -32,6 +33,7 @@ import {
   type EncryptInput,
   type RestoreInput,
   type ServerRestoreInput,
+  type ServerVerifyInput,
   type SyncOutcome,
   type VerifyInput,
 } from './catalog-door.js';
@@ -353,6 +355,11 @@ export class Engine {
   /** Fetches only the picked ciphertext from the server and restores it; the target is guarded first. */
   serverRestore(o: ServerRestoreInput, onEvent?: (e: ServerEvent) => void): ReturnType<typeof restoreFromServerCopy> {
     return restoreFromServerCopy(this.#catalogContext, o, onEvent);
+  }
+
+  /** Quick or deep (--read-data) check of a push task's server copy. */
+  serverVerify(o: ServerVerifyInput, onEvent?: (e: ServerEvent) => void): ReturnType<typeof verifyServerCopyOf> {
+    return verifyServerCopyOf(this.#catalogContext, o, onEvent);
   }
 
   /** A one-off encrypt into a catalog (no run log entry), behind the same catalog guards as a task's encrypt step. */

@@ -11,4 +11,6 @@ export { syncSummaryText, verifySummaryText, verifyDifferences } from './summary
 export type { SyncEvent, SyncSummary, MappingEntry, VerifyResult, FilterOptions } from '../sync/index.js';
 export type { ServerSourceInput } from './server-source.js';
 export type { ServerEvent, ServerPhase } from './server-restore.js';
-export type { ServerRestoreInput } from './catalog-door.js';
+export type { ServerRestoreInput, ServerVerifyInput } from './catalog-door.js';
+export type { ServerVerifyResult, QuickReport, DeepReport } from './server-verify.js';
+export { parseSampleSpec, parseDuration, type SampleSpec } from './server-coverage.js';

@@ -38,6 +38,6 @@ export function phaseText(e: Extract<ServerEvent, { type: 'phase' }>): string {
     case 'decrypt':
       return `decrypting and authenticating ${what}`;
     case 'check':
-      return `checking ${what}`;
+      return `checking ${e.files} files`;
   }
 }
