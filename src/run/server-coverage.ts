@@ -80,36 +80,40 @@ export async function saveCoverage(home: string, profile: string, label: string,
 }
 
 /**
- * The files the next deep verify reads, in random order: files not yet covered this round (a
- * new round when none are left), as many as the spec allows (at least one). Entries gone from the
- * server no longer count as covered. `random` is injectable so tests can replay an order.
+ * The files the next deep verify reads, in random order: first files not yet covered this round,
+ * as many as the spec allows (at least one); when the round's open files are fewer, the sample is
+ * filled up from the others and a new round begins. Entries gone from the server no longer count
+ * as covered. `random` is injectable so tests can replay an order.
  */
 export function chooseSample(files: ServerEntry[], c: Coverage, spec: SampleSpec, random: () => number = Math.random): { sample: ServerEntry[]; coverage: Coverage } {
   const present = new Set(files.map((f) => f.enc));
-  let covered = new Set(c.covered.filter((p) => present.has(p)));
-  let round = c.round;
-  let open = files.filter((f) => !covered.has(f.enc));
-  if (open.length === 0 && files.length > 0) {
-    round++;
-    covered = new Set();
-    open = [...files];
-  }
-  for (let i = open.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [open[i], open[j]] = [open[j] as ServerEntry, open[i] as ServerEntry];
-  }
+  const covered = new Set(c.covered.filter((p) => present.has(p)));
+  const order = [...shuffled(files.filter((f) => !covered.has(f.enc)), random), ...shuffled(files.filter((f) => covered.has(f.enc)), random)];
+  const open = files.length - covered.size;
   let sample: ServerEntry[];
   if ('bytes' in spec) {
     sample = [];
     let sum = 0;
-    for (const f of open) {
+    for (const f of order) {
       if (sample.length > 0 && sum + f.encSize > spec.bytes) break;
       sample.push(f);
       sum += f.encSize;
     }
   } else {
     const n = 'files' in spec ? spec.files : Math.ceil((files.length * spec.percent) / 100);
-    sample = open.slice(0, Math.max(1, n));
+    sample = order.slice(0, Math.max(1, n));
   }
-  return { sample, coverage: { version: 1, round, covered: [...covered] } };
+  // reaching past the open files (or none being left) starts the next round
+  if (files.length > 0 && sample.length > open) return { sample, coverage: { version: 1, round: c.round + 1, covered: [] } };
+  if (open === 0 && files.length > 0) return { sample, coverage: { version: 1, round: c.round + 1, covered: [] } };
+  return { sample, coverage: { version: 1, round: c.round, covered: [...covered] } };
+}
+
+function shuffled<T>(a: T[], random: () => number): T[] {
+  const out = [...a];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }
