@@ -43,7 +43,7 @@ export function rsyncArgsFor(task: RsyncTask, dryRun: boolean): string[] {
  * Runs have no terminal to answer a password or host-key prompt (cron, the web UI): ssh must
  * fail fast instead of hanging, unless the task sets BatchMode itself. Keys and ssh-agent still work.
  */
-function unattended(o: RsyncOptions): RsyncOptions {
+export function unattended(o: RsyncOptions): RsyncOptions {
   if (!o.remote || o.remote.daemon) return o;
   const opts = o.sshOptions ?? [];
   if (opts.some((x) => /^batchmode=/i.test(x))) return o;
