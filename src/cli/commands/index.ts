@@ -21,6 +21,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string[], Loader]> = [
   [['task'], async () => (await import('./task.js')).registerTask],
   [['estimate', 'run', 'log'], async () => (await import('./runs.js')).registerRuns],
   [['doctor'], async () => (await import('./doctor.js')).registerDoctor],
+  [['ssh'], async () => (await import('./ssh.js')).registerSsh],
   [['import-rsyncosx'], async () => (await import('./import-rsyncosx.js')).registerImport],
   [['demo'], async () => (await import('./demo.js')).registerDemo],
   [['serve'], async () => (await import('./serve.js')).registerServe],
