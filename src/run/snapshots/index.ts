@@ -2,3 +2,5 @@
 // policy, prune and the write of a new snapshot. See docs/architecture.md ("Snapshots").
 export { listSnapshots, listSnapshotNames, pickSnapshot, entryOf, type SnapshotEntry, type ListOptions } from './list.js';
 export { datedName, parseSnapshotName, isSnapshotName, uniqueDatedName, compareSnapshotNames, PARTIAL_NAME, type SnapshotName } from './naming.js';
+export { planSnapshotWrite, snapshotTarget, finishSnapshotWrite, type SnapshotWrite, type SnapshotTarget } from './write.js';
+export { removeFromRoot, removeArgs, renameInRoot, checkedFolderName } from './server-ops.js';
