@@ -4,3 +4,4 @@ export { listSnapshots, listSnapshotNames, pickSnapshot, entryOf, type SnapshotE
 export { datedName, parseSnapshotName, isSnapshotName, uniqueDatedName, compareSnapshotNames, PARTIAL_NAME, type SnapshotName } from './naming.js';
 export { planSnapshotWrite, snapshotTarget, finishSnapshotWrite, type SnapshotWrite, type SnapshotTarget } from './write.js';
 export { removeFromRoot, removeArgs, renameInRoot, checkedFolderName } from './server-ops.js';
+export { policy, type PolicyDecision } from './policy.js';
