@@ -5,3 +5,5 @@ export { datedName, parseSnapshotName, isSnapshotName, uniqueDatedName, compareS
 export { planSnapshotWrite, snapshotTarget, finishSnapshotWrite, type SnapshotWrite, type SnapshotTarget } from './write.js';
 export { removeFromRoot, removeArgs, renameInRoot, checkedFolderName } from './server-ops.js';
 export { policy, type PolicyDecision } from './policy.js';
+export { planPrune, applyPrune, type PrunePlan } from './prune.js';
+export { snapshotSizes, type SnapshotSize } from './sizes.js';
