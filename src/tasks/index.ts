@@ -22,3 +22,16 @@ export { catalogIdOf, catalogsOverlap, findCatalogClash, encryptTasksOfHome, typ
 export { readTasksFile, parseTasksText, formatTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
 export { rsyncOptionsFor, RSYNC_PARTIAL_DIR, type RsyncInvocation } from './rsync-options.js';
 export { importRsyncOSX, type ImportResult } from './import-rsyncosx.js';
+export {
+  retentionSchema,
+  parseDuration,
+  subtractDuration,
+  hasRetentionRule,
+  isKnownTimeZone,
+  KEEP_RULES,
+  RETENTION_PRESETS,
+  DEFAULT_MAX_REMOVE_PERCENT,
+  type RetentionRules,
+  type KeepRule,
+  type CalendarDuration,
+} from './retention.js';
