@@ -7,7 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { TaskStore } from '../tasks/index.js';
+import type { SnapshotTask, TaskStore } from '../tasks/index.js';
+import { listSnapshots, pickSnapshot, type SnapshotEntry } from './snapshots/index.js';
 import {
   assertEmptyTarget,
   encryptCatalog,
@@ -152,7 +153,10 @@ async function restoreTarget(ctx: CatalogContext, o: Pick<RestoreInput, 'target'
 
 /** A server copy, named by a synchronize/snapshot task or a location with a crypt remote. */
 export function openServerCopy(ctx: CatalogContext, source: ServerSourceInput, o: CatalogCallOptions = {}): Promise<ServerSource> {
-  return resolveServerSource({ tasks: ctx.tasks, rcloneConfig: o.config ?? ctx.rcloneConfig, env: ctx.env }, source);
+  // a snapshot task's snapshots come from the server's own listing, never from the run log
+  const pick = async (task: SnapshotTask, which: string): Promise<SnapshotEntry> =>
+    pickSnapshot(await listSnapshots(task, { env: ctx.env, ...(o.signal ? { signal: o.signal } : {}) }), which);
+  return resolveServerSource({ tasks: ctx.tasks, rcloneConfig: o.config ?? ctx.rcloneConfig, env: ctx.env }, source, pick);
 }
 
 /** One folder of a server copy by decrypted names (the whole copy is listed once). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fsPath, nameToBytes } from '../crypt/index.js';
 import { runRsync, formatShellCommand, type RsyncProgress } from '../rsync/index.js';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { rsyncSshArgs, type ServerLocation } from './server-listing.js';
+import { describeLocation, rsyncSshArgs, type ServerLocation } from './server-listing.js';
 import type { ServerEntry } from './server-names.js';
 
 const NUL = Buffer.of(0);
@@ -57,7 +57,7 @@ export async function fetchFromServer(
   if (res.aborted) throw new CancelledError();
   // 23/24: some files could not be read or vanished since the listing; judged file by file below
   if (res.exitCode !== 0 && res.exitCode !== 23 && res.exitCode !== 24) {
-    throw new CryptsyncError('external', 'FETCH_FAILED', `fetching from ${loc.spec}${loc.sshPort ? ` (port ${loc.sshPort})` : ''} failed: ${res.message}`, { subject: loc.spec });
+    throw new CryptsyncError('external', 'FETCH_FAILED', `fetching from ${describeLocation(loc)} failed: ${res.message}`, { subject: loc.spec });
   }
   const missing: string[] = [];
   let bytes = 0;

@@ -62,11 +62,11 @@ async function cipherOf(ctx: SourceContext, spec: string, loc: ServerLocation): 
   return { cipher: r.cipher, location };
 }
 
-/** Resolves the source; a snapshot task's snapshot is picked by `pickSnapshotLocation`. */
+/** Resolves the source; a snapshot task's snapshot ('latest' unless named) is picked by `pickSnapshotLocation`. */
 export async function resolveServerSource(
   ctx: SourceContext,
   i: ServerSourceInput,
-  pickSnapshotLocation?: (task: SnapshotTask, which: string) => Promise<{ name: string; location: ServerLocation }>,
+  pickSnapshotLocation: (task: SnapshotTask, which: string) => Promise<{ name: string; location: ServerLocation }>,
 ): Promise<ServerSource> {
   if ((i.fromTask === undefined) === (i.location === undefined)) {
     throw new UsageError('name the server copy: --from-task TASK or a [user@]host:path (not both)', 'from-task');
@@ -92,7 +92,6 @@ export async function resolveServerSource(
   let location = locationOf(task);
   let snapshot: string | undefined;
   if (task.type === 'snapshot') {
-    if (!pickSnapshotLocation) throw new CryptsyncError('usage', 'SNAPSHOTS_UNSUPPORTED', `--from-task: reading the snapshots of "${task.name}" is not possible here`, { subject: 'from-task' });
     const picked = await pickSnapshotLocation(task, i.snapshot ?? 'latest');
     location = picked.location;
     snapshot = picked.name;
