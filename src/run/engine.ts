@@ -18,6 +18,7 @@ import { commandLinesFor, stepKindsOf } from './steps/index.js';
 import { listRemoteViews, addRemote, removeRemote, type RemoteView, type AddRemoteInput } from './remotes.js';
 import { STEP_KINDS, type RunKind } from '../util/vocabulary.js';
 import { createDemo } from './demo.js';
+import { buildKit, type Kit } from './kit.js';
 import type { ServerSourceInput } from './server-source.js';
 import type { ServerEvent } from './server-restore.js';
 import {
@@ -249,6 +250,11 @@ export class Engine {
 
   async addRemote(i: AddRemoteInput): Promise<{ remote: RemoteView; generatedPassword?: string }> {
     return addRemote(this.rcloneConfig, i);
+  }
+
+  /** The emergency kit of a crypt remote (kit.ts): holds the plain passwords; the caller confirms first. */
+  emergencyKit(name: string, o: { config?: string } = {}): Promise<Kit> {
+    return buildKit({ remote: name, configPath: o.config ?? this.rcloneConfig, env: this.env, tasks: this.tasks.list() });
   }
 
   /** Removes a crypt remote that no task uses; its encrypted catalog stays on disk. */

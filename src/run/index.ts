@@ -14,3 +14,5 @@ export type { ServerEvent, ServerPhase } from './server-restore.js';
 export type { ServerRestoreInput, ServerVerifyInput } from './catalog-door.js';
 export type { ServerVerifyResult, QuickReport, DeepReport } from './server-verify.js';
 export { parseSampleSpec, parseDuration, type SampleSpec } from './server-coverage.js';
+export { KIT_CONFIG_FILE, type Kit, type KitCopy } from './kit.js';
+export { kitText, kitHtml, KIT_CONF_BEGIN, KIT_CONF_END } from './kit-format.js';
