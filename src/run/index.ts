@@ -16,3 +16,6 @@ export type { ServerVerifyResult, QuickReport, DeepReport } from './server-verif
 export { parseSampleSpec, parseDuration, type SampleSpec } from './server-coverage.js';
 export { KIT_CONFIG_FILE, type Kit, type KitCopy } from './kit.js';
 export { kitText, kitHtml, KIT_CONF_BEGIN, KIT_CONF_END } from './kit-format.js';
+export { keysFromConfig, cryptRemotesIn, cipherOf, snapshotsAt, saveRecovered, type CryptSettings, type RecoverKeys, type SaveRecovered } from './recover.js';
+export type { ServerLocation } from './server-listing.js';
+export { pickSnapshot, type SnapshotEntry } from './snapshots/index.js';

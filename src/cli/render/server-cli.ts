@@ -8,12 +8,17 @@ import { wholeNumber, type Opts } from './sync-cli.js';
 import { MAX_TCP_PORT } from '../../tasks/task-schema.js';
 
 /** The server source of the options, or undefined when they name none (a local catalog). */
-export function serverSourceOptions(o: Opts, location: string | undefined): ServerSourceInput | undefined {
-  const ssh = {
+/** --ssh-port, --ssh-key and --ssh-option, as given */
+export function sshFlags(o: Opts): { sshPort?: number; sshKey?: string; sshOptions?: string[] } {
+  return {
     ...(o.sshPort !== undefined ? { sshPort: wholeNumber(o.sshPort, '--ssh-port', 1, MAX_TCP_PORT) as number } : {}),
     ...(typeof o.sshKey === 'string' ? { sshKey: o.sshKey } : {}),
     ...(o.sshOption ? { sshOptions: o.sshOption as string[] } : {}),
   };
+}
+
+export function serverSourceOptions(o: Opts, location: string | undefined): ServerSourceInput | undefined {
+  const ssh = sshFlags(o);
   const snapshot = typeof o.snapshot === 'string' ? { snapshot: o.snapshot } : {};
   const remote = typeof o.remote === 'string' ? { remote: o.remote } : {};
   if (typeof o.fromTask === 'string') {
