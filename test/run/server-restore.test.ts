@@ -144,3 +144,22 @@ test('abort while fetching: cancelled, logged as aborted, no staging folder and 
     engine.close();
   }
 });
+
+test('browse the server copy by decrypted names; --include picks by glob', async () => {
+  const engine = Engine.open({ home: f.home, env: f.env });
+  try {
+    const folder = someFolder();
+    const top = await engine.serverBrowse({ fromTask: 'push' });
+    assert.ok(top.some((e) => e.type === 'dir' && e.name === folder), `seed ${f.seed}: ${JSON.stringify(top.map((e) => e.name))}`);
+    const inside = await engine.serverBrowse({ fromTask: 'push' }, folder);
+    const direct = [...f.files.keys()].filter((k) => k.startsWith(`${folder}/`) && !k.slice(folder.length + 1).includes('/')).map((k) => k.slice(folder.length + 1)).sort();
+    assert.deepEqual(inside.filter((e) => e.type === 'file').map((e) => e.name).sort(), direct, `seed ${f.seed}`);
+    for (const e of inside.filter((x) => x.type === 'file')) assert.equal(e.size, (f.files.get(e.path) as Buffer).length);
+  } finally {
+    engine.close();
+  }
+  const target = join(f.work, 'globbed');
+  ok(await cryptsync(['restore', '--from-task', 'push', target, '--include', '*.dat'], { env: f.env }), 'restore --include');
+  const got = [...(await readTree(target))].filter(([, v]) => v !== 'dir').map(([k]) => k).sort();
+  assert.deepEqual(got, [...f.files.keys()].filter((k) => k.endsWith('.dat')).sort(), `seed ${f.seed}`);
+});
