@@ -109,9 +109,9 @@ export async function restoreFromCatalog(
   o: RestoreInput,
   onEvent?: (e: SyncEvent) => void,
 ): Promise<SyncOutcome & { target: string }> {
+  // a given target is guarded before the catalog is opened; a catalog that does not open leaves no temporary target behind
   let c: ResolvedCatalog | undefined;
-  if (o.target !== undefined) await assertSafeRestoreTarget(o.target, restoreGuardOf(ctx, o), o.targetField);
-  else c = await openCatalog(ctx, taskOrRemote, o);
+  if (o.target === undefined) c = await openCatalog(ctx, taskOrRemote, o);
   const target = await restoreTarget(ctx, o, true);
   c ??= await openCatalog(ctx, taskOrRemote, o);
   const include = [...(o.include ?? []), ...(o.paths ?? []).flatMap(pickedPathPatterns)];
@@ -182,10 +182,11 @@ export interface ServerRestoreInput extends RestoreInput, ServerSourceInput {
  */
 export async function restoreFromServerCopy(ctx: CatalogContext, o: ServerRestoreInput, onEvent?: (e: ServerEvent) => void): Promise<ServerRestoreResult & { target: string; runId: number; source: string; snapshot?: string }> {
   const dryRun = o.dryRun ?? false;
+  // a given target is guarded, and refused when not empty, before the server is asked (the restore checks again before it writes)
+  const given = o.target !== undefined ? await restoreTarget(ctx, o, false) : undefined;
+  if (given !== undefined && !(o.overwrite ?? false)) await assertEmptyTarget(given);
   const src = await openServerCopy(ctx, o, o);
-  const target = await restoreTarget(ctx, o, !dryRun);
-  // refused before the server is asked (the restore itself checks again before it writes)
-  if (!(o.overwrite ?? false) && target !== '') await assertEmptyTarget(target);
+  const target = given ?? (await restoreTarget(ctx, o, !dryRun));
   const r = await restoreFromServer(serverRunEnv(ctx), src, {
     target,
     dryRun,
