@@ -5,11 +5,11 @@
 // then start a new round. Also the --sample / --max-duration parsers and the sample choice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, open, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { copyFile, open, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cryptsync, jsonLines } from '../helpers/cli.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { parseSampleSpec, parseDuration } from '../../src/run/index.js';
+import { Engine, parseSampleSpec, parseDuration } from '../../src/run/index.js';
 import { chooseSample } from '../../src/run/server-coverage.js';
 import type { ServerEntry } from '../../src/run/server-names.js';
 import { startServerFixture, ok, type ServerFixture } from './server-fixture.js';
@@ -155,4 +155,19 @@ test('quick verify finds a file deleted on the server and an extra one, by decry
   const log = jsonLines(ok(await cryptsync(['log', '--json'], { env: f.env }), 'log').stdout)[0] as { runs: Array<{ kind: string; status: string }> };
   assert.equal(log.runs[0]?.kind, 'server-verify');
   assert.equal(log.runs[0]?.status, 'partial');
+});
+
+test('--max-duration stops a deep verify between batches: past its time nothing more is read or counted as covered', async () => {
+  const engine = Engine.open({ home: f.home, env: f.env });
+  const coverageFile = join(f.home, 'verify-coverage', 'default', 'push.json');
+  try {
+    await engine.serverVerify({ task: 'push', readData: true, sample: { files: 1 } });
+    const before = await readFile(coverageFile, 'utf8');
+    const r = await engine.serverVerify({ task: 'push', readData: true, sample: { percent: 100 }, maxDurationMs: 0 });
+    assert.equal(r.deep?.stoppedByTime, true);
+    assert.deepEqual(r.deep?.read, []);
+    assert.equal(await readFile(coverageFile, 'utf8'), before, 'the coverage is unchanged');
+  } finally {
+    engine.close();
+  }
 });
