@@ -16,7 +16,6 @@ const COUNTS: ReadonlyArray<[string, string]> = [
   ['keepMonthly', 'monthly'],
   ['keepYearly', 'yearly'],
 ];
-const TEXTS = ['keepWithin', 'timeZone', 'preset'];
 const NUMBERS = [...COUNTS.map(([k]) => k), 'maxRemovePercent'];
 
 /** form values of a saved retention object */
