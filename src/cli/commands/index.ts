@@ -23,6 +23,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string[], Loader]> = [
   [['snapshots'], async () => (await import('./snapshots.js')).registerSnapshots],
   [['prune'], async () => (await import('./prune.js')).registerPrune],
   [['doctor'], async () => (await import('./doctor.js')).registerDoctor],
+  [['ssh'], async () => (await import('./ssh.js')).registerSsh],
   [['import-rsyncosx'], async () => (await import('./import-rsyncosx.js')).registerImport],
   [['demo'], async () => (await import('./demo.js')).registerDemo],
   [['serve'], async () => (await import('./serve.js')).registerServe],

@@ -37,7 +37,7 @@ function addTaskOptions(c: Command): Command {
     .option('--ssh-option <KEY=VALUE>', 'ssh -o option (repeatable)', collect)
     .option('--delete', 'delete files on the destination that the source no longer has (default)')
     .option('--no-delete', 'never delete on the destination')
-    .option('--compress', 'compress (default for remote destinations)')
+    .option('--compress', 'compress on the wire (off by default: ciphertext does not compress)')
     .option('--no-compress', 'do not compress')
     .option('--protect-args', 'send paths with spaces safely (rsync --protect-args)')
     .option('--rsync-flag <flag>', 'extra rsync flag, e.g. --rsync-flag=--backup (repeatable)', collect)
