@@ -3,12 +3,14 @@
 // plain sizes and mtimes, using the same name decryption as a local catalog scan. A name that does
 // not decrypt is collected (and its folder not descended into), never guessed and never fatal;
 // only when no name of a standard-mode listing decrypts is the key judged wrong, before anything
-// is fetched. Pure: no I/O.
+// is fetched. rsync's partial folders (an interrupted push) hold no finished file and are left out.
+// Pure: no I/O.
 import type { Cipher } from '../crypt/index.js';
 import type { ListedEntry } from '../rsync/list-only.js';
 import { decryptCatalogName, joinRel, parentOf, TEMP_PATTERN } from '../tree/index.js';
 import { isJunkPath } from '../util/junk-names.js';
 import { CryptsyncError } from '../util/errors.js';
+import { RSYNC_PARTIAL_DIR } from '../tasks/index.js';
 
 /** One file or folder of the server copy. */
 export interface ServerEntry {
@@ -55,6 +57,7 @@ export function decryptServerListing(listing: ListedEntry[], cipher: Cipher): Se
       continue;
     }
     if (e.kind === 'file' && TEMP_PATTERN.test(name)) continue; // a killed writer's leftover
+    if (e.kind === 'dir' && name === RSYNC_PARTIAL_DIR) continue; // an interrupted push's half-sent files, resumed by the next run
     const plain = decryptCatalogName(cipher, parentStd, name, e.kind === 'dir');
     if (plain === null) {
       if (!isJunkPath(e.path)) out.undecryptable.push(e.path);

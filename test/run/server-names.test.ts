@@ -1,6 +1,6 @@
 // A server listing read by decrypted names (pure): folders before or after their files in the
 // listing, a folder whose name does not decrypt is reported and not descended into, leftovers of
-// a killed writer and symlinks are left out, sizes are the plain sizes; a standard-mode listing
+// a killed writer, rsync's partial folder and symlinks are left out, sizes are the plain sizes; a standard-mode listing
 // where no name decrypts is a wrong password, other modes are judged later by their contents.
 // The pick: literal paths (brackets are names, not globs) with the folders on the way.
 import { test } from 'node:test';
@@ -33,6 +33,8 @@ test('a listing by decrypted names, in any order; undecryptable folders reported
   listing.push({ path: 'not-a-name', kind: 'dir', size: 4096, mtimeSec: 0 }, { path: 'not-a-name/inside', kind: 'file', size: 100, mtimeSec: 0 });
   listing.push({ path: '.cryptsync-0123456789abcdef.tmp', kind: 'file', size: 10, mtimeSec: 0 });
   listing.push({ path: 'link', kind: 'symlink', size: 4, mtimeSec: 0, target: 'x' });
+  // an interrupted push leaves rsync's partial folder (its files are resumed by the next run)
+  listing.push({ path: '.rsync-partial', kind: 'dir', size: 4096, mtimeSec: 0 }, { path: `.rsync-partial/${encPath(c, 'half.bin', false)}`, kind: 'file', size: 50, mtimeSec: 0 });
   for (let i = listing.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
     [listing[i], listing[j]] = [listing[j] as ListedEntry, listing[i] as ListedEntry];
