@@ -29,6 +29,8 @@ import type { RunLog } from '../store/index.js';
 import type { BrowseEntry } from './views.js';
 import { resolveServerSource, type ServerSource, type ServerSourceInput } from './server-source.js';
 import { listServerCopy, restoreFromServer, type ServerEvent, type ServerRestoreResult, type ServerRunEnv } from './server-restore.js';
+import { stagingRoot } from './server-staging.js';
+import { folderOverlap } from '../sync/path-overlap.js';
 import { verifyServerCopy, type ServerVerifyOptions, type ServerVerifyResult } from './server-verify.js';
 import { beginCatalogWrite } from './catalog-write.js';
 import type { CatalogWrite } from './catalog-marks.js';
@@ -184,6 +186,9 @@ export async function restoreFromServerCopy(ctx: CatalogContext, o: ServerRestor
   const dryRun = o.dryRun ?? false;
   // a given target is guarded, and refused when not empty, before the server is asked (the restore checks again before it writes)
   const given = o.target !== undefined ? await restoreTarget(ctx, o, false) : undefined;
+  if (given !== undefined && (await folderOverlap(given, stagingRoot(ctx.home))) !== null) {
+    throw new CryptsyncError('guard', 'RESTORE_TARGET_UNSAFE', `${o.targetField ?? 'target'}: refusing to restore into ${given}: it overlaps the staging folder ${stagingRoot(ctx.home)}, which is removed after the restore`, { subject: o.targetField ?? 'target' });
+  }
   if (given !== undefined && !(o.overwrite ?? false)) await assertEmptyTarget(given);
   const src = await openServerCopy(ctx, o, o);
   const target = given ?? (await restoreTarget(ctx, o, !dryRun));

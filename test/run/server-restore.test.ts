@@ -120,6 +120,9 @@ test('a non-empty target is refused before the server is asked; the target guard
   const inCatalog = await cryptsync(['restore', '--from-task', 'push', join(f.catalog, 'x')], { env: f.env });
   assert.equal(inCatalog.code, 1, inCatalog.stderr);
   assert.match(inCatalog.stderr, /RESTORE_TARGET_UNSAFE|refusing to restore/);
+  const inStaging = await cryptsync(['restore', '--from-task', 'push', join(f.home, 'staging', 'mine')], { env: f.env });
+  assert.equal(inStaging.code, 1, inStaging.stderr);
+  assert.match(inStaging.stderr, /overlaps the staging folder/);
 });
 
 test('abort while fetching: cancelled, logged as aborted, no staging folder and no file under a real name', async () => {
