@@ -1,5 +1,5 @@
 // Verify the server copy of a push task. Quick: the server's listing against the local encrypted
-// catalog it mirrors (encrypted names, sizes, mtimes to the second) → missing, extra and differing
+// catalog it mirrors (encrypted names of files and folders, file sizes, mtimes to the second) → missing, extra and differing
 // files, named by their decrypted paths. Deep (--read-data): fetch a resumable sample of the
 // ciphertext (server-coverage.ts) in batches into a private staging folder, authenticate every
 // chunk of every sampled file, and where the plain file is at hand (same size and mtime) compare
@@ -38,9 +38,9 @@ export interface QuickReport {
   serverFiles: number;
   localFiles: number;
   matching: number;
-  /** in the local catalog, not on the server */
+  /** in the local catalog, not on the server (folders end in '/') */
   missing: string[];
-  /** on the server, not in the local catalog */
+  /** on the server, not in the local catalog (folders end in '/') */
   extra: string[];
   differing: Array<{ path: string; why: string }>;
   /** encrypted paths on the server whose names do not decrypt */
@@ -78,7 +78,7 @@ function secOf(ns: bigint): number {
 
 async function quickCompare(src: ServerSource, cat: ServerCatalog, signal?: AbortSignal): Promise<QuickReport> {
   const root = src.pushTask?.source;
-  const local = root === undefined ? { files: [] } : await scanCatalog(root, src.cipher, { ...(signal ? { signal } : {}) });
+  const local = root === undefined ? { files: [], dirs: [] } : await scanCatalog(root, src.cipher, { ...(signal ? { signal } : {}) });
   const server = new Map(cat.files.map((f) => [f.enc, f]));
   const r: QuickReport = { serverFiles: cat.files.length, localFiles: local.files.length, matching: 0, missing: [], extra: [], differing: [], undecryptable: [...cat.undecryptable] };
   const seen = new Set<string>();
@@ -94,6 +94,11 @@ async function quickCompare(src: ServerSource, cat: ServerCatalog, signal?: Abor
     else r.matching++;
   }
   for (const s of cat.files) if (!seen.has(s.enc)) r.extra.push(s.std);
+  // folders too (an empty one holds nothing else that would tell), named with a trailing '/'
+  const serverDirs = new Set(cat.dirs.map((d) => d.enc));
+  const localDirs = new Set(local.dirs.map((d) => d.disk));
+  for (const d of local.dirs) if (!serverDirs.has(d.disk)) r.missing.push(`${d.std}/`);
+  for (const d of cat.dirs) if (!localDirs.has(d.enc)) r.extra.push(`${d.std}/`);
   r.missing.sort();
   r.extra.sort();
   return r;

@@ -5,7 +5,7 @@
 // then start a new round. Also the --sample / --max-duration parsers and the sample choice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, open, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cryptsync, jsonLines } from '../helpers/cli.js';
 import { seededRandom } from '../helpers/seeded-random.js';
@@ -143,11 +143,12 @@ test('quick verify finds a file deleted on the server and an extra one, by decry
   const extraName = 'left over on the server.txt';
   const extra = await serverPathOf(extraName);
   await copyFile(await serverPathOf(source as string), extra);
+  await mkdir(await serverPathOf('stray folder'));
   const r = await verify([]);
   assert.equal(r.code, 3, r.stderr);
   assert.deepEqual(r.summary.quick.missing, [gone], `seed ${f.seed}`);
-  assert.deepEqual(r.summary.quick.extra, [extraName]);
-  assert.equal(r.summary.problems, 2);
+  assert.deepEqual(r.summary.quick.extra, [extraName, 'stray folder/']);
+  assert.equal(r.summary.problems, 3);
   const text = await cryptsync(['verify', '--server', 'push'], { env: f.env });
   assert.equal(text.code, 3);
   assert.match(text.stdout, new RegExp(`missing on the server: ${(gone as string).replace(/[[\]().*+?^$\\|{}]/g, '\\$&')}`));

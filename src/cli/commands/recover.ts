@@ -131,7 +131,8 @@ export function registerRecover(program: Command, io: CliIo): void {
             let location = root;
             let snapshot: string | undefined;
             if (snaps.length > 0) {
-              if (!json) out(io, `snapshots on the server (oldest first): ${snaps.map((s) => s.name).join(', ')}`);
+              if (json) jsonLine(io, { type: 'snapshots', server: root.spec, names: snaps.map((s) => s.name) });
+              else out(io, `snapshots on the server (oldest first): ${snaps.map((s) => s.name).join(', ')}`);
               const which = typeof o.snapshot === 'string' ? o.snapshot : await q.ask('snapshot to restore', 'latest');
               const picked = pickSnapshot(snaps, which);
               location = picked.location;
