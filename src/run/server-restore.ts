@@ -6,7 +6,8 @@
 // failure or an abort. A dry run lists what it would restore (names and sizes) and fetches
 // nothing. Logged as a server-restore run. Never writes on the server.
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { fsPath } from '../crypt/index.js';
 import { restoreCatalog, verifyCatalog, type SyncEvent, type SyncSummary, type VerifyResult } from '../sync/index.js';
 import type { RunStatus } from '../util/vocabulary.js';
 import { listServer } from './server-listing.js';
@@ -108,7 +109,12 @@ export async function restoreFromServer(re: ServerRunEnv, src: ServerSource, o: 
             onProgress: (p) =>
               emit({ type: 'progress', files: p.filesTransferred ?? 0, filesTotal: pick.files.length, bytes: p.bytes, bytesTotal: encBytes, rateBps: p.rateBps, etaSec: p.etaSec }),
           });
-          for (const m of f.missing) emit({ type: 'error', path: m, code: 'FETCH_INCOMPLETE', message: 'did not arrive whole from the server (changed or removed since the listing); not restored' });
+          // what changed on the server since the listing is not restored (the list promised these sizes)
+          const stdOf = new Map(pick.files.map((x) => [x.enc, x.std]));
+          for (const m of f.missing) {
+            await rm(fsPath(join(catalog, m)), { force: true });
+            emit({ type: 'error', path: stdOf.get(m) ?? m, code: 'FETCH_INCOMPLETE', message: 'did not arrive whole from the server (changed or removed since the listing); not restored' });
+          }
           return { value: f, tally: { files: pick.files.length - f.missing.length, bytes: f.bytes, command: f.command, outputTail: f.tail, problems: f.missing.length } };
         });
         problems += fetched.missing.length;

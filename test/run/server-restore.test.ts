@@ -4,7 +4,8 @@
 // before anything is fetched, an abort mid-fetch that leaves no staging folder, and the run log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
+import { copyFile, readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cryptsync, jsonLines } from '../helpers/cli.js';
 import { readTree } from '../helpers/tree.js';
@@ -165,4 +166,28 @@ test('browse the server copy by decrypted names; --include picks by glob', async
   ok(await cryptsync(['restore', '--from-task', 'push', target, '--include', '*.dat'], { env: f.env }), 'restore --include');
   const got = [...(await readTree(target))].filter(([, v]) => v !== 'dir').map(([k]) => k).sort();
   assert.deepEqual(got, [...f.files.keys()].filter((k) => k.endsWith('.dat')).sort(), `seed ${f.seed}`);
+});
+
+test('a file that changed on the server after the listing is reported and not restored; the rest is', async () => {
+  const engine = Engine.open({ home: f.home, env: f.env });
+  const [victim, other] = [...f.files.keys()].filter((k) => k !== BIG).sort() as [string, string];
+  const enc = join(f.server, (await engine.mapping('enc')).find((m) => m.plain === victim)?.encrypted ?? '');
+  try {
+    const target = join(f.work, 'raced');
+    const errors: Array<{ path?: string; code: string }> = [];
+    const r = await engine.serverRestore({ fromTask: 'push', target, paths: [victim, other] }, (e) => {
+      // the server changes between the listing and the fetch
+      if (e.type === 'phase' && e.phase === 'fetch') appendFileSync(enc, 'grown');
+      if (e.type === 'error') errors.push(e);
+    });
+    assert.deepEqual(errors.map((e) => [e.path, e.code]), [[victim, 'FETCH_INCOMPLETE']], `seed ${f.seed}`);
+    assert.equal(r.summary.errors, 1);
+    assert.equal(r.summary.newFiles, 1);
+    await assert.rejects(stat(join(target, victim)), { code: 'ENOENT' });
+    assert.ok((await readFile(join(target, other))).equals(f.files.get(other) as Buffer), `seed ${f.seed}: ${other}`);
+    assert.equal(engine.listRuns({ kind: 'server-restore', limit: 1 })[0]?.status, 'partial');
+  } finally {
+    engine.close();
+    await copyFile(join(f.catalog, enc.slice(f.server.length + 1)), enc);
+  }
 });
