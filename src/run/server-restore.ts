@@ -22,8 +22,14 @@ import { syncSummaryText } from './summary-text.js';
 /** The phases of a server restore or verify, announced as they begin. */
 export type ServerPhase = 'list' | 'fetch' | 'decrypt' | 'check';
 
-/** What a server restore or verify reports: the sync layer's events plus phase changes. */
-export type ServerEvent = SyncEvent | { type: 'phase'; phase: ServerPhase; files: number; bytes: number };
+/**
+ * What a server restore or verify reports: first its run id in the run log (so a front end can
+ * follow it at once), then the sync layer's events and the phase changes.
+ */
+export type ServerEvent =
+  | SyncEvent
+  | { type: 'phase'; phase: ServerPhase; files: number; bytes: number }
+  | { type: 'server-run'; runId: number; kind: 'server-restore' | 'server-verify' };
 
 export interface ServerRestoreOptions extends ServerPickOptions {
   target: string;
@@ -74,6 +80,7 @@ export async function restoreFromServer(re: ServerRunEnv, src: ServerSource, o: 
   return loggedServerRun(
     meta,
     async (run) => {
+      emit({ type: 'server-run', runId: run.runId, kind: 'server-restore' });
       emit({ type: 'phase', phase: 'list', files: 0, bytes: 0 });
       const cat = await listServerCopy(src, { env: re.env, ...(o.signal ? { signal: o.signal } : {}) });
       const pick = await pickFromListing(cat, o);

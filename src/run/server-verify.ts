@@ -213,6 +213,7 @@ export async function verifyServerCopy(re: ServerRunEnv, src: ServerSource, o: S
   return loggedServerRun(
     { ...re.meta, kind: 'server-verify', label: src.label, dryRun: false },
     async (run) => {
+      emit({ type: 'server-run', runId: run.runId, kind: 'server-verify' });
       const cat = await run.step('fetch', async () => {
         emit({ type: 'phase', phase: 'list', files: 0, bytes: 0 });
         const c = await listServerCopy(src, { env: re.env, ...(o.signal ? { signal: o.signal } : {}) });

@@ -49,6 +49,8 @@ test('restore one file from the server copy: byte-identical, nothing else, logge
   assert.ok((await readFile(join(target, file))).equals(f.files.get(file) as Buffer), `seed ${f.seed}: ${file} differs`);
   const summary = jsonLines(r.stdout).find((e) => e.type === 'summary') as Record<string, unknown>;
   assert.equal(summary.newFiles, 1);
+  const started = jsonLines(r.stdout)[0];
+  assert.deepEqual(started, { type: 'server-run', runId: summary.runId, kind: 'server-restore' }, 'the run id comes first, for a front end to follow');
   assert.deepEqual(await stagingLeft(), []);
   const log = jsonLines(ok(await cryptsync(['log', '--json'], { env: f.env }), 'log').stdout)[0] as { runs: Array<{ id: number; kind: string; task: string; status: string; steps: Array<{ kind: string; status: string }> }> };
   const run = log.runs.find((x) => x.id === summary.runId);

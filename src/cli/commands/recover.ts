@@ -157,7 +157,9 @@ export function registerRecover(program: Command, io: CliIo): void {
                 signal,
               },
               (e) => {
-                if (e.type !== 'phase') render.onEvent(e);
+                if (e.type === 'server-run') {
+                  if (json) jsonLine(io, e);
+                } else if (e.type !== 'phase') render.onEvent(e);
                 else if (json) jsonLine(io, e);
                 else if (e.phase !== 'list') out(io, phaseText(e));
               },

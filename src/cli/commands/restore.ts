@@ -70,7 +70,9 @@ export function registerRestore(program: Command, io: CliIo): void {
           engine.serverRestore(
             { ...catalogOptions(o, signal), ...server, ...picks, ...(target !== undefined ? { target, targetField: '<target-dir>' } : {}) },
             (e) => {
-              if (e.type !== 'phase') render.onEvent(e);
+              if (e.type === 'server-run') {
+                if (json) jsonLine(io, e);
+              } else if (e.type !== 'phase') render.onEvent(e);
               else if (json) jsonLine(io, e);
               else if (e.phase !== 'list') out(io, phaseText(e));
             },
