@@ -16,7 +16,7 @@ import { withEngine } from '../open-engine.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
 import { createSyncRenderer } from '../render/sync-render.js';
 import { collect, type Opts } from '../render/sync-cli.js';
-import { phaseText, sshFlags } from '../render/server-cli.js';
+import { serverRestoreEvents, sshFlags } from '../render/server-cli.js';
 import { cipherOf, cryptRemotesIn, keysFromConfig, pickSnapshot, saveRecovered, snapshotsAt, type CryptSettings, type RecoverKeys, type ServerLocation } from '../../run/index.js';
 import type { FilenameEncoding, FilenameEncryption } from '../../crypt/index.js';
 import { humanBytes } from '../../util/human-bytes.js';
@@ -156,13 +156,7 @@ export function registerRecover(program: Command, io: CliIo): void {
                 verify: true,
                 signal,
               },
-              (e) => {
-                if (e.type === 'server-run') {
-                  if (json) jsonLine(io, e);
-                } else if (e.type !== 'phase') render.onEvent(e);
-                else if (json) jsonLine(io, e);
-                else if (e.phase !== 'list') out(io, phaseText(e));
-              },
+              serverRestoreEvents(io, render, json),
             );
             const v = r.verified;
             const bad = v ? v.differing.length + v.missingOnDest.length + v.missingOnSource.length + v.errors : 0;

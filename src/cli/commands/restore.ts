@@ -7,14 +7,13 @@
 // sync source) before anything is written.
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { out, jsonLine } from '../io.js';
 import { ExitCode } from '../exit-code.js';
 import { EXIT, UsageError } from '../../util/errors.js';
 import { withEngine } from '../open-engine.js';
 import { createSyncRenderer } from '../render/sync-render.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
 import { type Opts, collect, wholeNumber, catalogOptions, profileOption } from '../render/sync-cli.js';
-import { serverSourceOptions, phaseText } from '../render/server-cli.js';
+import { serverSourceOptions, serverRestoreEvents } from '../render/server-cli.js';
 import { MAX_TRANSFERS } from '../../util/limits.js';
 import { humanBytes } from '../../util/human-bytes.js';
 
@@ -69,13 +68,7 @@ export function registerRestore(program: Command, io: CliIo): void {
         withAbortOnSignal((signal) =>
           engine.serverRestore(
             { ...catalogOptions(o, signal), ...server, ...picks, ...(target !== undefined ? { target, targetField: '<target-dir>' } : {}) },
-            (e) => {
-              if (e.type === 'server-run') {
-                if (json) jsonLine(io, e);
-              } else if (e.type !== 'phase') render.onEvent(e);
-              else if (json) jsonLine(io, e);
-              else if (e.phase !== 'list') out(io, phaseText(e));
-            },
+            serverRestoreEvents(io, render, json),
           ),
         ),
       );

@@ -4,6 +4,9 @@
 import { UsageError } from '../../util/errors.js';
 import { humanBytes } from '../../util/human-bytes.js';
 import type { ServerEvent, ServerSourceInput } from '../../run/index.js';
+import type { CliIo } from '../io.js';
+import { out, jsonLine } from '../io.js';
+import type { SyncRenderer } from './sync-render.js';
 import { wholeNumber, type Opts } from './sync-cli.js';
 import { MAX_TCP_PORT } from '../../tasks/task-schema.js';
 
@@ -45,4 +48,14 @@ export function phaseText(e: Extract<ServerEvent, { type: 'phase' }>): string {
     case 'check':
       return `checking ${e.files} files`;
   }
+}
+
+/** Renders a server restore's events: the sync events through `render`, phases as lines (JSON: every event). */
+export function serverRestoreEvents(io: CliIo, render: SyncRenderer, json: boolean): (e: ServerEvent) => void {
+  return (e) => {
+    if (e.type === 'server-run' || e.type === 'phase') {
+      if (json) jsonLine(io, e);
+      else if (e.type === 'phase' && e.phase !== 'list') out(io, phaseText(e));
+    } else render.onEvent(e);
+  };
 }
