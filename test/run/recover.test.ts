@@ -72,11 +72,13 @@ test('from typed settings and a server of snapshots: the chosen snapshot, in an 
   assert.match(s.snapshot ?? '', /^\d{4}-\d\d-\d\dT\d{6}Z/);
 });
 
-test('guided: the questions answered on stdin', async () => {
+test('guided: the questions answered on stdin (the HTML kit read as well)', async () => {
   const { env } = emptyHome();
   const target = join(f.work, 'recovered-guided');
+  const html = join(f.work, 'kit.html');
+  ok(await cryptsync(['remote', 'kit', 'vault', '--yes', '--html', '--output', html], { env: f.env }), 'remote kit --html');
   // kit path; which remote; server (the kit's, accepted); restore into; save? no
-  const answers = [kit, 'push_crypt', '', target, 'n', ''].join('\n');
+  const answers = [html, 'push_crypt', '', target, 'n', ''].join('\n');
   const r = await cryptsync(['recover'], { env, input: answers });
   assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
   assert.match(r.stderr, /crypt remote \(push_crypt, snaps_crypt\)/);
