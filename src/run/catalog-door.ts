@@ -161,6 +161,16 @@ export function openServerCopy(ctx: CatalogContext, source: ServerSourceInput, o
   return resolveServerSource({ tasks: ctx.tasks, rcloneConfig: o.config ?? ctx.rcloneConfig, env: ctx.env }, source, pick);
 }
 
+/**
+ * The snapshots a restore from a task's server copy can pick (oldest first, from the server's own
+ * listing); a synchronize task's copy is a mirror: none.
+ */
+export async function serverSnapshotsOf(ctx: CatalogContext, task: string, o: CatalogCallOptions = {}): Promise<SnapshotEntry[]> {
+  const t = ctx.tasks.get(task);
+  if (t.type !== 'snapshot') return [];
+  return listSnapshots(t, { env: ctx.env, ...(o.signal ? { signal: o.signal } : {}) });
+}
+
 /** One folder of a server copy by decrypted names (the whole copy is listed once). */
 export async function browseServerCopy(ctx: CatalogContext, source: ServerSourceInput, path = '', o: CatalogCallOptions = {}): Promise<BrowseEntry[]> {
   const src = await openServerCopy(ctx, source, o);

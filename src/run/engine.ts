@@ -21,11 +21,13 @@ import { createDemo } from './demo.js';
 import { buildKit, type Kit } from './kit.js';
 import type { ServerSourceInput } from './server-source.js';
 import type { ServerEvent } from './server-restore.js';
+import type { SnapshotEntry } from './snapshots/index.js';
 import {
   browseServerCopy,
   catalogMapping,
   encryptIntoCatalog,
   restoreFromServerCopy,
+  serverSnapshotsOf,
   verifyServerCopyOf,
   restoreFromCatalog,
   verifyCatalogOf,
@@ -352,6 +354,11 @@ export class Engine {
   // ---- server copies: browse, restore and verify straight from the server (server-*.ts) ----
   // The source is a synchronize/snapshot task (keys from its connected encrypt task) or an
   // explicit [user@]host:path with a crypt remote; restores and verifies are logged as runs.
+
+  /** The snapshots of a snapshot task's server copy, for picking one to restore (a synchronize task: none). */
+  serverSnapshots(task: string, o: CatalogCallOptions = {}): Promise<SnapshotEntry[]> {
+    return serverSnapshotsOf(this.#catalogContext, task, o);
+  }
 
   /** One folder of a server copy by decrypted names. */
   serverBrowse(source: ServerSourceInput, path = '', o: CatalogCallOptions = {}): Promise<BrowseEntry[]> {

@@ -8,6 +8,7 @@ import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cryptsync, jsonLines } from '../helpers/cli.js';
 import { readTree } from '../helpers/tree.js';
+import { Engine } from '../../src/run/index.js';
 import { startServerFixture, ok, type ServerFixture } from './server-fixture.js';
 
 let f: ServerFixture;
@@ -72,6 +73,18 @@ test('one folder from the second snapshot: exactly its files of that day, though
   const day2 = await cryptsync(['restore', '--from-task', 'snaps', '--snapshot', snapshots[1] as string, '--dry-run', '--json'], { env: f.env });
   const listed = jsonLines(ok(day2, 'dry run day 2').stdout).filter((e) => e.type === 'file' && e.action === 'restore').map((e) => e.path);
   assert.ok(!listed.includes('notes.txt') && !listed.includes('later.txt') && listed.includes('album/two.txt'), JSON.stringify(listed));
+});
+
+test('the engine lists the snapshots a restore can pick; a mirror has none', async () => {
+  const engine = Engine.open({ home: f.home, env: f.env });
+  try {
+    assert.deepEqual((await engine.serverSnapshots('snaps')).map((s) => s.name), snapshots);
+    assert.deepEqual(await engine.serverSnapshots('push'), []);
+    const day2 = await engine.serverBrowse({ fromTask: 'snaps', snapshot: snapshots[1] as string }, 'album');
+    assert.deepEqual(day2.map((e) => e.name), ['one.txt', 'two.txt']);
+  } finally {
+    engine.close();
+  }
 });
 
 test('verify --server reads a chosen snapshot; a wrong snapshot name is a clear error', async () => {
