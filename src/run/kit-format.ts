@@ -37,9 +37,18 @@ function blocks(k: Kit): Block[] {
     out.push({ heading: 'Server copies', lines: ['No synchronize or snapshot task pushes this remote\'s catalog yet: only the settings above are in this kit.'] });
     return out;
   }
+  const overSsh = k.copies.some((c) => c.ssh);
   out.push({
     heading: 'Server copies',
-    lines: k.copies.map((c) => `${c.task} (${c.type === 'snapshot' ? 'dated snapshots' : 'a mirror'}): ${c.where}`),
+    lines: [
+      ...k.copies.map((c) => `${c.task} (${c.type === 'snapshot' ? 'dated snapshots' : 'a mirror'}): ${c.where}`),
+      ...(overSsh
+        ? [
+            'On a new machine: the ssh key named above must be there (from your key backup, or authorize a new key on the server and change key_file),',
+            'and the server\'s host key must be in the known_hosts_file below: log in once with ssh and compare the fingerprint, or change that line.',
+          ]
+        : []),
+    ],
   });
   out.push({
     heading: `1. Save the lines between the two markers as ${KIT_CONFIG_FILE} (only you may read it: chmod 600 ${KIT_CONFIG_FILE})`,

@@ -19,6 +19,8 @@ export interface KitCopy {
   dest: string;
   /** `user@host:path (port N)` or a local folder */
   where: string;
+  /** reached over ssh (an sftp remote), not a local folder */
+  ssh: boolean;
   /** rclone remote names in the kit's config */
   serverRemote: string;
   cryptRemote: string;
@@ -134,6 +136,7 @@ export async function buildKit(o: { remote: string; configPath: string; env: Nod
       task: t.name,
       type: t.type,
       dest: t.dest,
+      ssh: side !== null,
       where: side ? `${side.user ? `${side.user}@` : ''}${side.host}:${path} (ssh port ${t.sshPort ?? 22}${t.sshKey ? `, key ${t.sshKey}` : ''})` : path,
       serverRemote,
       cryptRemote,
