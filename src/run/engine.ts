@@ -16,17 +16,27 @@ import { prepareRun, executeRun, planSteps, isCombined, type RunEnv, type RunOut
 import { isProcessAlive } from './lock.js';
 import { commandLinesFor, stepKindsOf } from './steps/index.js';
 import { listRemoteViews, addRemote, removeRemote, type RemoteView, type AddRemoteInput } from './remotes.js';
-import { STEP_KINDS } from '../util/vocabulary.js';
+import { STEP_KINDS, type RunKind } from '../util/vocabulary.js';
 import { createDemo } from './demo.js';
+import { buildKit, type Kit } from './kit.js';
+import type { ServerSourceInput } from './server-source.js';
+import type { ServerEvent } from './server-restore.js';
+import type { SnapshotEntry } from './snapshots/index.js';
 import {
+  browseServerCopy,
   catalogMapping,
   encryptIntoCatalog,
+  restoreFromServerCopy,
+  serverSnapshotsOf,
+  verifyServerCopyOf,
   restoreFromCatalog,
   verifyCatalogOf,
   type CatalogCallOptions,
   type CatalogContext,
   type EncryptInput,
   type RestoreInput,
+  type ServerRestoreInput,
+  type ServerVerifyInput,
   type SyncOutcome,
   type VerifyInput,
 } from './catalog-door.js';
@@ -121,7 +131,8 @@ export class Engine {
       const fresh = this.log.listRuns({ sinceId: this.#seenRunId, profile: this.profile, limit: 100 });
       for (const r of fresh.sort((a, b) => a.id - b.id)) {
         this.#seenRunId = Math.max(this.#seenRunId, r.id);
-        if (this.#active.has(r.id)) continue;
+        // a restore or verify from a server is not a run of its task (the task is not busy)
+        if (this.#active.has(r.id) || r.kind !== 'task') continue;
         this.#emit({ type: 'run-start', runId: r.id, task: r.task, dryRun: r.dryRun, steps: r.steps.filter(isMainStep).map((s) => s.kind as StepKind), startedAt: r.startedAt, external: true });
         if (r.status === 'running') this.#externalRunning.add(r.id);
         else this.#emitExternalEnd(r);
@@ -188,7 +199,7 @@ export class Engine {
 
   /** The newest successful estimate of a task, if no real run came after it. */
   #latestEstimate(task: string, lastRunAt: string | null): Estimate | null {
-    const r = this.log.listRuns({ task, profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status === 'ok');
+    const r = this.log.listRuns({ task, kind: 'task', profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status === 'ok');
     if (!r) return null;
     if (lastRunAt && r.startedAt < lastRunAt) return null;
     return estimateFromRun(r);
@@ -243,6 +254,11 @@ export class Engine {
     return addRemote(this.rcloneConfig, i);
   }
 
+  /** The emergency kit of a crypt remote (kit.ts): holds the plain passwords; the caller confirms first. */
+  emergencyKit(name: string, o: { config?: string } = {}): Promise<Kit> {
+    return buildKit({ remote: name, configPath: o.config ?? this.rcloneConfig, env: this.env, tasks: this.tasks.list() });
+  }
+
   /** Removes a crypt remote that no task uses; its encrypted catalog stays on disk. */
   async removeRemote(name: string): Promise<void> {
     await removeRemote(this.rcloneConfig, name, this.tasks.list());
@@ -288,7 +304,7 @@ export class Engine {
     return [...this.#active.entries()].map(([runId, a]) => ({ runId, task: a.task }));
   }
 
-  listRuns(f: { task?: string; status?: RunStatus; limit?: number } = {}): RunRecord[] {
+  listRuns(f: { task?: string; kind?: RunKind; status?: RunStatus; limit?: number } = {}): RunRecord[] {
     return this.log.listRuns({ ...f, profile: this.profile });
   }
 
@@ -301,7 +317,7 @@ export class Engine {
   // API both call these, so a catalog is opened and guarded one way only.
 
   get #catalogContext(): CatalogContext {
-    return { home: this.home, env: this.env, tasks: this.tasks, rcloneConfig: this.rcloneConfig };
+    return { home: this.home, env: this.env, tasks: this.tasks, rcloneConfig: this.rcloneConfig, log: this.log, profile: this.profile };
   }
 
   mapping(taskOrRemote: string, o: CatalogCallOptions = {}): Promise<MappingEntry[]> {
@@ -333,6 +349,30 @@ export class Engine {
   /** cryptcheck: an encrypt task against its own catalog, or `plain` against a `REMOTE:`. */
   verify(taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
     return verifyCatalogOf(this.#catalogContext, taskOrRemote, o, onEvent);
+  }
+
+  // ---- server copies: browse, restore and verify straight from the server (server-*.ts) ----
+  // The source is a synchronize/snapshot task (keys from its connected encrypt task) or an
+  // explicit [user@]host:path with a crypt remote; restores and verifies are logged as runs.
+
+  /** The snapshots of a snapshot task's server copy, for picking one to restore (a synchronize task: none). */
+  serverSnapshots(task: string, o: CatalogCallOptions = {}): Promise<SnapshotEntry[]> {
+    return serverSnapshotsOf(this.#catalogContext, task, o);
+  }
+
+  /** One folder of a server copy by decrypted names. */
+  serverBrowse(source: ServerSourceInput, path = '', o: CatalogCallOptions = {}): Promise<BrowseEntry[]> {
+    return browseServerCopy(this.#catalogContext, source, path, o);
+  }
+
+  /** Fetches only the picked ciphertext from the server and restores it; the target is guarded first. */
+  serverRestore(o: ServerRestoreInput, onEvent?: (e: ServerEvent) => void): ReturnType<typeof restoreFromServerCopy> {
+    return restoreFromServerCopy(this.#catalogContext, o, onEvent);
+  }
+
+  /** Quick or deep (--read-data) check of a push task's server copy. */
+  serverVerify(o: ServerVerifyInput, onEvent?: (e: ServerEvent) => void): ReturnType<typeof verifyServerCopyOf> {
+    return verifyServerCopyOf(this.#catalogContext, o, onEvent);
   }
 
   /** A one-off encrypt into a catalog (no run log entry), behind the same catalog guards as a task's encrypt step. */

@@ -12,7 +12,14 @@ export type StepKind = (typeof STEP_KINDS)[number];
 /** The user's pre/post commands, logged as steps of their own. */
 export const HOOK_KINDS = ['pre', 'post'] as const;
 export type HookKind = (typeof HOOK_KINDS)[number];
-export type LoggedStepKind = StepKind | HookKind;
+/** The steps of a restore or verify straight from a server (run/server-*.ts; not task drivers). */
+export const SERVER_STEP_KINDS = ['fetch', 'restore', 'verify'] as const;
+export type ServerStepKind = (typeof SERVER_STEP_KINDS)[number];
+export type LoggedStepKind = StepKind | HookKind | ServerStepKind;
+
+/** What a run in the run log is: a task's run (or estimate), or a restore / verify from a server. */
+export const RUN_KINDS = ['task', 'server-restore', 'server-verify'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
 
 export const RUN_STATUSES = ['running', 'ok', 'partial', 'failed', 'aborted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

@@ -13,6 +13,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string[], Loader]> = [
   [['remote'], async () => (await import('./remote.js')).registerRemote],
   [['encrypt'], async () => (await import('./encrypt.js')).registerEncrypt],
   [['restore'], async () => (await import('./restore.js')).registerRestore],
+  [['recover'], async () => (await import('./recover.js')).registerRecover],
   [['mapping'], async () => (await import('./mapping.js')).registerMapping],
   [['verify'], async () => (await import('./verify.js')).registerVerify],
   [['decode'], async () => (await import('./decode.js')).registerDecode],
