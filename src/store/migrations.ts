@@ -42,6 +42,8 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // the stable code of the error that ended a step (MASS_DELETE, WRONG_PASSWORD, ...)
   `ALTER TABLE steps ADD COLUMN error_code TEXT;`,
+  // who started the run: 'manual' (CLI, web UI) or the scheduler ('schedule', 'catch-up', 'retry')
+  `ALTER TABLE runs ADD COLUMN started_by TEXT NOT NULL DEFAULT 'manual';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
