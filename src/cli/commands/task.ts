@@ -6,7 +6,8 @@ import { withEngine } from '../open-engine.js';
 import { table } from '../format.js';
 import type { TaskView } from '../../run/index.js';
 import { UsageError } from '../../util/errors.js';
-import { TASK_TYPES, TASK_TYPE_INFO } from '../../tasks/index.js';
+import { TASK_TYPES, TASK_TYPE_INFO, SCHEDULE_FORMS } from '../../tasks/index.js';
+import { relativeWords } from '../../util/relative-time.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -15,6 +16,23 @@ function intArg(name: string) {
     if (!/^\d+$/.test(v)) throw new UsageError(`${name}: expected a whole number, got "${v}"`, name);
     return Number(v);
   };
+}
+
+function numberArg(name: string) {
+  return (v: string): number => {
+    if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`${name}: expected a number, got "${v}"`, name);
+    return Number(v);
+  };
+}
+
+function notifyTargets(raw: unknown): unknown[] {
+  return (raw as string[]).map((j, i) => {
+    try {
+      return JSON.parse(j) as unknown;
+    } catch {
+      throw new UsageError(`--notify (${i + 1}): not JSON: give a target such as '{"type":"ntfy","url":"https://ntfy.sh/my-topic"}'`, 'notify');
+    }
+  });
 }
 
 /** Splits a pre/post command into argv on whitespace; it never goes through a shell. */
@@ -56,6 +74,12 @@ function addTaskOptions(c: Command): Command {
     .option('--no-halt-on-pre-error', 'go on when the pre-command fails')
     .option('--halt-on-post-error', 'mark the run failed when the post-command fails')
     .option('--notes <text>', 'free text')
+    .option('--schedule <expr>', `run it unattended (cryptsync daemon / serve): ${SCHEDULE_FORMS}`)
+    .option('--no-schedule', 'remove the schedule')
+    .option('--time-zone <tz>', 'time zone of the schedule, e.g. Europe/Berlin (default: this machine\'s)')
+    .option('--stall-minutes <n>', 'stop a step that shows no progress for N minutes (default 30)', numberArg('--stall-minutes'))
+    .option('--notify <json>', 'a notification target as JSON, e.g. \'{"type":"webhook","url":"https://…"}\' (repeatable; replaces the list)', collect)
+    .option('--no-notify', 'remove every notification target')
     .option('--profile <name>', 'profile (default: "default")')
     .option('--json', 'JSON output');
 }
@@ -93,8 +117,13 @@ function taskFields(c: Command, o: TaskOpts): Record<string, unknown> {
     ['haltOnPreError', 'haltOnPreError'],
     ['haltOnPostError', 'haltOnPostError'],
     ['notes', 'notes'],
+    ['timeZone', 'timeZone'],
+    ['stallMinutes', 'stallMinutes'],
   ];
   for (const [opt, field] of map) if (given(opt)) f[field] = o[opt];
+  // --no-schedule / --no-notify remove the field (an edit patches it with null)
+  if (given('schedule')) f.schedule = o.schedule === false ? null : o.schedule;
+  if (given('notify')) f.notify = o.notify === false ? null : notifyTargets(o.notify);
   if (given('preCommand')) f.preCommand = argvOf(String(o.preCommand));
   if (given('postCommand')) f.postCommand = argvOf(String(o.postCommand));
   return f;
@@ -105,11 +134,23 @@ export function taskRow(t: TaskView): string[] {
   const last = t.lastRunAt ? `${t.lastRunAt.slice(0, 16).replace('T', ' ')} ${t.lastStatus}` : 'not verified (dry run)';
   const days = t.daysSince === null ? '-' : `${t.daysSince.toFixed(1)}${t.overdue ? ' (overdue)' : ''}`;
   const est = t.estimate ? (t.estimate.hasChanges ? 'changes' : 'up to date') : '';
-  return [t.name, type, t.source, t.destination, t.server ?? '', days, last, est];
+  return [t.name, type, t.source, t.destination, t.server ?? '', days, last, nextRunWords(t), est];
+}
+
+/** "in 3 h 12 min", "retry in 4 min", "-" when not scheduled */
+export function nextRunWords(t: TaskView): string {
+  if (t.safety.retryAt) return `retry ${relativeWords(t.safety.retryAt)}`;
+  if (t.safety.nextRunAt) return relativeWords(t.safety.nextRunAt);
+  return t.safety.scheduled ? 'no next run' : '-';
 }
 
 function printTask(io: CliIo, t: TaskView): void {
   out(io, `${t.name}  (${t.combined ? `combined: encrypt "${t.connectedTo}" then ${t.type}` : t.type})`);
+  const s = t.safety;
+  if (s.scheduled) out(io, `schedule: ${t.task.schedule}${t.task.timeZone ? ` (${t.task.timeZone})` : ''}; next run ${s.nextRunAt ? `${s.nextRunAt} (${relativeWords(s.nextRunAt)})` : 'none'}`);
+  else out(io, 'schedule: none (runs only when started)');
+  out(io, `last good backup: ${s.lastGoodAt ? `${s.lastGoodAt} (${relativeWords(s.lastGoodAt)})` : 'none yet'}${s.overdue ? ` OVERDUE (threshold ${s.thresholdDays} days)` : ''}`);
+  if (s.lastAttemptAt) out(io, `last attempt: ${s.lastAttemptAt}: ${s.lastResult}${s.failedStep ? ` (${s.failedStep.step}: ${s.failedStep.message})` : ''}`);
   out(io, JSON.stringify(t.task, null, 2));
 }
 
@@ -186,7 +227,7 @@ export function registerTask(program: Command, io: CliIo): void {
           out(io, 'no tasks yet: add one with "cryptsync task add NAME --type ..." (see --help)');
           return;
         }
-        out(io, table([['NAME', 'TYPE', 'SOURCE', 'DESTINATION', 'SERVER', 'DAYS', 'LAST RUN', 'ESTIMATE'], ...tasks.map(taskRow)]));
+        out(io, table([['NAME', 'TYPE', 'SOURCE', 'DESTINATION', 'SERVER', 'DAYS', 'LAST RUN', 'NEXT RUN', 'ESTIMATE'], ...tasks.map(taskRow)]));
       });
     });
 
