@@ -78,7 +78,7 @@ export function App() {
   const onEvent = useCallback(
     (e: EngineEvent) => {
       setLive((runs) => applyRunEvent(runs, e));
-      if (e.type === 'run-start' || e.type === 'run-end' || e.type === 'tasks-changed') void reloadTasks();
+      if (e.type === 'run-start' || e.type === 'run-end' || e.type === 'tasks-changed' || (e.type === 'notice' && e.source === 'scheduler')) void reloadTasks();
       if (e.type === 'run-end' || e.type === 'run-start') setRunsVersion((v) => v + 1);
       if (e.type === 'batch') setBatch(e.state);
       if (e.type === 'batch-skip') setNotice({ kind: 'error', text: `${e.task}: ${e.message}` });

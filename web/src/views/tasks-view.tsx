@@ -7,6 +7,7 @@ import { when } from '../format';
 import { MOD } from '../shortcuts';
 import type { BatchState, LiveRun, RunRecord, TaskView } from '../types';
 import { StepPanel } from './step-panel';
+import { SafetySummary, nextRunText } from './safety-summary';
 
 /** the task types that push a folder and so can be connected to an encrypt task */
 const PUSH_TYPES: readonly TaskView['type'][] = ['synchronize', 'snapshot', 'cloud'];
@@ -165,6 +166,8 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
         </button>
       </div>
 
+      <SafetySummary tasks={tasks} onSelect={actions.select} />
+
       {tasks.length === 0 ? (
         <div className="empty">
           <h2>No tasks yet</h2>
@@ -188,6 +191,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                 <th>Server</th>
                 <th className="num">Days</th>
                 <th>Last run</th>
+                <th>Next run</th>
                 <th>Estimate</th>
               </tr>
             </thead>
@@ -219,6 +223,9 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                       ) : (
                         <span className="not-verified">not verified (dry run)</span>
                       )}
+                    </td>
+                    <td className="next-run" data-testid="next-run-cell">
+                      {t.safety.scheduled ? nextRunText(t, Date.now()) : <span className="muted">–</span>}
                     </td>
                     <EstimateCell t={t} {...(run ? { run } : {})} />
                   </tr>
