@@ -53,8 +53,8 @@ interface ActiveRun {
 
 /** What a scheduler running in this process knows beyond the schedule itself (run/scheduler.ts). */
 export interface ScheduleInfo {
-  nextRunAt(task: string): string | null | undefined;
-  retryAt(task: string): string | null;
+  nextRunAt(task: Task): string | null | undefined;
+  retryAt(task: Task): string | null;
 }
 
 export class Engine {
@@ -188,7 +188,7 @@ export class Engine {
         if (step.lastOkAt && (!lastGoodAt || step.lastOkAt > lastGoodAt)) lastGoodAt = step.lastOkAt;
       }
     }
-    const planned = this.#schedule?.nextRunAt(t.name);
+    const planned = this.#schedule?.nextRunAt(t);
     const next = planned !== undefined ? planned : t.schedule ? (nextSlot(t.schedule, t.timeZone, now)?.toISOString() ?? null) : null;
     return judgeSafety({
       attempt,
@@ -196,7 +196,7 @@ export class Engine {
       thresholdDays: t.thresholdDays ?? DEFAULT_THRESHOLD_DAYS,
       scheduled: t.schedule !== undefined,
       nextRunAt: next,
-      retryAt: this.#schedule?.retryAt(t.name) ?? null,
+      retryAt: this.#schedule?.retryAt(t) ?? null,
       now,
     });
   }

@@ -85,13 +85,15 @@ export class Scheduler implements ScheduleInfo {
     this.#engine.attachSchedule(undefined);
   }
 
-  nextRunAt(task: string): string | null | undefined {
-    const s = this.#states.get(task);
-    return s ? iso(s.due) : undefined;
+  /** undefined: not known here yet (a new or just edited schedule); the caller computes it */
+  nextRunAt(t: Task): string | null | undefined {
+    const s = this.#states.get(t.name);
+    return s && s.key === keyOf(t) ? iso(s.due) : undefined;
   }
 
-  retryAt(task: string): string | null {
-    return iso(this.#states.get(task)?.retryAt ?? null);
+  retryAt(t: Task): string | null {
+    const s = this.#states.get(t.name);
+    return s && s.key === keyOf(t) ? iso(s.retryAt) : null;
   }
 
   /** The scheduled tasks and their next slots, for the daemon's start-up line. */
