@@ -30,11 +30,15 @@ export interface Notice {
 
 /** Replaces paths (/a/b, ~/x, C:\x, host:/path) and quoted names in an error line. */
 export function scrubNames(line: string): string {
+  // a path runs to a space, comma, semicolon or ")", or to a ":" that ends it ("…/x: denied")
+  const rest = String.raw`(?:[^\s,;):]|:(?!\s|$))*`;
   return line
     .replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, '"…"')
-    .replace(/((?:[A-Za-z0-9_.-]+@)?[A-Za-z0-9_.-]+):(?:\/|~)[^\s,;)]*/g, '$1:…')
-    .replace(/(^|[\s(=])(?:~|\.{1,2})?\/[^\s,;)]*/g, '$1…')
-    .replace(/\b[A-Za-z]:\\[^\s,;)]*/g, '…');
+    .replace(new RegExp(String.raw`((?:[A-Za-z0-9_.-]+@)?[A-Za-z0-9_.-]+):(?:\/|~)${rest}`, 'g'), '$1:…')
+    .replace(new RegExp(String.raw`(^|[\s(=])(?:~|\.{1,2})?\/${rest}`, 'g'), '$1…')
+    .replace(new RegExp(String.raw`\b[A-Za-z]:\\${rest}`, 'g'), '…')
+    // what is left of a path with spaces in it ("/a/My Documents/x" leaves "Documents/x")
+    .replace(/[^\s"…,;()]*\/[^\s"…,;()]*/g, '…');
 }
 
 /** The JSON body of a webhook, and the source of every other message. */
