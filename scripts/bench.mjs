@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { ensureSystemPackages, ensureNpmDeps, build, RUNTIME_PACKAGES } from './system-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-ensureSystemPackages([...RUNTIME_PACKAGES, ['rclone', 'rclone']]);
-ensureNpmDeps(root);
-build(root);
+await ensureSystemPackages([...RUNTIME_PACKAGES, ['rclone', 'rclone']]);
+await ensureNpmDeps(root);
+await build(root);
 const all = readdirSync(join(root, 'dist', 'bench')).filter((f) => f.endsWith('.js') && !f.startsWith('_')).map((f) => f.slice(0, -3));
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));

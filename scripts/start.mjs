@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { ensureSystemPackages, ensureNpmDeps, build, RUNTIME_PACKAGES } from './system-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-ensureSystemPackages([...RUNTIME_PACKAGES, ['rclone', 'rclone']]);
-ensureNpmDeps(root);
-build(root);
+await ensureSystemPackages([...RUNTIME_PACKAGES, ['rclone', 'rclone']]);
+await ensureNpmDeps(root);
+await build(root);
 const args = process.argv.slice(2);
 let cmd = ['demo'];
 if (existsSync(join(root, 'scripts', 'web-build.mjs'))) {
   const { ensureWebBuilt } = await import('./web-build.mjs');
-  ensureWebBuilt(root);
+  await ensureWebBuilt(root);
   cmd = ['serve'];
 }
 const r = spawnSync(process.execPath, [join(root, 'bin', 'cryptsync.js'), ...cmd, ...args], { stdio: 'inherit' });

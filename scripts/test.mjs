@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { ensureSystemPackages, ensureNpmDeps, build, RUNTIME_PACKAGES, TEST_PACKAGES } from './system-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-ensureSystemPackages([...RUNTIME_PACKAGES, ...TEST_PACKAGES]);
-ensureNpmDeps(root);
-build(root);
+await ensureSystemPackages([...RUNTIME_PACKAGES, ...TEST_PACKAGES]);
+await ensureNpmDeps(root);
+await build(root);
 if (existsSync(join(root, 'scripts', 'web-build.mjs'))) {
   const { ensureWebBuilt } = await import('./web-build.mjs');
-  ensureWebBuilt(root);
+  await ensureWebBuilt(root);
 }
 
 function walk(dir) {

@@ -1,7 +1,7 @@
 // Builds the browser app (web/) into web/dist with Vite when web/dist is missing or older than
 // any source file. Synchronous on purpose: `npm test` and `npm start` call it before they go on.
 // Run directly (`node scripts/web-build.mjs [--force]`) to rebuild by hand.
-import { execFileSync } from 'node:child_process';
+import { runWithHeartbeat } from './heartbeat.mjs';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,23 +26,21 @@ export function webBuildStale(root) {
   return sources > statSync(built).mtimeMs;
 }
 
-export function ensureWebBuilt(root, { force = false } = {}) {
+export async function ensureWebBuilt(root, { force = false } = {}) {
   if (!force && !webBuildStale(root)) return false;
   console.error('Building the web UI (tsc, vite) ...');
   // vite strips types without checking them; the browser code gets the same strictness as src/
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'web', 'tsconfig.json')], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  execFileSync(
+  await runWithHeartbeat('type-checking the web UI', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'web', 'tsconfig.json')], { cwd: root });
+  await runWithHeartbeat(
+    'bundling the web UI',
     process.execPath,
     [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'web', 'vite.config.mjs'), '--logLevel', 'warn'],
-    { cwd: join(root, 'web'), stdio: 'inherit' },
+    { cwd: join(root, 'web') },
   );
   return true;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-  ensureWebBuilt(root, { force: process.argv.includes('--force') });
+  await ensureWebBuilt(root, { force: process.argv.includes('--force') });
 }

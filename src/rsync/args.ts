@@ -10,7 +10,7 @@ const MAX_TCP_PORT = 65535;
 /**
  * argv WITHOUT 'rsync':
  * --archive --verbose [--compress] [--delete] [-e "ssh -i KEY -p PORT -o K=V" | --port=N] [--protect-args]
- * [user flags] [--exclude=P]... [--max-delete=N] [--link-dest=DIR] [--dry-run] [--itemize-changes]
+ * [user flags] [--exclude=P]... [--max-delete=N] [--link-dest=DIR] [--partial-dir=DIR] [--dry-run] [--itemize-changes]
  * [--stats] [--info=progress2 | --progress] SOURCE DEST
  *
  * A source folder always gets a trailing '/' (copy its contents, not the folder itself). A remote
@@ -20,11 +20,10 @@ const MAX_TCP_PORT = 65535;
 export function buildRsyncArgs(o: RsyncOptions): string[] {
   const remote = o.remote;
   checkOptions(o);
-  const isRemote = remote !== undefined;
   const args: string[] = [];
   if (o.archive ?? true) args.push('--archive');
   if (o.verbose ?? true) args.push('--verbose');
-  if (o.compress ?? isRemote) args.push('--compress');
+  if (o.compress ?? false) args.push('--compress');
   if (o.delete ?? true) args.push('--delete');
   if (remote !== undefined && !remote.daemon) args.push('-e', buildSshCommand(o));
   if (remote?.daemon && remote.port !== undefined) args.push(`--port=${remote.port}`);
@@ -33,6 +32,7 @@ export function buildRsyncArgs(o: RsyncOptions): string[] {
   for (const p of o.excludes ?? []) args.push(`--exclude=${p}`);
   if (o.maxDelete !== undefined) args.push(`--max-delete=${o.maxDelete}`);
   if (o.linkDest !== undefined) args.push(`--link-dest=${o.linkDest}`);
+  if (o.partialDir !== undefined && !o.dryRun) args.push(`--partial-dir=${o.partialDir}`);
   if (o.dryRun) args.push('--dry-run');
   if (o.itemize ?? true) args.push('--itemize-changes');
   if (o.stats ?? true) args.push('--stats');
@@ -106,6 +106,9 @@ function checkOptions(o: RsyncOptions): void {
   }
   if (o.maxDelete !== undefined && !(Number.isInteger(o.maxDelete) && o.maxDelete >= 0)) {
     throw new UsageError(`max-delete must be a whole number >= 0, got ${o.maxDelete}`, 'maxDelete');
+  }
+  if (o.partialDir !== undefined && (o.partialDir === '' || o.partialDir.startsWith('/') || o.partialDir.split('/').includes('..') || /[\n\r\0]/.test(o.partialDir))) {
+    throw new UsageError(`partial-dir must be a relative folder name inside the destination, got '${o.partialDir}'`, 'partialDir');
   }
   for (const p of o.excludes ?? []) {
     if (p === '' || /[\n\r\0]/.test(p)) throw new UsageError(`exclude pattern is empty or has a line break`, 'excludes');

@@ -10,3 +10,4 @@ export { estimateFromDryRun, countItemizedLine, emptyItemizeCounts, type Itemize
 export { describeRsyncExit, isRsyncSuccess, classifyRsyncExit, effectiveRsyncExit, SSH_FAILURE_EXIT, type RsyncOutcome } from './exit-codes.js';
 export { runRsync, DEFAULT_RSYNC_PATH, DEFAULT_GRACE_MS, DEFAULT_TAIL_BYTES, type RunRsyncOptions, type RsyncRunResult } from './runner.js';
 export { rsyncVersion, parseRsyncVersion, type RsyncVersion } from './version.js';
+export { listOnlyArgs, parseListOnlyLine, type ListedEntry, type ListedKind, type ListOnlyOptions } from './list-only.js';

@@ -30,7 +30,7 @@ export interface RsyncOptions {
   archive?: boolean;
   /** default true */
   verbose?: boolean;
-  /** default: true only when there is a remote side */
+  /** default false: the files cryptsync pushes are ciphertext, which does not compress */
   compress?: boolean;
   /** default true (RsyncOSX default) */
   delete?: boolean;
@@ -42,6 +42,11 @@ export interface RsyncOptions {
   maxDelete?: number;
   /** snapshot tasks: --link-dest=<previous snapshot> */
   linkDest?: string;
+  /**
+   * --partial-dir=DIR (relative: inside the destination): an interrupted file is kept there and the
+   * next run resumes it, and it never appears under its real name half-written. Not on dry runs.
+   */
+  partialDir?: string;
   dryRun?: boolean;
   /** --itemize-changes, default true: lets estimates tell new from changed from deleted */
   itemize?: boolean;

@@ -1,6 +1,5 @@
 // The rsync step of a run: argv from the task (pure), the real rsync spawned without a shell,
 // progress and stats parsed from its output, success judged by its exit code.
-import { mkdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { deletionRefusal } from '../sync/index.js';
 import { guardPush } from './steps/push-guards.js';
@@ -8,6 +7,7 @@ import { estimateAfterEncrypt } from './steps/combined-estimate.js';
 import { buildRsyncArgs, runRsync, describeRsyncExit, formatShellCommand, type RsyncOptions } from '../rsync/index.js';
 import { rsyncOptionsFor, parseRemoteSide, type SynchronizeTask, type SnapshotTask, type SyncremoteTask } from '../tasks/index.js';
 import { TailBuffer } from '../util/tail-buffer.js';
+import { finishSnapshotWrite, planSnapshotWrite, snapshotTarget, PARTIAL_NAME, type SnapshotTarget, type SnapshotWrite } from './snapshots/index.js';
 import { ZERO_COUNTS, type StepCounts } from './events.js';
 import { failedStep, type StepContext, type StepResult } from './step-result.js';
 
@@ -16,27 +16,22 @@ export type RsyncTask = SynchronizeTask | SnapshotTask | SyncremoteTask;
 /** Exit codes after which rsync did part of the work (some files failed or vanished). */
 const PARTIAL_EXIT_CODES = new Set([23, 24, 25]);
 
-export interface SnapshotPlan {
-  /** the snapshot number this run writes */
-  num: number;
-  destOverride: string;
-  linkDest?: string;
-}
-
-/** Snapshot tasks write to <dest>/<n> with --link-dest=../<n-1> (relative to the new snapshot). */
-export function snapshotPlan(task: SnapshotTask): SnapshotPlan {
-  const num = task.snapshotNum ?? 1;
+/**
+ * The argv of one rsync call. A snapshot task writes into the folder `snapshot` names (see
+ * snapshots/write.ts; without one — `task command` — the partial folder of a first run), always
+ * with --delete (a reused partial folder must end up exactly like the source) and --mkpath (the
+ * first run makes the snapshot root, also on a server: rsync >= 3.2.3 on both sides).
+ */
+export function rsyncArgsFor(task: RsyncTask, dryRun: boolean, snapshot?: SnapshotTarget): string[] {
+  if (task.type !== 'snapshot') return buildRsyncArgs(unattended(rsyncOptionsFor(task, { dryRun })));
+  const t = snapshot ?? snapshotTarget({ name: PARTIAL_NAME }, false);
   const dest = task.dest.replace(/\/+$/, '');
-  return { num, destOverride: `${dest}/${num}`, ...(num > 1 ? { linkDest: `../${num - 1}` } : {}) };
-}
-
-export function rsyncArgsFor(task: RsyncTask, dryRun: boolean): string[] {
-  const p = task.type === 'snapshot' ? snapshotPlan(task) : undefined;
-  const o = rsyncOptionsFor(task, {
+  const o = rsyncOptionsFor({ ...task, delete: true }, {
     dryRun,
-    ...(p ? { destOverride: p.destOverride, ...(p.linkDest ? { linkDest: p.linkDest } : {}) } : {}),
+    destOverride: `${dest}/${t.folder}`,
+    ...(t.linkDest !== undefined ? { linkDest: t.linkDest } : {}),
   });
-  return buildRsyncArgs(unattended(o));
+  return buildRsyncArgs(unattended({ ...o, extraFlags: [...(o.extraFlags ?? []), '--mkpath'] }));
 }
 
 /**
@@ -48,7 +43,7 @@ export function rsyncArgsFor(task: RsyncTask, dryRun: boolean): string[] {
  */
 const UNATTENDED_SSH_DEFAULTS = ['BatchMode=yes', 'ConnectTimeout=30', 'ServerAliveInterval=15', 'ServerAliveCountMax=4'];
 
-function unattended(o: RsyncOptions): RsyncOptions {
+export function unattended(o: RsyncOptions): RsyncOptions {
   if (!o.remote || o.remote.daemon) return o;
   const opts = o.sshOptions ?? [];
   const keyOf = (x: string): string => x.slice(0, x.indexOf('=')).toLowerCase();
@@ -95,10 +90,8 @@ export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<S
   try {
     if (task.type !== 'syncremote') await guardPush({ source: task.source, dest: task.dest, mirrors: task.type === 'synchronize' && task.delete !== false }, ctx);
     await guardMassDeletion(task, ctx, tail);
-    if (task.type === 'snapshot' && parseRemoteSide(task.dest) === null && !ctx.dryRun) {
-      await mkdir(task.dest, { recursive: true }); // the snapshot root; rsync makes only <root>/<n>
-    }
-    const args = rsyncArgsFor(task, ctx.dryRun);
+    const snap = task.type === 'snapshot' ? await planSnapshotWrite(task, new Date(), { env: ctx.env, signal: ctx.signal }) : undefined;
+    const args = rsyncArgsFor(task, ctx.dryRun, snap ? snapshotTarget(snap, ctx.dryRun) : undefined);
     tail.line(`$ ${formatShellCommand('rsync', args)}`);
     const res = await runRsync(args, {
       signal: ctx.signal,
@@ -131,6 +124,7 @@ export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<S
         ? deletionRefusalOf(task, res.itemized, res.stats?.filesByType?.reg ?? res.stats?.filesTotal ?? 0, true)
         : null;
       if (refusal) ctx.emit({ type: 'log', runId: ctx.runId, step: 'rsync', level: 'warning', message: refusal.message });
+      if (snap) return finishSnapshot(snap, ctx, counts, tail);
       return { status: 'ok', exitCode: 0, counts, tail: tail.toString(), ...(refusal ? { message: `WARNING: ${refusal.message}` } : {}) };
     }
     const message = `${res.message || `rsync exit code ${code}: ${describeRsyncExit(code)}`}${serverHint(task, code)}`;
@@ -140,6 +134,17 @@ export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<S
     tail.line(`error: ${e instanceof Error ? e.message : String(e)}`);
     return failedStep(e, counts, tail.toString());
   }
+}
+
+/** A snapshot run's last act: the finished partial folder gets its dated name (a dry run only says what it compared with). */
+async function finishSnapshot(w: SnapshotWrite, ctx: StepContext, counts: StepCounts, tail: TailBuffer): Promise<StepResult> {
+  if (ctx.dryRun) {
+    const message = w.previous !== undefined ? `changes since snapshot ${w.previous}` : 'no snapshot yet: the first one sends everything';
+    return { status: 'ok', exitCode: 0, counts, tail: tail.toString(), message };
+  }
+  await finishSnapshotWrite(w, { env: ctx.env, signal: ctx.signal });
+  tail.line(`snapshot ${w.name} written${w.previous !== undefined ? ` (unchanged files hard-linked to ${w.previous})` : ''}`);
+  return { status: 'ok', exitCode: 0, counts, tail: tail.toString(), message: `snapshot ${w.name}` };
 }
 
 /** For connection failures, name the server and port the user has to check. */

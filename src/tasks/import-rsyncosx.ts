@@ -133,7 +133,7 @@ function convert(c: Raw, id: number | undefined, home: string, taken: Set<string
 
   // parameters 1..6: RsyncOSX's fixed defaults; only a switched-off default changes anything here
   if (str(c.parameter4) !== '--delete') task.delete = false;
-  if (server !== '' && str(c.parameter3) !== '--compress') task.compress = false;
+  if (server !== '' && str(c.parameter3) === '--compress') task.compress = true;
   if (str(c.parameter1) !== '' && str(c.parameter1) !== '--archive') notes.push(`${label}: parameter1 "${str(c.parameter1)}" ignored (cryptsync always uses --archive)`);
   if (str(c.parameter2) !== '' && str(c.parameter2) !== '--verbose') notes.push(`${label}: parameter2 "${str(c.parameter2)}" ignored (cryptsync always uses --verbose)`);
 

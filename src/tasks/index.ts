@@ -23,5 +23,18 @@ export { TaskStore, listProfiles, DEFAULT_PROFILE, type TaskStoreOptions, type C
 export { findCatalogFolder, type CatalogFolder } from './crypt-catalog.js';
 export { catalogIdOf, catalogsOverlap, findCatalogClash, encryptTasksOfHome, type CatalogId, type CatalogWriter } from './catalog-owners.js';
 export { readTasksFile, parseTasksText, formatTasksFile, TASKS_FILE_NAME } from './tasks-file.js';
-export { rsyncOptionsFor, type RsyncInvocation } from './rsync-options.js';
+export { rsyncOptionsFor, RSYNC_PARTIAL_DIR, type RsyncInvocation } from './rsync-options.js';
 export { importRsyncOSX, type ImportResult } from './import-rsyncosx.js';
+export {
+  retentionSchema,
+  parseDuration,
+  subtractDuration,
+  hasRetentionRule,
+  isKnownTimeZone,
+  KEEP_RULES,
+  RETENTION_PRESETS,
+  DEFAULT_MAX_REMOVE_PERCENT,
+  type RetentionRules,
+  type KeepRule,
+  type CalendarDuration,
+} from './retention.js';

@@ -6,6 +6,9 @@ import { CryptsyncError } from '../util/errors.js';
 import { parseRemoteSide } from './remote-side.js';
 import type { SnapshotTask, SynchronizeTask, SyncremoteTask } from './task-schema.js';
 
+/** where rsync keeps an interrupted file until the next run resumes it (inside the destination) */
+export const RSYNC_PARTIAL_DIR = '.rsync-partial';
+
 export interface RsyncInvocation {
   dryRun: boolean;
   /** snapshot tasks: the previous snapshot, absolute or relative to the new one */
@@ -49,5 +52,6 @@ export function rsyncOptionsFor(task: SynchronizeTask | SnapshotTask | Syncremot
   if (task.excludes !== undefined && task.excludes.length > 0) opts.excludes = [...task.excludes];
   if (task.maxDelete !== undefined) opts.maxDelete = task.maxDelete;
   if (o.linkDest !== undefined) opts.linkDest = o.linkDest;
+  opts.partialDir = RSYNC_PARTIAL_DIR;
   return opts;
 }

@@ -4,6 +4,7 @@
 // "excludes" is reported instead of silently ignored.
 import { z } from 'zod';
 import { MAX_TRANSFERS } from '../util/limits.js';
+import { retentionSchema } from './retention.js';
 
 import { TASK_TYPES, type TaskType } from '../util/vocabulary.js';
 import { notifyTargetSchema } from './notify-schema.js';
@@ -101,7 +102,10 @@ export const snapshotTaskSchema = z.strictObject({
   type: z.literal('snapshot'),
   ...rsyncFields,
   connectedTo: name.optional(),
+  /** RsyncOSX's next snapshot number: still read from old files, no longer written (snapshots are dated) */
   snapshotNum: z.number().int('must be a whole number').min(1, 'must be 1 or more').optional(),
+  /** which snapshots prune keeps (tasks/retention.ts) */
+  retention: retentionSchema.optional(),
 });
 
 export const syncremoteTaskSchema = z.strictObject({

@@ -135,6 +135,7 @@ export class TaskStore {
       }
       if (!(typeof merged.type === 'string' && merged.type in TASK_TYPE_INFO && TASK_TYPE_INFO[merged.type as TaskType].push)) delete merged.connectedTo;
       if (merged.type !== 'snapshot') delete merged.snapshotNum;
+      if (merged.type !== 'snapshot') delete merged.retention;
       const newName = typeof merged.name === 'string' ? merged.name : name;
       const dependants = tasks.filter((t) => t.type !== 'encrypt' && t.connectedTo === name);
       if (old.type === 'encrypt' && merged.type !== 'encrypt' && dependants.length > 0) {

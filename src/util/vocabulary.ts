@@ -6,7 +6,7 @@ export const TASK_TYPES = ['encrypt', 'synchronize', 'snapshot', 'syncremote', '
 export type TaskType = (typeof TASK_TYPES)[number];
 
 /** The steps a run is made of; each has a driver in run/steps/. */
-export const STEP_KINDS = ['encrypt', 'rsync', 'cloud'] as const;
+export const STEP_KINDS = ['encrypt', 'rsync', 'cloud', 'prune'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** The user's pre/post commands, logged as steps of their own. */

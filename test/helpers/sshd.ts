@@ -33,7 +33,15 @@ export interface SshServer {
   stop(): Promise<void>;
 }
 
-export async function startSshd(): Promise<SshServer> {
+export interface SshdOptions {
+  /**
+   * accounts that may also log in with their password (for ssh set-up tests); their keys are read
+   * from their own ~/.ssh/authorized_keys, as ssh-copy-id writes them
+   */
+  passwordUsers?: string[];
+}
+
+export async function startSshd(opts: SshdOptions = {}): Promise<SshServer> {
   const dir = await mkdtemp(join(tmpdir(), 'cryptsync-sshd-'));
   try {
     if (process.getuid?.() === 0) await mkdir(PRIVSEP_DIR, { recursive: true, mode: 0o755 });
@@ -50,7 +58,7 @@ export async function startSshd(): Promise<SshServer> {
     for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
       const port = await freePort();
       const configPath = join(dir, 'sshd_config');
-      await writeFile(configPath, sshdConfig({ port, dir, hostKey, authorizedKeys, user }));
+      await writeFile(configPath, sshdConfig({ port, dir, hostKey, authorizedKeys, user, passwordUsers: opts.passwordUsers ?? [] }));
       const knownHostsPath = join(dir, 'known_hosts');
       await writeFile(knownHostsPath, `[${LOOPBACK}]:${port} ${hostPub}\n`);
       const child = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -94,7 +102,7 @@ export async function startSshd(): Promise<SshServer> {
   }
 }
 
-function sshdConfig(c: { port: number; dir: string; hostKey: string; authorizedKeys: string; user: string }): string {
+function sshdConfig(c: { port: number; dir: string; hostKey: string; authorizedKeys: string; user: string; passwordUsers: string[] }): string {
   return [
     `Port ${c.port}`,
     `ListenAddress ${LOOPBACK}`,
@@ -107,7 +115,7 @@ function sshdConfig(c: { port: number; dir: string; hostKey: string; authorizedK
     'KbdInteractiveAuthentication no',
     'PermitRootLogin prohibit-password',
     'UsePAM no',
-    `AllowUsers ${c.user}`,
+    `AllowUsers ${[c.user, ...c.passwordUsers].join(' ')}`,
     'LogLevel ERROR',
     // Nothing from the login user's home (~/.ssh/rc, environment) and no slow lookups per login.
     'PermitUserRC no',
@@ -117,6 +125,7 @@ function sshdConfig(c: { port: number; dir: string; hostKey: string; authorizedK
     'PrintLastLog no',
     'X11Forwarding no',
     'Subsystem sftp internal-sftp',
+    ...c.passwordUsers.flatMap((u) => [`Match User ${u}`, '  PasswordAuthentication yes', '  AuthorizedKeysFile .ssh/authorized_keys']),
     '',
   ].join('\n');
 }

@@ -28,7 +28,7 @@ test('remote push with key, port and ssh options, excludes, max-delete, link-des
     dryRun: true,
   });
   assert.deepEqual(args, [
-    '--archive', '--verbose', '--compress', '--delete',
+    '--archive', '--verbose', '--delete',
     '-e', 'ssh -i /home/anna/.ssh/id_ed25519 -p 2222 -o UserKnownHostsFile=/tmp/kh -o BatchMode=yes',
     '--backup', '--backup-dir=../old',
     '--exclude=*.tmp', '--exclude=.DS_Store',
@@ -40,7 +40,7 @@ test('remote push with key, port and ssh options, excludes, max-delete, link-des
 
 test('remote with no user and no ssh settings still uses -e ssh (RsyncOSX default)', () => {
   const args = buildRsyncArgs({ mode: 'push', source: 'a', dest: '', remote: { host: 'srv', path: 'x' } });
-  assert.deepEqual(args.slice(0, 6), ['--archive', '--verbose', '--compress', '--delete', '-e', 'ssh']);
+  assert.deepEqual(args.slice(0, 5), ['--archive', '--verbose', '--delete', '-e', 'ssh']);
   assert.deepEqual(args.slice(-2), ['a/', 'srv:x']);
 });
 
@@ -49,7 +49,19 @@ test('pull (syncremote): remote source with trailing slash, local dest last', ()
     mode: 'pull', source: 'ignored', dest: '/restore/here', remote: { host: '127.0.0.1', user: 'root', path: '/srv/enc' }, sshPort: 22,
   });
   assert.deepEqual(args.slice(-2), ['root@127.0.0.1:/srv/enc/', '/restore/here']);
-  assert.ok(args.includes('--compress'));
+  assert.ok(!args.includes('--compress'), 'ciphertext does not compress: off unless asked');
+  assert.ok(buildRsyncArgs({ mode: 'pull', source: '', dest: '/r', remote: { host: 'h', path: 'p' }, compress: true }).includes('--compress'));
+});
+
+test('--partial-dir on real runs only, and only a relative folder inside the destination', () => {
+  const base = { mode: 'push' as const, source: '/d', dest: '', remote: { host: 'h', path: '/p' }, partialDir: '.rsync-partial' };
+  const args = buildRsyncArgs(base);
+  assert.ok(args.includes('--partial-dir=.rsync-partial'));
+  assert.ok(args.indexOf('--partial-dir=.rsync-partial') < args.indexOf('--itemize-changes'));
+  assert.ok(!buildRsyncArgs({ ...base, dryRun: true }).some((a) => a.startsWith('--partial-dir')));
+  for (const bad of ['', '/abs', '../up', 'a/../../b', 'x\ny']) {
+    assert.throws(() => buildRsyncArgs({ ...base, partialDir: bad }), (e: unknown) => e instanceof UsageError && e.subject === 'partialDir', bad);
+  }
 });
 
 test('daemon uses host::module/path and no -e; ssh settings with a daemon are refused', () => {
@@ -57,7 +69,7 @@ test('daemon uses host::module/path and no -e; ssh settings with a daemon are re
   assert.equal(args.at(-1), 'bk@nas::backups/enc');
   assert.ok(!args.includes('-e'));
   const withPort = buildRsyncArgs({ mode: 'pull', source: '', dest: '/r', remote: { host: 'nas', path: 'm/p', daemon: true, port: 8873 } });
-  assert.deepEqual(withPort.slice(3, 5), ['--delete', '--port=8873']);
+  assert.deepEqual(withPort.slice(2, 4), ['--delete', '--port=8873']);
   assert.deepEqual(withPort.slice(-2), ['nas::m/p/', '/r']);
   assert.throws(
     () => buildRsyncArgs({ mode: 'push', source: '/d', dest: '', remote: { host: 'nas', path: 'm', daemon: true }, sshPort: 22 }),

@@ -87,7 +87,9 @@ test('connect marks the pair as combined', async () => {
   assert.equal(push.type, 'combined');
   assert.equal(push.connectedTo, 'enc');
   const cmd = ok(await cryptsync(['task', 'command', 'push'], { env }), 'command').stdout;
-  assert.match(cmd, /rsync --archive --verbose --compress --delete -e /);
+  assert.match(cmd, /rsync --archive --verbose --delete -e /);
+  assert.doesNotMatch(cmd, /--compress/, 'ciphertext is not compressed');
+  assert.match(cmd, / --partial-dir=\.rsync-partial /);
   assert.match(cmd, new RegExp(`-p ${sshd.port}`));
 });
 

@@ -12,9 +12,13 @@ import { verifyCatalog, encryptCatalog, restoreCatalog } from '../../src/sync/in
 import { TEMP_PATTERN } from '../../src/tree/index.js';
 import { tempDir } from '../helpers/rclone.js';
 import { makeDest, snapshot } from './fixture.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'encrypt-child.js');
 const KILLS = 5;
+/** picks the kill delays; the moment a kill lands still depends on the machine's speed */
+const SEED = Number(process.env.SEED ?? Date.now() % 1_000_000);
+const random = seededRandom(SEED);
 
 async function temporaries(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -44,7 +48,9 @@ function runAndKill(source: string, root: string): Promise<boolean> {
       while (!exited) {
         const writing = (await temporaries(root)).some((n) => !old.has(n));
         if (writing) {
-          setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 250));
+          const delay = Math.floor(random() * 250);
+          console.log(`kill9 seed=${SEED}: SIGKILL ${delay} ms after the first new temporary`);
+          setTimeout(() => child.kill('SIGKILL'), delay);
           return;
         }
         await new Promise((r) => setTimeout(r, 5));
@@ -85,9 +91,9 @@ test('kill -9 at random points never leaves a torn file; the next run converges'
       // every file under a real name decrypts completely to a version the plain file once had
       const out = join(t.dir, `out${k}`);
       const r = await restoreCatalog({ source: dest, target: out });
-      assert.equal(r.errors, 0, `kill ${k}: a catalog file does not decrypt`);
+      assert.equal(r.errors, 0, `kill ${k} (seed ${SEED}): a catalog file does not decrypt`);
       for (const [rel, e] of await snapshot(out)) {
-        if (e.kind === 'file') assert.ok(versions.get(rel)?.has(e.hash), `kill ${k}: ${rel} is torn`);
+        if (e.kind === 'file') assert.ok(versions.get(rel)?.has(e.hash), `kill ${k} (seed ${SEED}): ${rel} is torn`);
       }
       await rm(out, { recursive: true });
       const v = { matching: r.newFiles };

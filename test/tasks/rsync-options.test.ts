@@ -32,10 +32,9 @@ test('remote synchronize with key, port and ssh options; --no-delete and --prote
   const o = rsyncOptionsFor(t, { dryRun: false });
   assert.deepEqual(o.remote, { host: 'server.example', user: 'backup', path: '/srv/my docs', daemon: false });
   const args = buildRsyncArgs(o);
-  assert.deepEqual(args.slice(0, 6), [
+  assert.deepEqual(args.slice(0, 5), [
     '--archive',
     '--verbose',
-    '--compress',
     '-e',
     'ssh -i /home/u/.ssh/id_backup -p 2222 -o UserKnownHostsFile=/home/u/known',
     '--protect-args',

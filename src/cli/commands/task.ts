@@ -8,6 +8,7 @@ import type { TaskView } from '../../run/index.js';
 import { UsageError } from '../../util/errors.js';
 import { TASK_TYPES, TASK_TYPE_INFO, SCHEDULE_FORMS } from '../../tasks/index.js';
 import { relativeWords } from '../../util/relative-time.js';
+import { addRetentionOptions, retentionFrom, retentionText } from './retention-options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -41,7 +42,7 @@ function argvOf(cmd: string): string[] {
 }
 
 function addTaskOptions(c: Command): Command {
-  return c
+  return addRetentionOptions(c)
     .addOption(new Option('--type <type>', `task type: ${TASK_TYPES.map((t) => `${t} (${TASK_TYPE_INFO[t].summary})`).join('; ')}`).choices([...TASK_TYPES]))
     .option('--source <path>', 'source: a plain folder (encrypt), a local folder (synchronize/snapshot/cloud) or [user@]host:path (syncremote)')
     .option('--dest <path>', 'destination: [user@]host:path, host::module/path, or a local folder; for cloud, REMOTE:path of your rclone config')
@@ -54,7 +55,7 @@ function addTaskOptions(c: Command): Command {
     .option('--ssh-option <KEY=VALUE>', 'ssh -o option (repeatable)', collect)
     .option('--delete', 'delete files on the destination that the source no longer has (default)')
     .option('--no-delete', 'never delete on the destination')
-    .option('--compress', 'compress (default for remote destinations)')
+    .option('--compress', 'compress on the wire (off by default: ciphertext does not compress)')
     .option('--no-compress', 'do not compress')
     .option('--protect-args', 'send paths with spaces safely (rsync --protect-args)')
     .option('--rsync-flag <flag>', 'extra rsync flag, e.g. --rsync-flag=--backup (repeatable)', collect)
@@ -151,6 +152,7 @@ function printTask(io: CliIo, t: TaskView): void {
   else out(io, 'schedule: none (runs only when started)');
   out(io, `last good backup: ${s.lastGoodAt ? `${s.lastGoodAt} (${relativeWords(s.lastGoodAt)})` : 'none yet'}${s.overdue ? ` OVERDUE (threshold ${s.thresholdDays} days)` : ''}`);
   if (s.lastAttemptAt) out(io, `last attempt: ${s.lastAttemptAt}: ${s.lastResult}${s.failedStep ? ` (${s.failedStep.step}: ${s.failedStep.message})` : ''}`);
+  if (t.task.type === 'snapshot') out(io, `retention: ${retentionText(t.task.retention)}`);
   out(io, JSON.stringify(t.task, null, 2));
 }
 
@@ -163,6 +165,8 @@ export function registerTask(program: Command, io: CliIo): void {
   );
   add.action(async (name: string, o: TaskOpts) => {
     const fields = taskFields(add, o);
+    const retention = retentionFrom(add, o, undefined);
+    if (retention) fields.retention = retention;
     const connectTo = typeof o.connect === 'string' ? o.connect : undefined;
     await withEngine(io, o, async (e) => {
       const v = await e.addTask({ name, ...fields });
@@ -175,8 +179,11 @@ export function registerTask(program: Command, io: CliIo): void {
   const edit = addTaskOptions(task.command('edit').argument('<name>', 'task name').description('change fields of a task'));
   edit.action(async (name: string, o: TaskOpts) => {
     const fields = taskFields(edit, o);
-    if (Object.keys(fields).length === 0) throw new UsageError('task edit: give at least one field to change (see --help)');
     await withEngine(io, o, async (e) => {
+      const current = e.getTask(name).task;
+      const retention = retentionFrom(edit, o, current.type === 'snapshot' ? current.retention : undefined);
+      if (retention) fields.retention = retention;
+      if (Object.keys(fields).length === 0) throw new UsageError('task edit: give at least one field to change (see --help)');
       const v = await e.editTask(name, fields);
       if (o.json) jsonLine(io, { type: 'task', task: v });
       else out(io, `updated task "${v.name}"`);

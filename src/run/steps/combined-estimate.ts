@@ -27,6 +27,6 @@ export async function estimateAfterEncrypt(source: string, pending: StepCounts, 
       files: c.files,
       bytes: c.bytes + pending.bytes,
     },
-    message: 'includes the files the encrypt step will write',
+    message: `${r.message ? `${r.message}; ` : ''}includes the files the encrypt step will write`,
   };
 }

@@ -1,8 +1,8 @@
 // The rsync step: synchronize (push), snapshot (push into numbered folders with --link-dest)
 // and syncremote (pull) tasks; see rsync-step.ts for the run itself.
 import { rsyncVersion } from '../../rsync/index.js';
-import { isRsyncTask, parseRemoteSide, type RsyncTask, type Task, type TaskStore } from '../../tasks/index.js';
-import { runRsyncStep, estimateCombinedRsyncStep, rsyncArgsFor, snapshotPlan } from '../rsync-step.js';
+import { isRsyncTask, parseRemoteSide, type RsyncTask, type Task } from '../../tasks/index.js';
+import { runRsyncStep, estimateCombinedRsyncStep, rsyncArgsFor } from '../rsync-step.js';
 import { folderCheck, freeSpace, humanBytes, runProgram, sshArgs, tcpReachable } from '../doctor-checks.js';
 import { taskOfType, type DoctorCheck, type DriverEnv, type StepDriver } from './driver.js';
 
@@ -56,10 +56,4 @@ export const rsyncDriver: StepDriver = {
       : { check: 'rsync', status: 'error', detail: 'rsync is not installed or not on PATH (apt-get install rsync)' };
   },
   doctor: (task, d) => doctorRsync(rsyncTask(task), d),
-  async afterSuccess(task: Task, tasks: TaskStore) {
-    // a snapshot task's next run writes the next numbered folder
-    if (task.type !== 'snapshot') return false;
-    await tasks.setSnapshotNum(task.name, snapshotPlan(task).num + 1);
-    return true;
-  },
 };

@@ -3,7 +3,7 @@
 import type { LiveStep, StepCounts, StepKind, StepRecord } from '../types';
 import { bytes, eta, pct, rate } from '../format';
 
-const STEP_LABEL: Record<StepKind, string> = { encrypt: 'Encrypt', rsync: 'rsync', cloud: 'rclone push' };
+const STEP_LABEL: Record<StepKind, string> = { encrypt: 'Encrypt', rsync: 'rsync', cloud: 'rclone push', prune: 'Prune' };
 
 export function Counts({ c }: { c: StepCounts }) {
   return (
