@@ -189,7 +189,7 @@ export class Engine {
       }
     }
     const planned = this.#schedule?.nextRunAt(t);
-    const next = planned !== undefined ? planned : t.schedule ? (nextSlot(t.schedule, t.timeZone, now)?.toISOString() ?? null) : null;
+    const next = planned !== undefined ? planned : t.schedule ? (nextSlot(t.schedule, t.scheduleTimeZone, now)?.toISOString() ?? null) : null;
     return judgeSafety({
       attempt,
       lastGoodAt,

@@ -43,10 +43,10 @@ interface TaskState {
   retryAt: number | null;
 }
 
-const keyOf = (t: Task): string => `${t.schedule ?? ''}|${t.timeZone ?? ''}`;
+const keyOf = (t: Task): string => `${t.schedule ?? ''}|${t.scheduleTimeZone ?? ''}`;
 
 function slotAfter(t: Task, ms: number): number | null {
-  return t.schedule ? (nextSlot(t.schedule, t.timeZone, new Date(ms))?.getTime() ?? null) : null;
+  return t.schedule ? (nextSlot(t.schedule, t.scheduleTimeZone, new Date(ms))?.getTime() ?? null) : null;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

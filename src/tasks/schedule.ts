@@ -3,6 +3,7 @@
 // front for seconds), in the task's time zone (default: the machine's). Pure: no timers, no I/O.
 // The scheduler (run/scheduler.ts) asks `nextSlot`; validation asks `scheduleProblem`.
 import { Cron } from 'croner';
+import { isKnownTimeZone } from './retention.js';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -85,12 +86,7 @@ export function parseSchedule(expr: string): Parsed {
 
 /** What is wrong with a time zone name, or null (an IANA name such as "Europe/Berlin", or "UTC"). */
 export function timeZoneProblem(tz: string): string | null {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return null;
-  } catch {
-    return `"${tz}" is not a time zone: use an IANA name such as "Europe/Berlin", "America/New_York" or "UTC"`;
-  }
+  return isKnownTimeZone(tz) ? null : `"${tz}" is not a time zone: use an IANA name such as "Europe/Berlin", "America/New_York" or "UTC"`;
 }
 
 /** What is wrong with a schedule and its time zone, or null. */

@@ -45,10 +45,10 @@ const common = {
   haltOnPreError: z.boolean().optional(),
   haltOnPostError: z.boolean().optional(),
   notes: z.string().optional(),
-  /** when the scheduler runs it (tasks/schedule.ts: simple forms or cron), in timeZone */
+  /** when the scheduler runs it (tasks/schedule.ts: simple forms or cron), in scheduleTimeZone */
   schedule: z.string().optional(),
   /** IANA time zone of the schedule; default: the machine's */
-  timeZone: z.string().optional(),
+  scheduleTimeZone: z.string().optional(),
   /** minutes without progress after which a step is stopped (fractions allowed) */
   stallMinutes: z.number().positive('must be more than 0').max(MAX_STALL_MINUTES, `must be at most ${MAX_STALL_MINUTES}`).optional(),
   notify: z.array(notifyTargetSchema).optional(),

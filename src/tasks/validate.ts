@@ -201,10 +201,10 @@ function checkSchedule(task: Task, err: Report, warn: Report): void {
     const problem = scheduleProblem(task.schedule);
     if (problem) err('schedule', problem);
   }
-  if (task.timeZone !== undefined) {
-    const problem = timeZoneProblem(task.timeZone);
-    if (problem) err('timeZone', problem);
-    else if (task.schedule === undefined) warn('timeZone', 'has no effect without a schedule');
+  if (task.scheduleTimeZone !== undefined) {
+    const problem = timeZoneProblem(task.scheduleTimeZone);
+    if (problem) err('scheduleTimeZone', problem);
+    else if (task.schedule === undefined) warn('scheduleTimeZone', 'has no effect without a schedule');
   }
   (task.notify ?? []).forEach((n, i) => {
     if (n.type !== 'email') return;

@@ -77,7 +77,7 @@ test('a task scheduled every 2 s runs at least twice, logged as started by the s
 });
 
 test('a daily slot missed while no daemon ran (last good backup 2 days old) runs once on start, not twice; status 0/5/6', async () => {
-  const { env, src, home } = await localTask('daily', ['--schedule', 'daily 00:00', '--time-zone', 'UTC', '--threshold-days', '3']);
+  const { env, src, home } = await localTask('daily', ['--schedule', 'daily 00:00', '--schedule-time-zone', 'UTC', '--threshold-days', '3']);
   ok(await cryptsync(['run', 'daily'], { env }), 'first run');
   // that run happened two days ago (the machine was off since)
   const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();

@@ -46,12 +46,12 @@ test('a bad schedule is refused with its bad part named', () => {
   }
 });
 
-test('validation names the field: schedule, timeZone, notify', () => {
+test('validation names the field: schedule, scheduleTimeZone, notify', () => {
   const base = { name: 't', type: 'synchronize', source: '/a', dest: '/b', thresholdDays: 1 };
   const msgs = (extra: Record<string, unknown>) => validateTask({ ...base, ...extra }).errors.map((e) => `${e.path}: ${e.message}`);
   assert.deepEqual(msgs({ schedule: 'daily 24:00' }), ['schedule: "24:00" is not a time of day (HH:MM, 00:00 to 23:59)']);
-  assert.match(msgs({ schedule: 'daily 02:00', timeZone: 'Mars/Olympus' })[0] ?? '', /^timeZone: "Mars\/Olympus" is not a time zone/);
-  assert.deepEqual(msgs({ schedule: 'daily 02:00', timeZone: 'Europe/Berlin', stallMinutes: 0.5 }), []);
+  assert.match(msgs({ schedule: 'daily 02:00', scheduleTimeZone: 'Mars/Olympus' })[0] ?? '', /^scheduleTimeZone: "Mars\/Olympus" is not a time zone/);
+  assert.deepEqual(msgs({ schedule: 'daily 02:00', scheduleTimeZone: 'Europe/Berlin', stallMinutes: 0.5 }), []);
   assert.match(msgs({ notify: [{ type: 'webhook', url: 'ftp://x' }] })[0] ?? '', /^notify\[0\]\.url: must be an http/);
   assert.match(msgs({ notify: [{ type: 'email', to: ['a@b.c'], host: 'smtp.example.org', user: 'u', password: 'plain text!' }] })[0] ?? '', /^notify\[0\]\.password: must be obscured/);
   assert.match(msgs({ stallMinutes: 0 })[0] ?? '', /^stallMinutes: must be more than 0/);

@@ -77,7 +77,7 @@ function addTaskOptions(c: Command): Command {
     .option('--notes <text>', 'free text')
     .option('--schedule <expr>', `run it unattended (cryptsync daemon / serve): ${SCHEDULE_FORMS}`)
     .option('--no-schedule', 'remove the schedule')
-    .option('--time-zone <tz>', 'time zone of the schedule, e.g. Europe/Berlin (default: this machine\'s)')
+    .option('--schedule-time-zone <tz>', 'time zone of the schedule, e.g. Europe/Berlin (default: this machine\'s)')
     .option('--stall-minutes <n>', 'stop a step that shows no progress for N minutes (default 30)', numberArg('--stall-minutes'))
     .option('--notify <json>', 'a notification target as JSON, e.g. \'{"type":"webhook","url":"https://…"}\' (repeatable; replaces the list)', collect)
     .option('--no-notify', 'remove every notification target')
@@ -118,7 +118,7 @@ function taskFields(c: Command, o: TaskOpts): Record<string, unknown> {
     ['haltOnPreError', 'haltOnPreError'],
     ['haltOnPostError', 'haltOnPostError'],
     ['notes', 'notes'],
-    ['timeZone', 'timeZone'],
+    ['scheduleTimeZone', 'scheduleTimeZone'],
     ['stallMinutes', 'stallMinutes'],
   ];
   for (const [opt, field] of map) if (given(opt)) f[field] = o[opt];
@@ -148,7 +148,7 @@ export function nextRunWords(t: TaskView): string {
 function printTask(io: CliIo, t: TaskView): void {
   out(io, `${t.name}  (${t.combined ? `combined: encrypt "${t.connectedTo}" then ${t.type}` : t.type})`);
   const s = t.safety;
-  if (s.scheduled) out(io, `schedule: ${t.task.schedule}${t.task.timeZone ? ` (${t.task.timeZone})` : ''}; next run ${s.nextRunAt ? `${s.nextRunAt} (${relativeWords(s.nextRunAt)})` : 'none'}`);
+  if (s.scheduled) out(io, `schedule: ${t.task.schedule}${t.task.scheduleTimeZone ? ` (${t.task.scheduleTimeZone})` : ''}; next run ${s.nextRunAt ? `${s.nextRunAt} (${relativeWords(s.nextRunAt)})` : 'none'}`);
   else out(io, 'schedule: none (runs only when started)');
   out(io, `last good backup: ${s.lastGoodAt ? `${s.lastGoodAt} (${relativeWords(s.lastGoodAt)})` : 'none yet'}${s.overdue ? ` OVERDUE (threshold ${s.thresholdDays} days)` : ''}`);
   if (s.lastAttemptAt) out(io, `last attempt: ${s.lastAttemptAt}: ${s.lastResult}${s.failedStep ? ` (${s.failedStep.step}: ${s.failedStep.message})` : ''}`);

@@ -65,7 +65,7 @@ function toInput(v: Values, type: TaskType, original: Record<string, unknown> | 
   return out;
 }
 
-const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete', 'maxDeletePercent', 'schedule', 'timeZone', 'stallMinutes'];
+const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete', 'maxDeletePercent', 'schedule', 'scheduleTimeZone', 'stallMinutes'];
 const ENCRYPT_KEYS = [...COMMON_KEYS, 'remote', 'encryptWith', 'includes', 'transfers', 'copyLinks', 'config', 'checksum'];
 const CLOUD_KEYS = [...COMMON_KEYS, 'dest', 'config', 'delete', 'transfers'];
 const RSYNC_KEYS = [...COMMON_KEYS, 'dest', 'sshPort', 'sshKey', 'sshOptions', 'delete', 'compress', 'protectArgs', 'extraFlags'];
@@ -209,11 +209,11 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
           <Field label="Schedule" name="schedule" error={errors.schedule} hint="runs by itself while cryptsync serve or cryptsync daemon runs: hourly, daily 02:30, weekly sun 03:00, every 6h, or cron (MIN HOUR DAY MONTH WEEKDAY); empty: only when started">
             <input {...text('schedule')} placeholder="daily 02:30" autoComplete="off" />
           </Field>
-          <Field label="Time zone" name="timeZone" error={errors.timeZone} hint="of the schedule, e.g. Europe/Berlin (default: this machine's)">
-            <input {...text('timeZone')} placeholder="local" autoComplete="off" />
+          <Field label="Time zone" name="scheduleTimeZone" error={errors.scheduleTimeZone} hint="of the schedule, e.g. Europe/Berlin (default: this machine's)">
+            <input {...text('scheduleTimeZone')} placeholder="local" autoComplete="off" />
           </Field>
         </div>
-        <details className="more" open={Object.keys(errors).some((k) => !['name', 'type', 'source', 'dest', 'remote', 'sshPort', 'sshKey', 'schedule', 'timeZone'].includes(k))}>
+        <details className="more" open={Object.keys(errors).some((k) => !['name', 'type', 'source', 'dest', 'remote', 'sshPort', 'sshKey', 'schedule', 'scheduleTimeZone'].includes(k))}>
           <summary>More options</summary>
           <div className="row">
             <Field label="Days-since threshold" name="thresholdDays" error={errors.thresholdDays} hint="highlight when not run for this many days (default 7)">
