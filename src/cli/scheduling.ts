@@ -17,6 +17,19 @@ export async function abortActiveRuns(engine: Engine): Promise<void> {
   await Promise.race([ended, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
 }
 
+/** Resolves at the first SIGINT or SIGTERM (Ctrl+C, systemctl stop, launchd). */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 /**
  * Test knob, honoured only with CRYPTSYNC_TEST=1: retry delays in seconds ("2,4") instead of
  * 5 and 30 minutes, so a test can watch retries happen.

@@ -15,6 +15,8 @@ import { SMTPServer } from 'smtp-server';
 import { cryptsync, cliEnv, jsonLines, type CliResult } from '../helpers/cli.js';
 import { makeTree } from '../helpers/tree.js';
 import { seededRandom } from '../helpers/seeded-random.js';
+import { startDaemon } from '../helpers/daemon.js';
+import Database from 'better-sqlite3';
 
 const SEED = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);
 console.log(`schedule-notify seed: ${SEED} (TEST_SEED=${SEED} to replay)`);
@@ -209,4 +211,32 @@ test('an unreachable target and a wrong SMTP password are reported and never fai
   assert.equal(runs[0]?.status, 'ok');
   const t = await cryptsync(['notify', 'test', 'two'], { env });
   assert.equal(t.code, 1, 'notify test exits 1 when a target fails');
+});
+
+test('the scheduler tells an overdue target once per overdue spell', async () => {
+  const home = join(work, 'home3');
+  const env = cliEnv(home);
+  const src = join(work, 'src3');
+  await makeTree(src, { 'a.txt': 'a\n' });
+  const target = { type: 'webhook', url: `http://127.0.0.1:${httpPort}/overdue`, on: ['overdue'] };
+  ok(await cryptsync(['task', 'add', 'old', '--type', 'synchronize', '--source', src, '--dest', join(work, 'dst3'), '--threshold-days', '1', '--notify', JSON.stringify(target)], { env }), 'task add');
+  ok(await cryptsync(['run', 'old'], { env }), 'run');
+  assert.equal(hits.filter((h) => h.path === '/overdue').length, 0, 'a success is not an overdue notice');
+  const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
+  const db = new Database(join(home, 'cryptsync.db'));
+  db.prepare('UPDATE runs SET started_at = ?, ended_at = ?').run(twoDaysAgo, twoDaysAgo);
+  db.close();
+  const d = startDaemon(env);
+  try {
+    const hit = await until(() => hits.find((h) => h.path === '/overdue'), 'the overdue notice');
+    const p = JSON.parse(hit.body) as Record<string, unknown>;
+    assert.equal(p.event, 'overdue');
+    assert.equal(p.task, 'old');
+    assert.equal(p.lastGoodAt, twoDaysAgo);
+    assert.equal(p.thresholdDays, 1);
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(hits.filter((h) => h.path === '/overdue').length, 1, 'once, not every tick');
+  } finally {
+    assert.equal(await d.stop(), 0, d.output());
+  }
 });

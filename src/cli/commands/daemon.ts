@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { Engine } from '../../run/index.js';
 import { type CliIo, out, jsonLine } from '../io.js';
-import { startScheduling } from '../scheduling.js';
+import { startScheduling, untilStopped } from '../scheduling.js';
 
 export function registerDaemon(program: Command, io: CliIo): void {
   program
@@ -23,15 +23,7 @@ export function registerDaemon(program: Command, io: CliIo): void {
           out(io, `cryptsync daemon: scheduling ${plan.length} task${plan.length === 1 ? '' : 's'} of profile "${engine.profile}" (home ${engine.home}, pid ${process.pid})`);
           for (const p of plan) out(io, `  ${p.task}: next run ${p.nextRunAt ?? 'now'}`);
         }
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            resolve();
-          };
-          process.on('SIGINT', stop);
-          process.on('SIGTERM', stop);
-        });
+        await untilStopped();
         await running.stop();
         if (!o.json) out(io, 'cryptsync daemon stopped');
       } finally {

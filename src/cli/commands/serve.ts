@@ -13,7 +13,7 @@ import { readUrlFile, removeUrlFile, writeUrlFile } from '../../server/url-file.
 import { CryptsyncError, UsageError, describeError } from '../../util/errors.js';
 import { cryptsyncHome } from '../../util/home.js';
 import { type CliIo, out, err, jsonLine } from '../io.js';
-import { abortActiveRuns, startScheduling, type RunningScheduler } from '../scheduling.js';
+import { abortActiveRuns, startScheduling, untilStopped, type RunningScheduler } from '../scheduling.js';
 
 /** web/dist, from dist/src/cli/commands/serve.js */
 const WEB_ROOT = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
@@ -131,15 +131,7 @@ export function registerServe(program: Command, io: CliIo): void {
       } catch (e) {
         err(io, `cryptsync serve: not scheduling: ${describeError(e)}`);
       }
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped();
       removeUrlFile(home, process.pid);
       await scheduling?.stop();
       await server.close();
