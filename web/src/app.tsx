@@ -39,6 +39,9 @@ function viewFromHash(): View {
   return (VIEWS.find(([v]) => v === h)?.[0] ?? 'tasks') as View;
 }
 
+/** how often the task list (and its "is my data safe?" judgement) is refreshed without an event */
+const SAFETY_REFRESH_MS = 60_000;
+
 export function App() {
   const [view, setView] = useState<View>(viewFromHash);
   const [tasks, setTasks] = useState<TaskView[] | null>(null);
@@ -94,9 +97,12 @@ export function App() {
     const f = () => document.visibilityState === 'visible' && void reloadTasks();
     window.addEventListener('focus', f);
     document.addEventListener('visibilitychange', f);
+    // and now and then, so a task that passes its threshold turns red without any event
+    const timer = setInterval(f, SAFETY_REFRESH_MS);
     return () => {
       window.removeEventListener('focus', f);
       document.removeEventListener('visibilitychange', f);
+      clearInterval(timer);
     };
   }, [reloadTasks]);
 

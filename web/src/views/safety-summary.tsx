@@ -18,12 +18,15 @@ export function nextRunText(t: TaskView, now: number): string {
 }
 
 export function SafetySummary({ tasks, onSelect }: { tasks: TaskView[]; onSelect(name: string): void }) {
-  const [now, setNow] = useState(() => Date.now());
+  const [, redraw] = useState(0);
   useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), REDRAW_MS);
+    const id = setInterval(() => redraw((n) => n + 1), REDRAW_MS);
     return () => clearInterval(id);
   }, []);
   if (tasks.length === 0) return null;
+  const now = Date.now();
+  // a backup the server logged a moment ago is never "in 1 s" (clocks of page and server differ a little)
+  const ago = (iso: string): string => (Date.parse(iso) > now ? 'just now' : relative(iso, now));
   return (
     <section className="safety" aria-label="is my data safe?">
       {tasks.map((t) => {
@@ -34,7 +37,7 @@ export function SafetySummary({ tasks, onSelect }: { tasks: TaskView[]; onSelect
               <b>{t.name}</b> <span className="safety-level">{LEVEL_TEXT[s.level]}</span>
             </span>
             <span data-testid="last-good">
-              {s.lastGoodAt ? `last good backup ${relative(s.lastGoodAt, now)}` : 'no good backup yet'}
+              {s.lastGoodAt ? `last good backup ${ago(s.lastGoodAt)}` : 'no good backup yet'}
               {s.overdue ? ` (threshold ${s.thresholdDays} d)` : ''}
             </span>
             <span data-testid="next-run">{nextRunText(t, now)}</span>

@@ -180,7 +180,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
           </p>
         </div>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="task table">
           <table className="grid tasks" aria-label="tasks">
             <thead>
               <tr>
