@@ -11,7 +11,7 @@ import { CryptsyncError } from '../util/errors.js';
 import type { EngineEvent, Estimate, StepKind, StepCounts } from './events.js';
 import type { TaskView, BrowseEntry } from './views.js';
 import { failedStepOf, judgeSafety, type Attempt, type TaskSafety } from './safety.js';
-import { nextSlot, type NotifyTarget } from '../tasks/index.js';
+import { nextSlot, profileNotifyPath, readProfileNotify, writeProfileNotify, type NotifyTarget } from '../tasks/index.js';
 import { localHost, sendNotice, type Notice, type NotifyFailure } from './notify.js';
 import type { RunTrigger } from '../util/vocabulary.js';
 import type { LastRun } from '../store/index.js';
@@ -317,7 +317,7 @@ export class Engine {
       if (o.onEvent) o.onEvent(e);
       this.#emit(e);
     };
-    const targets = prepared.dryRun ? [] : (prepared.task.notify ?? []);
+    const targets = prepared.dryRun ? [] : this.#targetsOf(prepared.task);
     const started = this.#notify(targets, { event: 'start', task: prepared.task.name, host: localHost(), runId: prepared.runId, startedBy: prepared.startedBy, startedAt: prepared.startedAt }, onEvent);
     const done = executeRun(this.runEnv, prepared, { signal: controller.signal, onEvent, force: o.force ?? false })
       .then(async (outcome) => {
@@ -370,11 +370,37 @@ export class Engine {
     return failures;
   }
 
+  /** The profile's own targets (profiles/<name>/notify.json), told about every task. */
+  profileNotifyTargets(): NotifyTarget[] {
+    return readProfileNotify(profileNotifyPath(this.home, this.profile));
+  }
+
+  /** Replaces the profile's own targets; [] removes them. */
+  async setProfileNotifyTargets(targets: unknown[]): Promise<NotifyTarget[]> {
+    return writeProfileNotify(profileNotifyPath(this.home, this.profile), targets);
+  }
+
+  /** A task's targets and the profile's. A broken notify.json is reported, never allowed to stop a run. */
+  #targetsOf(t: Task): NotifyTarget[] {
+    let profile: NotifyTarget[] = [];
+    try {
+      profile = this.profileNotifyTargets();
+    } catch (e) {
+      this.#emit({ type: 'notice', source: 'notify', task: t.name, level: 'warning', message: `profile notifications not sent: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    return [...(t.notify ?? []), ...profile];
+  }
+
+  /** Every target a notice about this task goes to (the task's, then the profile's). */
+  notifyTargetsOf(name: string): NotifyTarget[] {
+    return this.#targetsOf(this.tasks.get(name));
+  }
+
   /** `cryptsync notify test`, and the scheduler's overdue notices. */
   notifyTask(name: string, event: 'test' | 'overdue'): Promise<NotifyFailure[]> {
     const t = this.tasks.get(name);
     const v = this.getTask(name);
-    return this.#notify(t.notify ?? [], {
+    return this.#notify(this.#targetsOf(t), {
       event,
       task: t.name,
       host: localHost(),

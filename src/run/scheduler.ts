@@ -203,7 +203,7 @@ export class Scheduler implements ScheduleInfo {
   /** One overdue notice per task and last good backup, to the targets that want one. */
   #checkOverdue(): void {
     for (const t of this.#engine.tasks.list()) {
-      if (!(t.notify ?? []).some((n) => n.type !== 'healthchecks' && (n.on ?? []).includes('overdue'))) continue;
+      if (!this.#engine.notifyTargetsOf(t.name).some((n) => n.type !== 'healthchecks' && (n.on ?? []).includes('overdue'))) continue;
       const v = this.#engine.getTask(t.name);
       if (!v.safety.overdue) {
         this.#overdueSent.delete(t.name);

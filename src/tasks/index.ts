@@ -15,6 +15,7 @@ export {
 } from './task-schema.js';
 export type { TaskType, Task, EncryptTask, SynchronizeTask, SnapshotTask, SyncremoteTask, RsyncTask, CloudTask, PushTask } from './task-schema.js';
 export { parseSchedule, nextSlot, scheduleProblem, timeZoneProblem, SCHEDULE_FORMS } from './schedule.js';
+export { readProfileNotify, writeProfileNotify, profileNotifyPath, PROFILE_NOTIFY_FILE } from './profile-notify.js';
 export { NOTIFY_EVENTS, DEFAULT_NOTIFY_ON, type NotifyTarget, type NotifyEvent, type EmailTarget } from './notify-schema.js';
 export { TASK_TYPE_INFO, PUSH_TYPES, isPushTask, isCombined, type TaskTypeInfo } from './task-types.js';
 export { parseRemoteSide, checkRemoteSide, parseRcloneSpec, type RemoteSide, type RcloneSpec } from './remote-side.js';

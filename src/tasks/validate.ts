@@ -20,6 +20,7 @@ import {
 import { PUSH_TYPES, TASK_TYPE_INFO } from './task-types.js';
 import { checkRcloneRemoteName, checkRemoteSide, parseRcloneSpec, parseRemoteSide } from './remote-side.js';
 import { scheduleProblem, timeZoneProblem } from './schedule.js';
+import type { NotifyTarget } from './notify-schema.js';
 import { reveal } from '../crypt/index.js';
 
 export interface ValidationIssue {
@@ -206,17 +207,22 @@ function checkSchedule(task: Task, err: Report, warn: Report): void {
     if (problem) err('scheduleTimeZone', problem);
     else if (task.schedule === undefined) warn('scheduleTimeZone', 'has no effect without a schedule');
   }
-  (task.notify ?? []).forEach((n, i) => {
+  checkNotifyTargets(task.notify ?? [], 'notify', err);
+}
+
+/** What the schema cannot say about notification targets: an e-mail password must be obscured, and needs a user. */
+export function checkNotifyTargets(targets: readonly NotifyTarget[], field: string, err: Report): void {
+  targets.forEach((n, i) => {
     if (n.type !== 'email') return;
     if (n.password !== undefined) {
       try {
         reveal(n.password);
       } catch {
-        err(`notify[${i}].password`, 'must be obscured: store the output of "cryptsync obscure" (or use passwordEnv)');
+        err(`${field}[${i}].password`, 'must be obscured: store the output of "cryptsync obscure" (or use passwordEnv)');
       }
-      if (n.passwordEnv !== undefined) err(`notify[${i}].passwordEnv`, 'give either password or passwordEnv, not both');
+      if (n.passwordEnv !== undefined) err(`${field}[${i}].passwordEnv`, 'give either password or passwordEnv, not both');
     }
-    if ((n.password !== undefined || n.passwordEnv !== undefined) && n.user === undefined) err(`notify[${i}].user`, 'is required with a password');
+    if ((n.password !== undefined || n.passwordEnv !== undefined) && n.user === undefined) err(`${field}[${i}].user`, 'is required with a password');
   });
 }
 

@@ -240,3 +240,27 @@ test('the scheduler tells an overdue target once per overdue spell', async () =>
     assert.equal(await d.stop(), 0, d.output());
   }
 });
+
+test('profile-wide targets (notify profile) hear about every task; a bad one is refused naming the field', async () => {
+  const home = join(work, 'home4');
+  const env = cliEnv(home);
+  const src = join(work, 'src4');
+  await makeTree(src, { 'a.txt': 'a\n' });
+  ok(await cryptsync(['task', 'add', 'plain', '--type', 'synchronize', '--source', src, '--dest', join(work, 'dst4')], { env }), 'task add');
+  const bad = await cryptsync(['notify', 'profile', '--set', JSON.stringify({ type: 'ntfy', url: 'file:///etc/passwd' })], { env });
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /notify\.json: notify\[0\]\.url: must be an http/);
+  const target = { type: 'webhook', url: `http://127.0.0.1:${httpPort}/profile-hook?token=${HOOK_SECRET}`, on: ['success', 'failure'] };
+  ok(await cryptsync(['notify', 'profile', '--set', JSON.stringify(target)], { env }), 'notify profile --set');
+  const shown = ok(await cryptsync(['notify', 'profile'], { env }), 'notify profile');
+  assert.equal(shown.stdout.trim(), `webhook 127.0.0.1:${httpPort} (on success, failure)`);
+  ok(await cryptsync(['run', 'plain'], { env }), 'run');
+  const hit = await until(() => hits.find((h) => h.path.startsWith('/profile-hook')), 'the profile-wide webhook');
+  const p = JSON.parse(hit.body) as Record<string, unknown>;
+  assert.equal(p.task, 'plain');
+  assert.equal(p.event, 'success');
+  ok(await cryptsync(['notify', 'profile', '--clear'], { env }), 'notify profile --clear');
+  assert.match(ok(await cryptsync(['notify', 'profile'], { env }), 'notify profile').stdout, /no profile-wide notification targets/);
+  const none = await cryptsync(['notify', 'test', 'plain'], { env });
+  assert.equal(none.code, 2, 'a task with no targets at all is a usage error');
+});

@@ -8,6 +8,7 @@ import type { TaskView } from '../../run/index.js';
 import { UsageError } from '../../util/errors.js';
 import { TASK_TYPES, TASK_TYPE_INFO, SCHEDULE_FORMS } from '../../tasks/index.js';
 import { relativeWords } from '../../util/relative-time.js';
+import { parseTargets } from '../notify-targets.js';
 import { addRetentionOptions, retentionFrom, retentionText } from './retention-options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -24,16 +25,6 @@ function numberArg(name: string) {
     if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`${name}: expected a number, got "${v}"`, name);
     return Number(v);
   };
-}
-
-function notifyTargets(raw: unknown): unknown[] {
-  return (raw as string[]).map((j, i) => {
-    try {
-      return JSON.parse(j) as unknown;
-    } catch {
-      throw new UsageError(`--notify (${i + 1}): not JSON: give a target such as '{"type":"ntfy","url":"https://ntfy.sh/my-topic"}'`, 'notify');
-    }
-  });
 }
 
 /** Splits a pre/post command into argv on whitespace; it never goes through a shell. */
@@ -124,7 +115,7 @@ function taskFields(c: Command, o: TaskOpts): Record<string, unknown> {
   for (const [opt, field] of map) if (given(opt)) f[field] = o[opt];
   // --no-schedule / --no-notify remove the field (an edit patches it with null)
   if (given('schedule')) f.schedule = o.schedule === false ? null : o.schedule;
-  if (given('notify')) f.notify = o.notify === false ? null : notifyTargets(o.notify);
+  if (given('notify')) f.notify = o.notify === false ? null : parseTargets(o.notify as string[], '--notify');
   if (given('preCommand')) f.preCommand = argvOf(String(o.preCommand));
   if (given('postCommand')) f.postCommand = argvOf(String(o.postCommand));
   return f;
