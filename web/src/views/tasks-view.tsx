@@ -260,7 +260,8 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
             )}
             {!selRun && lastRun && (
               <span className="muted" data-testid="last-run">
-                last {lastRun.dryRun ? 'estimate' : 'run'} #{lastRun.id} {when(lastRun.startedAt)} <span className={`status status-${lastRun.status}`}>{lastRun.status}</span>
+                last {lastRun.dryRun ? 'estimate' : 'run'} #{lastRun.id} {when(lastRun.startedAt)}
+                {lastRun.startedBy !== 'manual' ? ` (started by the scheduler: ${lastRun.startedBy})` : ''} <span className={`status status-${lastRun.status}`}>{lastRun.status}</span>
               </span>
             )}
             {sel.estimate && <span className="muted">estimated {when(sel.estimate.at)}</span>}
