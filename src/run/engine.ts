@@ -8,7 +8,7 @@ import { TaskStore, isRsyncTask, parseRemoteSide, type Task } from '../tasks/ind
 import type { MappingEntry, SyncEvent, VerifyResult } from '../sync/index.js';
 import { cryptsyncHome, defaultRcloneConfigPath } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
-import type { EngineEvent, Estimate, StepKind, StepCounts } from './events.js';
+import { ZERO_COUNTS, type EngineEvent, type Estimate, type StepKind, type StepCounts } from './events.js';
 import type { TaskView, BrowseEntry } from './views.js';
 import { failedStepOf, judgeSafety, type Attempt, type TaskSafety } from './safety.js';
 import { nextSlot, profileNotifyPath, readProfileNotify, writeProfileNotify, type NotifyTarget } from '../tasks/index.js';
@@ -337,14 +337,11 @@ export class Engine {
   #runNotice(task: Task, outcome: RunOutcome): Notice {
     const r = this.log.getRun(outcome.runId);
     const failed = r ? failedStepOf(r) : null;
-    const counts = { newFiles: 0, changedFiles: 0, deletedFiles: 0, files: 0, bytes: 0 };
-    for (const s of r?.steps.filter(isMainStep) ?? []) {
-      counts.newFiles += s.filesNew;
-      counts.changedFiles += s.filesChanged;
-      counts.deletedFiles += s.filesDeleted;
-      counts.files = Math.max(counts.files, s.files);
-      counts.bytes += s.bytes;
-    }
+    // the counts of the last step that ran: for a combined run, what reached the destination
+    const last = r?.steps.filter(isMainStep).at(-1);
+    const counts: StepCounts = last
+      ? { newFiles: last.filesNew, changedFiles: last.filesChanged, deletedFiles: last.filesDeleted, files: last.files, bytes: last.bytes }
+      : { ...ZERO_COUNTS };
     return {
       event: outcome.status === 'ok' ? 'success' : 'failure',
       task: task.name,
