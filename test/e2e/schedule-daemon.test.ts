@@ -2,7 +2,8 @@
 // 2 seconds runs at least twice, each run logged as started by the schedule; a second daemon on
 // the same home is refused with exit code 4 and names the holder; a daily slot missed while no
 // daemon ran (last good backup two days old) runs once on start, not once per missed slot; and
-// `cryptsync status` exits 0 / 5 (overdue) / 6 (last run failed).
+// `cryptsync status` exits 0 / 5 (overdue) / 6 (last run failed); an encrypt step that succeeded
+// inside a combined run that failed at rsync counts as ok for the encrypt task only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, rename } from 'node:fs/promises';
@@ -131,4 +132,33 @@ test('a daily slot missed while no daemon ran (last good backup 2 days old) runs
   const overdue = await cryptsync(['status'], { env });
   assert.equal(overdue.code, 5, overdue.stdout + overdue.stderr);
   assert.match(overdue.stdout, /daily\s+OVERDUE\s+last good backup 2 d ago/);
+});
+
+test('an encrypt step that succeeded in a combined run that failed at rsync: the encrypt task is ok, the combined task failed', async () => {
+  const dir = join(work, 'combined');
+  const env = cliEnv(join(dir, 'home'), { PW: `pw ${rand()} correct horse battery staple` });
+  const plain = join(dir, 'plain');
+  const catalog = join(dir, 'catalog');
+  await makeTree(plain, { 'a.txt': 'alpha\n', 'b/c.txt': 'gamma\n' });
+  ok(await cryptsync(['remote', 'add', 'vault', '--path', catalog, '--password-env', 'PW'], { env }), 'remote add');
+  ok(await cryptsync(['task', 'add', 'enc', '--type', 'encrypt', '--source', plain, '--remote', 'vault:'], { env }), 'add enc');
+  // a port nothing listens on: ssh fails at once
+  const srv = (await import('node:net')).createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  ok(await cryptsync(['task', 'add', 'push', '--type', 'synchronize', '--source', catalog, '--dest', 'nobody@127.0.0.1:/srv/x', '--ssh-port', String(port), '--ssh-option', 'StrictHostKeyChecking=no', '--connect', 'enc'], { env }), 'add push');
+  assert.equal((await cryptsync(['run', 'push'], { env })).code, 1);
+  const st = await cryptsync(['status', '--all', '--json'], { env });
+  assert.equal(st.code, 5, 'the combined task has no good backup yet');
+  const tasks = jsonLines(st.stdout)[0]!.tasks as Array<Record<string, unknown>>;
+  const enc = tasks.find((t) => t.name === 'enc')!;
+  const push = tasks.find((t) => t.name === 'push')!;
+  assert.equal(enc.lastResult, 'ok', JSON.stringify(enc));
+  assert.equal(enc.level, 'ok');
+  assert.equal(typeof enc.lastGoodAt, 'string');
+  assert.equal(push.lastResult, 'failed');
+  assert.equal(push.lastGoodAt, null);
+  assert.equal((push.failedStep as { step: string }).step, 'rsync');
+  assert.match((push.failedStep as { message: string }).message, new RegExp(`port ${port}`));
 });
