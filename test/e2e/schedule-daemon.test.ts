@@ -14,6 +14,7 @@ import { cryptsync, cliEnv, jsonLines, type CliResult } from '../helpers/cli.js'
 import { makeTree } from '../helpers/tree.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { startDaemon } from '../helpers/daemon.js';
+import { freePort } from '../helpers/rclone-serve.js';
 
 const SEED = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);
 console.log(`schedule-daemon seed: ${SEED} (TEST_SEED=${SEED} to replay)`);
@@ -143,10 +144,7 @@ test('an encrypt step that succeeded in a combined run that failed at rsync: the
   ok(await cryptsync(['remote', 'add', 'vault', '--path', catalog, '--password-env', 'PW'], { env }), 'remote add');
   ok(await cryptsync(['task', 'add', 'enc', '--type', 'encrypt', '--source', plain, '--remote', 'vault:'], { env }), 'add enc');
   // a port nothing listens on: ssh fails at once
-  const srv = (await import('node:net')).createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
+  const port = await freePort();
   ok(await cryptsync(['task', 'add', 'push', '--type', 'synchronize', '--source', catalog, '--dest', 'nobody@127.0.0.1:/srv/x', '--ssh-port', String(port), '--ssh-option', 'StrictHostKeyChecking=no', '--connect', 'enc'], { env }), 'add push');
   assert.equal((await cryptsync(['run', 'push'], { env })).code, 1);
   const st = await cryptsync(['status', '--all', '--json'], { env });

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, rename, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -16,6 +15,7 @@ import { cryptsync, cliEnv, jsonLines, type CliResult } from '../helpers/cli.js'
 import { makeTree } from '../helpers/tree.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { startDaemon } from '../helpers/daemon.js';
+import { freePort } from '../helpers/rclone-serve.js';
 import Database from 'better-sqlite3';
 
 const SEED = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);
@@ -104,14 +104,6 @@ after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function closedPort(): Promise<number> {
-  const srv = createTcp();
-  await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((res) => srv.close(() => res()));
-  return port;
-}
-
 test('webhook, Healthchecks and SMTP receive success and failure; no secret, no file name', async () => {
   const home = join(work, 'home');
   const env = cliEnv(home, { NODE_EXTRA_CA_CERTS: caFile });
@@ -197,7 +189,7 @@ test('an unreachable target and a wrong SMTP password are reported and never fai
   const env = cliEnv(home, { NODE_EXTRA_CA_CERTS: caFile, WRONG_SMTP: 'not-the-password' });
   const src = join(work, 'src2');
   await makeTree(src, { 'a.txt': 'a\n' });
-  const dead = await closedPort();
+  const dead = await freePort(); // nothing listens there
   const targets = [
     { type: 'webhook', url: `http://127.0.0.1:${dead}/hook`, on: ['success'] },
     { type: 'email', to: ['admin@example.org'], host: 'localhost', port: smtpPort, user: SMTP_USER, passwordEnv: 'WRONG_SMTP', on: ['success'] },
