@@ -1,7 +1,8 @@
 // The scheduler in `cryptsync daemon`, as real processes on the real clock: a task scheduled every
 // 2 seconds runs at least twice, each run logged as started by the schedule; a second daemon on
 // the same home is refused with exit code 4 and names the holder; a daily slot missed while no
-// daemon ran (last good backup two days old) runs once on start, not once per missed slot; and
+// daemon ran (last good backup two days old) runs once on start, not once per missed slot; a run
+// still going when its next slot comes is not started again; and
 // `cryptsync status` exits 0 / 5 (overdue) / 6 (last run failed); an encrypt step that succeeded
 // inside a combined run that failed at rsync counts as ok for the encrypt task only.
 import { test, before, after } from 'node:test';
@@ -75,6 +76,26 @@ test('a task scheduled every 2 s runs at least twice, logged as started by the s
     await again.waitFor((e) => e.type === 'daemon', 'start-up of a later daemon');
   } finally {
     assert.equal(await again.stop(), 0, again.output());
+  }
+});
+
+test('a run still going when its next slot comes is not started twice', async () => {
+  // each run takes 3 s (its pre-command), the schedule fires every second
+  const { env } = await localTask('slow', ['--schedule', '* * * * * *', '--pre-command', 'sleep 3']);
+  const d = startDaemon(env);
+  try {
+    await d.waitForCount((e) => e.type === 'run-end' && e.task === 'slow', 2, 'two slow runs', 20_000);
+  } finally {
+    assert.equal(await d.stop(), 0, d.output());
+  }
+  const seq = d.events().filter((e) => (e.type === 'run-start' || e.type === 'run-end') && e.task === 'slow').map((e) => e.type);
+  for (let i = 0; i < seq.length; i++) assert.equal(seq[i], i % 2 === 0 ? 'run-start' : 'run-end', `runs never overlap: ${seq.join(', ')}`);
+  assert.ok(!d.events().some((e) => e.type === 'notice' && /not started/.test(String(e.message))), `no second start was even tried:\n${d.output()}`);
+  const runs = await runsOf(env, 'slow');
+  for (let i = 1; i < runs.length; i++) {
+    const newer = runs[i - 1]!;
+    const older = runs[i]!;
+    if (older.endedAt) assert.ok(String(newer.startedAt) >= String(older.endedAt), `run ${String(newer.id)} started before run ${String(older.id)} ended`);
   }
 });
 
