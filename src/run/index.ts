@@ -9,7 +9,7 @@ export { DEMO_ENCRYPT_TASK, DEMO_SYNC_TASK, DEMO_REMOTE, writeDemoFiles } from '
 export type { CatalogCallOptions, RestoreInput, VerifyInput, EncryptInput, SyncOutcome } from './catalog-door.js';
 export { syncSummaryText, verifySummaryText, verifyDifferences } from './summary-text.js';
 export type { SyncEvent, SyncSummary, MappingEntry, VerifyResult, FilterOptions } from '../sync/index.js';
-export { Scheduler, DEFAULT_RETRY_DELAYS_MS, type SchedulerOptions } from './scheduler.js';
+export { Scheduler, DEFAULT_RETRY_DELAYS_MS, type SchedulerOptions, type SchedulerClock } from './scheduler.js';
 export { acquireSchedulerLock, describeHolder, schedulerHolder, type SchedulerHolder } from './scheduler-lock.js';
 export type { TaskSafety, SafetyLevel } from './safety.js';
 export { describeTarget, type NotifyFailure } from './notify.js';

@@ -29,9 +29,20 @@ const LATE_MS = 60_000;
 /** how often overdue tasks are looked for */
 const OVERDUE_CHECK_MS = 60_000;
 
+/** The two clocks the scheduler reads; a test passes its own to act out a machine's sleep. */
+export interface SchedulerClock {
+  /** wall-clock ms (Date.now) */
+  now(): number;
+  /** monotonic ms that stop while the machine sleeps (performance.now) */
+  monotonic(): number;
+}
+
+const REAL_CLOCK: SchedulerClock = { now: () => Date.now(), monotonic: () => performance.now() };
+
 export interface SchedulerOptions {
   tickMs?: number;
   retryDelaysMs?: readonly number[];
+  clock?: SchedulerClock;
 }
 
 interface TaskState {
@@ -55,12 +66,13 @@ export class Scheduler implements ScheduleInfo {
   readonly #engine: Engine;
   readonly #tickMs: number;
   readonly #retryDelays: readonly number[];
+  readonly #clock: SchedulerClock;
   readonly #states = new Map<string, TaskState>();
   /** per task, the last good backup an overdue notice was sent for */
   readonly #overdueSent = new Map<string, string | null>();
   #timer: NodeJS.Timeout | undefined;
-  #wall = Date.now();
-  #mono = performance.now();
+  #wall: number;
+  #mono: number;
   #lastOverdueCheck = 0;
   #started = false;
 
@@ -68,6 +80,9 @@ export class Scheduler implements ScheduleInfo {
     this.#engine = engine;
     this.#tickMs = o.tickMs ?? TICK_MS;
     this.#retryDelays = o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.#clock = o.clock ?? REAL_CLOCK;
+    this.#wall = this.#clock.now();
+    this.#mono = this.#clock.monotonic();
   }
 
   start(): void {
@@ -107,7 +122,7 @@ export class Scheduler implements ScheduleInfo {
 
   /** Woke up / clock set: true when the wall clock moved forward more than the process could see. */
   #clockJump(now: number): 'forward' | 'back' | null {
-    const mono = performance.now();
+    const mono = this.#clock.monotonic();
     const drift = now - this.#wall - (mono - this.#mono);
     this.#wall = now;
     this.#mono = mono;
@@ -123,7 +138,7 @@ export class Scheduler implements ScheduleInfo {
   }
 
   #tick(): void {
-    const now = Date.now();
+    const now = this.#clock.now();
     const jump = this.#clockJump(now);
     let tasks: Task[];
     try {
@@ -163,7 +178,7 @@ export class Scheduler implements ScheduleInfo {
     try {
       runId = this.#engine.startRun(t.name, { startedBy: trigger }).runId;
     } catch (e) {
-      st.due = slotAfter(t, Date.now());
+      st.due = slotAfter(t, this.#clock.now());
       st.retryAt = null;
       this.#say('warning', `${t.name}: not started (${describeError(e)}); next run ${iso(st.due) ?? 'never'}`, t.name);
       return;
@@ -179,7 +194,7 @@ export class Scheduler implements ScheduleInfo {
   }
 
   #ended(t: Task, st: TaskState, trigger: RunTrigger, status: string): void {
-    const now = Date.now();
+    const now = this.#clock.now();
     st.running = false;
     st.due = slotAfter(t, now);
     if (status === 'ok' || status === 'aborted') {
