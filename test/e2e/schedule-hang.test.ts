@@ -2,7 +2,8 @@
 // scheduled run within the ssh timeout, logged as failed with a message naming host and port,
 // and the next scheduled run must still happen; the failure is retried, visibly (retry delays
 // shortened with the CRYPTSYNC_TEST knob). With a long ConnectTimeout, the step's own stall
-// timeout (stallMinutes) ends it instead, with a message saying so.
+// timeout (stallMinutes) ends it instead, with a message saying so; the same holds for a cloud
+// push to a silent SFTP server (rclone gets --contimeout/--timeout of its own).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +13,8 @@ import { join } from 'node:path';
 import { cryptsync, cliEnv, jsonLines, type CliResult } from '../helpers/cli.js';
 import { makeTree } from '../helpers/tree.js';
 import { startDaemon } from '../helpers/daemon.js';
+import { rcloneObscure } from '../helpers/rclone-serve.js';
+import { writeFile } from 'node:fs/promises';
 
 let work: string;
 let silent: Server;
@@ -90,4 +93,22 @@ test('with a long ConnectTimeout, the stall timeout stops the step and says why'
   assert.equal(end?.status, 'failed');
   assert.equal(end?.errorCode, 'STALLED');
   assert.match(String(end?.message), /rsync step stopped: no progress for 3 s \(the task's stallMinutes\)/);
+});
+
+test('a cloud push to a silent SFTP server gets rclone timeouts, and the stall timeout ends it', async () => {
+  const dir = join(work, 'cloud');
+  const env = cliEnv(join(dir, 'home'));
+  await makeTree(join(dir, 'src'), { 'a.txt': 'alpha\n' });
+  const conf = join(dir, 'rclone.conf');
+  await writeFile(conf, `[silent]\ntype = sftp\nhost = 127.0.0.1\nport = ${port}\nuser = backup\npass = ${rcloneObscure('not used')}\n`, { mode: 0o600 });
+  ok(await cryptsync(['task', 'add', 'offsite', '--type', 'cloud', '--source', join(dir, 'src'), '--dest', 'silent:backup', '--config', conf, '--stall-minutes', '0.05'], { env }), 'task add');
+  const cmd = ok(await cryptsync(['task', 'command', 'offsite'], { env }), 'task command').stdout;
+  assert.match(cmd, /--contimeout 30s --timeout 2m/);
+  const t0 = Date.now();
+  const r = await cryptsync(['run', 'offsite', '--json'], { env });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.ok(Date.now() - t0 < 20_000, `ended by the 3 s stall timeout: ${Date.now() - t0} ms`);
+  const end = jsonLines(r.stdout).find((e) => e.type === 'step-end' && e.step === 'cloud');
+  assert.equal(end?.errorCode, 'STALLED', JSON.stringify(end));
+  assert.match(String(end?.message), /cloud step stopped: no progress for 3 s/);
 });
