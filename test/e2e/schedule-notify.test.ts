@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { cryptsync, cliEnv, jsonLines, type CliResult } from '../helpers/cli.js';
 import { makeTree } from '../helpers/tree.js';
+import { until } from '../helpers/until.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { freePort } from '../helpers/rclone-serve.js';
@@ -46,16 +47,6 @@ let caFile: string;
 function ok(r: CliResult, what: string): CliResult {
   assert.equal(r.code, 0, `${what} failed (exit ${r.code}):\n${r.stderr}\n${r.stdout}`);
   return r;
-}
-
-async function until<T>(f: () => T | undefined, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 before(async () => {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, Scheduler, type EngineEvent } from '../../src/run/index.js';
 import { makeTree } from '../helpers/tree.js';
+import { until } from '../helpers/until.js';
 
 let work: string;
 
@@ -20,16 +21,6 @@ before(async () => {
 after(async () => {
   await rm(work, { recursive: true, force: true });
 });
-
-async function until<T>(f: () => T | undefined, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('a wall-clock jump (the machine slept) runs the missed slot once, as catch-up; a jump back starts nothing', async () => {
   const home = join(work, 'home');
