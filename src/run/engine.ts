@@ -8,8 +8,13 @@ import { TaskStore, isRsyncTask, parseRemoteSide, type Task } from '../tasks/ind
 import type { MappingEntry, SyncEvent, VerifyResult } from '../sync/index.js';
 import { cryptsyncHome, defaultRcloneConfigPath } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
-import type { EngineEvent, Estimate, StepKind, StepCounts } from './events.js';
+import { ZERO_COUNTS, type EngineEvent, type Estimate, type StepKind, type StepCounts } from './events.js';
 import type { TaskView, BrowseEntry } from './views.js';
+import { failedStepOf, judgeSafety, type Attempt, type TaskSafety } from './safety.js';
+import { nextSlot, profileNotifyPath, readProfileNotify, writeProfileNotify, type NotifyTarget } from '../tasks/index.js';
+import { localHost, sendNotice, type Notice, type NotifyFailure } from './notify.js';
+import type { RunTrigger } from '../util/vocabulary.js';
+import type { LastRun } from '../store/index.js';
 
 export type { TaskView, BrowseEntry };
 import { prepareRun, executeRun, planSteps, isCombined, type RunEnv, type RunOutcome } from './run-task.js';
@@ -56,6 +61,12 @@ interface ActiveRun {
   task: string;
 }
 
+/** What a scheduler running in this process knows beyond the schedule itself (run/scheduler.ts). */
+export interface ScheduleInfo {
+  nextRunAt(task: Task): string | null | undefined;
+  retryAt(task: Task): string | null;
+}
+
 export class Engine {
   readonly home: string;
   readonly profile: string;
@@ -67,6 +78,7 @@ export class Engine {
   #poll: NodeJS.Timeout | undefined;
   #seenRunId = 0;
   #externalRunning = new Set<number>();
+  #schedule: ScheduleInfo | undefined;
 
   private constructor(o: Required<EngineOptions>) {
     this.home = o.home;
@@ -156,18 +168,61 @@ export class Engine {
   // ---- tasks ----
 
   listTasks(): TaskView[] {
-    const last = this.log.lastRuns(this.profile);
-    return this.tasks.list().map((t) => this.#view(t, last));
+    const h = this.#history();
+    return this.tasks.list().map((t) => this.#view(t, h));
   }
 
   getTask(name: string): TaskView {
-    return this.#view(this.tasks.get(name), this.log.lastRuns(this.profile));
+    return this.#view(this.tasks.get(name), this.#history());
   }
 
-  #view(t: Task, last: Map<string, { lastRunAt: string; status: RunStatus }>): TaskView {
-    const l = lastRunOf(t, last, this.tasks.list());
+  /** The scheduler of this process tells the views its next runs and retries. */
+  attachSchedule(info: ScheduleInfo | undefined): void {
+    this.#schedule = info;
+  }
+
+  #history(): History {
+    return { last: this.log.lastRuns(this.profile), encryptSteps: this.log.lastStepRuns(this.profile, 'encrypt') };
+  }
+
+  /** "Is my data safe?" for one task (run/safety.ts). */
+  #safety(t: Task, h: History, now: Date): TaskSafety {
+    const own = h.last.get(t.name);
+    let attempt: Attempt | null = own ? this.#attemptOf(t.name, own) : null;
+    let lastGoodAt = own?.lastOkAt ?? null;
+    if (t.type === 'encrypt') {
+      for (const other of this.tasks.list()) {
+        if (other.type === 'encrypt' || other.connectedTo !== t.name) continue;
+        const step = h.encryptSteps.get(other.name);
+        if (!step) continue;
+        if (!attempt || step.lastRunAt > attempt.at) attempt = this.#attemptOf(other.name, step, 'encrypt');
+        if (step.lastOkAt && (!lastGoodAt || step.lastOkAt > lastGoodAt)) lastGoodAt = step.lastOkAt;
+      }
+    }
+    const planned = this.#schedule?.nextRunAt(t);
+    const next = planned !== undefined ? planned : t.schedule ? (nextSlot(t.schedule, t.scheduleTimeZone, now)?.toISOString() ?? null) : null;
+    return judgeSafety({
+      attempt,
+      lastGoodAt,
+      thresholdDays: t.thresholdDays ?? DEFAULT_THRESHOLD_DAYS,
+      scheduled: t.schedule !== undefined,
+      nextRunAt: next,
+      retryAt: this.#schedule?.retryAt(t) ?? null,
+      now,
+    });
+  }
+
+  /** The attempt a run log summary stands for, with who started it and its failed step (of `only`). */
+  #attemptOf(task: string, l: LastRun, only?: 'encrypt'): Attempt {
+    const r = this.log.listRuns({ task, profile: this.profile, limit: 20 }).find((x) => !x.dryRun && x.startedAt === l.lastRunAt);
+    return { at: l.lastRunAt, status: l.status, startedBy: r?.startedBy ?? null, failedStep: r ? failedStepOf(r, only) : null };
+  }
+
+  #view(t: Task, h: History): TaskView {
+    const l = lastRunOf(t, h.last, this.tasks.list());
     const thresholdDays = t.thresholdDays ?? DEFAULT_THRESHOLD_DAYS;
     const ds = l ? daysSince(l.lastRunAt) : null;
+    const safety = this.#safety(t, h, new Date());
     const running = [...this.#active.entries()].find(([, a]) => a.task === t.name)?.[0] ?? null;
     const base: TaskView = {
       name: t.name,
@@ -180,7 +235,8 @@ export class Engine {
       lastStatus: l?.status ?? null,
       daysSince: ds,
       thresholdDays,
-      overdue: ds !== null && ds > thresholdDays,
+      overdue: safety.overdue,
+      safety,
       estimate: this.#latestEstimate(t.name, l?.lastRunAt ?? null),
       running,
       task: t,
@@ -270,19 +326,107 @@ export class Engine {
    * Starts a run and returns its id at once. `onEvent` sees every event of this run, from its
    * run-start on (a subscriber added after this call returns would miss the first ones).
    */
-  startRun(name: string, o: { dryRun?: boolean; force?: boolean; onEvent?: (e: EngineEvent) => void } = {}): { runId: number } {
-    const prepared = prepareRun(this.runEnv, name, { dryRun: o.dryRun ?? false });
+  startRun(name: string, o: { dryRun?: boolean; force?: boolean; onEvent?: (e: EngineEvent) => void; startedBy?: RunTrigger } = {}): { runId: number } {
+    const prepared = prepareRun(this.runEnv, name, { dryRun: o.dryRun ?? false, ...(o.startedBy ? { startedBy: o.startedBy } : {}) });
     const controller = new AbortController();
     const onEvent = (e: EngineEvent): void => {
       if (o.onEvent) o.onEvent(e);
       this.#emit(e);
     };
-    const done = executeRun(this.runEnv, prepared, { signal: controller.signal, onEvent, force: o.force ?? false }).finally(() => {
-      this.#active.delete(prepared.runId);
-    });
+    const targets = prepared.dryRun ? [] : this.#targetsOf(prepared.task);
+    const started = this.#notify(targets, { event: 'start', task: prepared.task.name, host: localHost(), runId: prepared.runId, startedBy: prepared.startedBy, startedAt: prepared.startedAt }, onEvent);
+    const done = executeRun(this.runEnv, prepared, { signal: controller.signal, onEvent, force: o.force ?? false })
+      .then(async (outcome) => {
+        await started;
+        await this.#notify(targets, this.#runNotice(prepared.task, outcome), onEvent);
+        return outcome;
+      })
+      .finally(() => {
+        this.#active.delete(prepared.runId);
+      });
     this.#seenRunId = Math.max(this.#seenRunId, prepared.runId);
     this.#active.set(prepared.runId, { controller, done, task: prepared.task.name });
     return { runId: prepared.runId };
+  }
+
+  /** The notice of a finished run: its counts and, when it failed, its failed step's first error line. */
+  #runNotice(task: Task, outcome: RunOutcome): Notice {
+    const r = this.log.getRun(outcome.runId);
+    const failed = r ? failedStepOf(r) : null;
+    // the counts of the last step that ran: for a combined run, what reached the destination
+    const last = r?.steps.filter(isMainStep).at(-1);
+    const counts: StepCounts = last
+      ? { newFiles: last.filesNew, changedFiles: last.filesChanged, deletedFiles: last.filesDeleted, files: last.files, bytes: last.bytes }
+      : { ...ZERO_COUNTS };
+    return {
+      event: outcome.status === 'ok' ? 'success' : 'failure',
+      task: task.name,
+      host: localHost(),
+      runId: outcome.runId,
+      status: outcome.status,
+      ...(r ? { startedBy: r.startedBy, startedAt: r.startedAt } : {}),
+      durationMs: outcome.durationMs,
+      counts,
+      ...(failed && outcome.status !== 'ok' ? { failedStep: failed.step, firstError: failed.message } : {}),
+      source: task.source,
+      destination: task.type === 'encrypt' ? task.remote : task.dest,
+    };
+  }
+
+  /** Sends a notice; a target that fails is reported as a warning event, never as an error. */
+  async #notify(targets: readonly NotifyTarget[], n: Notice, onEvent: (e: EngineEvent) => void = (e) => this.#emit(e)): Promise<NotifyFailure[]> {
+    if (targets.length === 0) return [];
+    const failures = await sendNotice(targets, n, { env: this.env });
+    for (const f of failures) {
+      onEvent({ type: 'notice', source: 'notify', task: n.task, level: 'warning', message: `notification to ${f.target} failed: ${f.message}` });
+    }
+    return failures;
+  }
+
+  /** The profile's own targets (profiles/<name>/notify.json), told about every task. */
+  profileNotifyTargets(): NotifyTarget[] {
+    return readProfileNotify(profileNotifyPath(this.home, this.profile));
+  }
+
+  /** Replaces the profile's own targets; [] removes them. */
+  async setProfileNotifyTargets(targets: unknown[]): Promise<NotifyTarget[]> {
+    return writeProfileNotify(profileNotifyPath(this.home, this.profile), targets);
+  }
+
+  /** A task's targets and the profile's. A broken notify.json is reported, never allowed to stop a run. */
+  #targetsOf(t: Task): NotifyTarget[] {
+    let profile: NotifyTarget[] = [];
+    try {
+      profile = this.profileNotifyTargets();
+    } catch (e) {
+      this.#emit({ type: 'notice', source: 'notify', task: t.name, level: 'warning', message: `profile notifications not sent: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    return [...(t.notify ?? []), ...profile];
+  }
+
+  /** Every target a notice about this task goes to (the task's, then the profile's). */
+  notifyTargetsOf(name: string): NotifyTarget[] {
+    return this.#targetsOf(this.tasks.get(name));
+  }
+
+  /** `cryptsync notify test`, and the scheduler's overdue notices. */
+  notifyTask(name: string, event: 'test' | 'overdue'): Promise<NotifyFailure[]> {
+    const t = this.tasks.get(name);
+    const v = this.getTask(name);
+    return this.#notify(this.#targetsOf(t), {
+      event,
+      task: t.name,
+      host: localHost(),
+      lastGoodAt: v.safety.lastGoodAt,
+      thresholdDays: v.safety.thresholdDays,
+      source: t.source,
+      destination: v.destination,
+    });
+  }
+
+  /** Announces scheduler news to every subscriber (the daemon's log, the web UI). */
+  announce(e: EngineEvent): void {
+    this.#emit(e);
   }
 
   async waitRun(runId: number): Promise<{ status: RunStatus; exitCode: number; estimate?: Estimate }> {
@@ -385,6 +529,11 @@ export class Engine {
     this.#emit({ type: 'tasks-changed' });
     return r;
   }
+}
+
+interface History {
+  last: Map<string, LastRun>;
+  encryptSteps: Map<string, LastRun>;
 }
 
 /** a step of a driver, not a pre/post command */

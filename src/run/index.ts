@@ -19,3 +19,7 @@ export { kitText, kitHtml, KIT_CONF_BEGIN, KIT_CONF_END } from './kit-format.js'
 export { keysFromConfig, cryptRemotesIn, cipherOf, snapshotsAt, saveRecovered, type CryptSettings, type RecoverKeys, type SaveRecovered } from './recover.js';
 export type { ServerLocation } from './server-listing.js';
 export { pickSnapshot, type SnapshotEntry } from './snapshots/index.js';
+export { Scheduler, DEFAULT_RETRY_DELAYS_MS, type SchedulerOptions, type SchedulerClock } from './scheduler.js';
+export { acquireSchedulerLock, describeHolder, schedulerHolder, type SchedulerHolder } from './scheduler-lock.js';
+export type { TaskSafety, SafetyLevel } from './safety.js';
+export { describeTarget, type NotifyFailure } from './notify.js';

@@ -10,7 +10,7 @@ import { ensurePrivateDir, tightenMode, PRIVATE_FILE_MODE } from '../util/home.j
 import { migrate } from './migrations.js';
 import { boundTail } from './output-tail.js';
 
-import { RUN_STATUSES, RUN_KINDS, STEP_KINDS as MAIN_STEP_KINDS, HOOK_KINDS, SERVER_STEP_KINDS, type RunKind, type RunStatus, type LoggedStepKind as StepKind } from '../util/vocabulary.js';
+import { RUN_STATUSES, RUN_KINDS, RUN_TRIGGERS, STEP_KINDS as MAIN_STEP_KINDS, HOOK_KINDS, SERVER_STEP_KINDS, type RunKind, type RunStatus, type RunTrigger, type LoggedStepKind as StepKind } from '../util/vocabulary.js';
 import type { RunRecord, StepRecord } from './records.js';
 
 export { RUN_STATUSES, type RunStatus, type StepKind, type RunRecord, type StepRecord };
@@ -50,6 +50,7 @@ interface RunRow {
   exit_code: number | null;
   duration_ms: number | null;
   pid: number;
+  started_by: RunTrigger;
 }
 
 interface StepRow {
@@ -125,6 +126,7 @@ function toRun(r: RunRow, steps: StepRecord[]): RunRecord {
     exitCode: r.exit_code,
     durationMs: r.duration_ms,
     pid: r.pid,
+    startedBy: r.started_by,
     steps,
   };
 }
@@ -178,15 +180,17 @@ export class RunLog {
     if (this.#db.open) this.#db.close();
   }
 
-  startRun(r: { task: string; profile: string; dryRun: boolean; combined: boolean; pid?: number; kind?: RunKind }): number {
+  startRun(r: { task: string; profile: string; dryRun: boolean; combined: boolean; pid?: number; kind?: RunKind; startedBy?: RunTrigger }): number {
     const kind = r.kind ?? 'task';
     if (!RUN_KINDS.includes(kind)) throw new CryptsyncError('usage', 'BAD_RUN_KIND', `unknown run kind ${JSON.stringify(kind)}`);
+    const startedBy = r.startedBy ?? 'manual';
+    if (!RUN_TRIGGERS.includes(startedBy)) throw new CryptsyncError('usage', 'BAD_TRIGGER', `unknown run trigger ${JSON.stringify(startedBy)}`);
     const info = this.#db
       .prepare(
-        `INSERT INTO runs (kind, task, profile, dry_run, combined, status, started_at, pid)
-         VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`,
+        `INSERT INTO runs (kind, task, profile, dry_run, combined, status, started_at, pid, started_by)
+         VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
       )
-      .run(kind, r.task, r.profile, r.dryRun ? 1 : 0, r.combined ? 1 : 0, nowIso(), r.pid ?? process.pid);
+      .run(kind, r.task, r.profile, r.dryRun ? 1 : 0, r.combined ? 1 : 0, nowIso(), r.pid ?? process.pid, startedBy);
     return Number(info.lastInsertRowid);
   }
 
@@ -346,6 +350,29 @@ export class RunLog {
       if (r.last_ok !== null) entry.lastOkAt = r.last_ok;
       out.set(r.task, entry);
     }
+    return out;
+  }
+
+  /**
+   * Per task, the newest step of `kind` in its real combined runs, and when such a step last
+   * ended ok: what an encrypt task did as the first step of the combined tasks connected to it
+   * (its step can succeed while the combined run fails at the push).
+   */
+  lastStepRuns(profile: string, kind: StepKind): Map<string, LastRun> {
+    const rows = this.#db
+      .prepare(
+        `SELECT r.task, s.status, s.started_at,
+                (SELECT MAX(s2.started_at) FROM steps s2 JOIN runs r2 ON r2.id = s2.run_id
+                  WHERE r2.task = r.task AND r2.profile = r.profile AND r2.dry_run = 0 AND r2.combined = 1
+                    AND s2.kind = s.kind AND s2.status = 'ok') AS last_ok
+           FROM steps s JOIN runs r ON r.id = s.run_id
+          WHERE s.id IN (SELECT MAX(s3.id) FROM steps s3 JOIN runs r3 ON r3.id = s3.run_id
+                          WHERE r3.dry_run = 0 AND r3.combined = 1 AND r3.profile = ? AND s3.kind = ?
+                          GROUP BY r3.task)`,
+      )
+      .all(profile, kind) as Array<{ task: string; status: RunStatus; started_at: string; last_ok: string | null }>;
+    const out = new Map<string, LastRun>();
+    for (const r of rows) out.set(r.task, { lastRunAt: r.started_at, status: r.status, ...(r.last_ok !== null ? { lastOkAt: r.last_ok } : {}) });
     return out;
   }
 
