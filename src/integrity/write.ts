@@ -1,0 +1,95 @@
+// Writes the next manifest of a catalog after a successful encrypt (either engine): lists the
+// catalog, hashes each ciphertext file whole, links to the previous manifest (its head hash and
+// a window of older heads) and to this machine's record of the chain, seals and writes it
+// atomically (manifest-file.ts), then records generation, head and the local facts. A file whose
+// encrypted path, size, mtime, ctime and inode are what the record says they were when the
+// previous (authentic) manifest was written keeps that manifest's hash; every other file is read.
+import { stat } from 'node:fs/promises';
+import type { Cipher } from '../crypt/index.js';
+import { fsPath } from '../crypt/index.js';
+import { mapLimit } from '../util/map-limit.js';
+import { CancelledError } from '../util/errors.js';
+import { hashCiphertext, manifestMacKey } from './hashing.js';
+import { CHAIN_WINDOW, headHash, serializeManifest, type ChainLink, type Manifest, type ManifestEntry, type ManifestFile } from './manifest-format.js';
+import { sealManifest, writeManifestFile } from './manifest-file.js';
+import { listCatalog, loadManifest } from './load.js';
+import { catalogSubject, readChainRecord, writeChainRecord, type LocalFacts } from './client-state.js';
+
+const HASH_CONCURRENCY = 8;
+
+export interface WriteManifestInput {
+  root: string;
+  cipher: Cipher;
+  /** the cryptsync home (the chain record lives there) */
+  home: string;
+  signal?: AbortSignal;
+  now?: Date;
+}
+
+export interface WrittenManifest {
+  generation: number;
+  head: string;
+  files: number;
+  dirs: number;
+  /** files read and hashed (the others kept the previous manifest's hash) */
+  hashed: number;
+  /** what the writer noticed about the previous manifest, for the step's output */
+  notes: string[];
+}
+
+function sameFacts(a: LocalFacts | undefined, b: LocalFacts): boolean {
+  return a !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+export async function writeCatalogManifest(o: WriteManifestInput): Promise<WrittenManifest> {
+  const { root, cipher } = o;
+  const subject = await catalogSubject(root);
+  const [listing, loaded, record] = await Promise.all([listCatalog(root, cipher, o.signal), loadManifest(root, cipher), readChainRecord(o.home, subject)]);
+  const notes: string[] = [];
+  const prev = loaded.state === 'ok' ? loaded : undefined;
+  if (loaded.state === 'forged') notes.push(`the previous manifest is not authentic (${loaded.message}); this one links to this machine's record instead`);
+  if (prev && record && prev.manifest.generation < record.generation) {
+    notes.push(`the catalog held manifest generation ${prev.manifest.generation}, older than generation ${record.generation} this machine wrote or verified`);
+  }
+  // the previous manifest's hashes are reused only where the record's facts were taken for it
+  const reusable = new Map<string, ManifestFile>();
+  if (prev && record?.head === prev.head && record.facts) {
+    for (const e of prev.manifest.entries) if (e.type === 'file') reusable.set(e.enc, e);
+  }
+  const facts: Record<string, LocalFacts> = {};
+  let hashed = 0;
+  const files = await mapLimit(listing.files, HASH_CONCURRENCY, async (f): Promise<ManifestFile> => {
+    if (o.signal?.aborted) throw new CancelledError();
+    const path = `${root}/${f.disk}`;
+    const st = await stat(fsPath(path), { bigint: true });
+    const mine: LocalFacts = [Number(st.size), st.mtimeNs.toString(), st.ctimeNs.toString(), st.ino.toString()];
+    const old = reusable.get(f.disk);
+    if (old && old.size === mine[0] && old.mtimeNs === st.mtimeNs && sameFacts(record?.facts?.[f.disk], mine)) {
+      facts[f.disk] = mine;
+      return { ...old, path: f.std };
+    }
+    const h = await hashCiphertext(path);
+    hashed++;
+    // a file that changed while it was read is recorded without facts: the next write reads it again
+    const after = await stat(fsPath(path), { bigint: true });
+    if (after.ctimeNs === st.ctimeNs && after.size === st.size) facts[f.disk] = mine;
+    return { type: 'file', path: f.std, enc: f.disk, size: h.size, mtimeNs: st.mtimeNs, hash: h.hash, nonce: h.nonce };
+  });
+  const entries: ManifestEntry[] = [...files, ...listing.dirs.map((d): ManifestEntry => ({ type: 'dir', path: d.std, enc: d.disk }))];
+  const last: ChainLink | undefined = prev ? { generation: prev.manifest.generation, head: prev.head } : record ? { generation: record.generation, head: record.head } : undefined;
+  const older = prev && last?.head === prev.head ? prev.manifest.chain : [];
+  const generation = Math.max(prev?.manifest.generation ?? 0, record?.generation ?? 0) + 1;
+  const manifest: Manifest = {
+    generation,
+    time: (o.now ?? new Date()).toISOString(),
+    previous: last?.head ?? null,
+    chain: last ? [last, ...older].slice(0, CHAIN_WINDOW) : [],
+    entries,
+  };
+  const plain = serializeManifest(manifest, manifestMacKey(cipher.keys));
+  const head = headHash(plain);
+  if (o.signal?.aborted) throw new CancelledError();
+  await writeManifestFile(root, cipher, await sealManifest(cipher, plain));
+  await writeChainRecord(o.home, { subject, generation, head, time: manifest.time, facts });
+  return { generation, head, files: files.length, dirs: listing.dirs.length, hashed, notes };
+}
