@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TaskStore } from '../tasks/index.js';
 import {
+  buildFilter,
   encryptCatalog,
   listMapping,
   restoreCatalog,
@@ -26,6 +27,9 @@ import { assertSafeRestoreTarget } from './restore-guard.js';
 import { beginCatalogWrite } from './catalog-write.js';
 import type { CatalogWrite } from './catalog-marks.js';
 import { syncSummaryText } from './summary-text.js';
+import { writeManifestAfterEncrypt } from './encrypt-step.js';
+import { scanCatalog } from '../tree/index.js';
+import { checkRestoreSelection, isReservedName, verifyCatalogManifest, type ManifestReport } from '../integrity/index.js';
 
 /** What the door needs from the engine. */
 export interface CatalogContext {
@@ -55,6 +59,8 @@ export interface RestoreInput extends CatalogCallOptions {
   dryRun?: boolean;
   overwrite?: boolean;
   transfers?: number;
+  /** restore files whose ciphertext does not match the catalog's manifest too (default: withheld) */
+  noManifestCheck?: boolean;
 }
 
 export interface VerifyInput extends CatalogCallOptions {
@@ -114,7 +120,9 @@ export async function restoreFromCatalog(
     });
   }
   const include = [...(o.include ?? []), ...(o.paths ?? []).flatMap(pickedPathPatterns)];
+  const withhold = o.noManifestCheck ? undefined : await manifestWithheld(ctx, c, include, o.signal);
   const summary = await restoreCatalog({
+    ...(withhold ? { withhold } : {}),
     source: c.dest,
     target,
     ...(include.length ? { include } : {}),
@@ -125,6 +133,28 @@ export async function restoreFromCatalog(
     ...(onEvent ? { onEvent } : {}),
   });
   return { target, summary, text: syncSummaryText('restored', summary) };
+}
+
+/**
+ * The files of a restore whose ciphertext does not match the catalog's manifest (integrity/
+ * restore-check.ts), hashed before anything is written; undefined when the catalog has none.
+ * A manifest that is missing (while this machine knows its chain), forged, rolled back or
+ * forked refuses the whole restore.
+ */
+async function manifestWithheld(ctx: CatalogContext, c: ResolvedCatalog, include: string[], signal?: AbortSignal): Promise<Map<string, string> | undefined> {
+  const filter = await buildFilter(include.length ? { include } : undefined);
+  const scan = await scanCatalog(c.dest.root, c.dest.cipher, { ...(filter ? { filter } : {}), ...(signal ? { signal } : {}) });
+  const check = await checkRestoreSelection({ root: c.dest.root, cipher: c.dest.cipher, home: ctx.home, files: scan.files.filter((f) => !isReservedName(f.std)) });
+  if (check.state === 'unusable') {
+    throw new CryptsyncError('crypto', 'MANIFEST_CHECK_FAILED', `${check.message}; nothing was restored (--no-manifest-check restores without the check)`, { subject: c.spec });
+  }
+  return check.state === 'checked' ? check.withheld : undefined;
+}
+
+/** The catalog against its manifest (integrity/verify.ts): cheap by listing, or deep by hashing every file. */
+export async function verifyManifestOf(ctx: CatalogContext, taskOrRemote: string, o: CatalogCallOptions & { deep?: boolean } = {}): Promise<ManifestReport> {
+  const c = await openCatalog(ctx, taskOrRemote, o);
+  return verifyCatalogManifest({ root: c.dest.root, cipher: c.dest.cipher, home: ctx.home, deep: o.deep === true, ...(o.signal ? { signal: o.signal } : {}) });
 }
 
 /** cryptcheck of a plain folder against a catalog: an encrypt task's own, or a `REMOTE:` with `plain`. */
@@ -180,7 +210,13 @@ export async function encryptIntoCatalog(ctx: CatalogContext, taskOrRemote: stri
     ...(o.signal ? { signal: o.signal } : {}),
     ...(onEvent ? { onEvent } : {}),
   }).finally(() => write?.complete());
-  return { summary, text: syncSummaryText('encrypted', summary) };
+  const text = syncSummaryText('encrypted', summary);
+  if (summary.errors === 0) {
+    const manifestLines: string[] = [];
+    await writeManifestAfterEncrypt((await opened).dest, { dryRun, home: ctx.home, ...(o.signal ? { signal: o.signal } : {}) }, { line: (l) => manifestLines.push(l) });
+    text.push(...manifestLines);
+  }
+  return { summary, text };
 }
 
 function oneOffSource(c: ResolvedCatalog): string {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { RunLog, daysSince, type RunRecord, type RunStatus } from '../store/index.js';
 import { TaskStore, isRsyncTask, parseRemoteSide, type Task } from '../tasks/index.js';
 import type { MappingEntry, SyncEvent, VerifyResult } from '../sync/index.js';
+import type { ManifestReport } from '../integrity/index.js';
 import { cryptsyncHome, defaultRcloneConfigPath } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
 import type { EngineEvent, Estimate, StepKind, StepCounts } from './events.js';
@@ -23,6 +24,7 @@ import {
   encryptIntoCatalog,
   restoreFromCatalog,
   verifyCatalogOf,
+  verifyManifestOf,
   type CatalogCallOptions,
   type CatalogContext,
   type EncryptInput,
@@ -333,6 +335,11 @@ export class Engine {
   /** cryptcheck: an encrypt task against its own catalog, or `plain` against a `REMOTE:`. */
   verify(taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
     return verifyCatalogOf(this.#catalogContext, taskOrRemote, o, onEvent);
+  }
+
+  /** Checks a catalog against its manifest (docs/manifest.md); records the chain's head when authentic. */
+  verifyManifest(taskOrRemote: string, o: CatalogCallOptions & { deep?: boolean } = {}): Promise<ManifestReport> {
+    return verifyManifestOf(this.#catalogContext, taskOrRemote, o);
   }
 
   /** A one-off encrypt into a catalog (no run log entry), behind the same catalog guards as a task's encrypt step. */

@@ -9,3 +9,4 @@ export { DEMO_ENCRYPT_TASK, DEMO_SYNC_TASK, DEMO_REMOTE, writeDemoFiles } from '
 export type { CatalogCallOptions, RestoreInput, VerifyInput, EncryptInput, SyncOutcome } from './catalog-door.js';
 export { syncSummaryText, verifySummaryText, verifyDifferences } from './summary-text.js';
 export type { SyncEvent, SyncSummary, MappingEntry, VerifyResult, FilterOptions } from '../sync/index.js';
+export type { ManifestReport, Finding, FindingKind, ManifestVerdict } from '../integrity/index.js';

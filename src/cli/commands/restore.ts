@@ -22,6 +22,7 @@ export function registerRestore(program: Command, io: CliIo): void {
     .option('--include <pattern>', 'restore only files matching the rclone-style glob (repeatable)', collect)
     .option('--overwrite', 'allow restoring into a non-empty folder (files equal in size and mtime are skipped)')
     .option('--transfers <n>', 'worker threads for the byte work (default: one per core)')
+    .option('--no-manifest-check', "restore files whose ciphertext does not match the catalog's manifest too (default: they are withheld and reported)")
     .option('-v, --verbose', 'print every file')
     .option('--config <file>', 'rclone config file (default: $RCLONE_CONFIG, else the cryptsync home)')
     .option('--profile <name>', 'profile of a task named instead of a remote (default: "default")')
@@ -40,6 +41,7 @@ export function registerRestore(program: Command, io: CliIo): void {
               targetField: '<target-dir>',
               dryRun,
               overwrite: o.overwrite === true,
+              ...(o.manifestCheck === false ? { noManifestCheck: true } : {}),
               ...(o.include ? { include: o.include as string[] } : {}),
               ...(transfers !== undefined ? { transfers } : {}),
             },
