@@ -2,8 +2,10 @@
 // per server destination, the last generation and head hash it wrote or verified, so an older
 // manifest (rollback) or a different one of the same line (fork) is caught. A local catalog's
 // record also holds the local facts of each ciphertext file (size, mtime, ctime, inode) the head
-// was hashed from, so the next write re-hashes only files whose facts changed. One JSON file per
-// chain in <home>/integrity/, written atomically, 0600 in a 0700 folder. Holds no secret.
+// was hashed from, so the next write re-hashes only files whose facts changed, and a copy of the
+// sealed (encrypted) manifest it wrote or verified last, so a catalog whose manifest was removed
+// (a stock `rclone sync` removes it) is still checked against it. One JSON file and one sealed
+// copy per chain in <home>/integrity/, written atomically, 0600 in a 0700 folder. No secret.
 import { readFile, realpath } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -43,8 +45,18 @@ export function serverSubject(destination: string): string {
   return `server ${destination}`;
 }
 
-function recordPath(home: string, subject: string): string {
-  return join(home, STATE_DIR, `${createHash('sha256').update(subject, 'utf8').digest('hex').slice(0, 32)}.json`);
+function recordPath(home: string, subject: string, ext = 'json'): string {
+  return join(home, STATE_DIR, `${createHash('sha256').update(subject, 'utf8').digest('hex').slice(0, 32)}.${ext}`);
+}
+
+/** This machine's copy of the sealed manifest it wrote or verified last, or null. */
+export async function readSealedCopy(home: string, subject: string): Promise<Buffer | null> {
+  try {
+    return await readFile(recordPath(home, subject, 'manifest'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
 }
 
 /** The record of a chain, or null when this machine has none; a damaged record throws (never read as "none"). */
@@ -70,8 +82,10 @@ export async function readChainRecord(home: string, subject: string): Promise<Ch
   return r;
 }
 
-export async function writeChainRecord(home: string, r: ChainRecord): Promise<void> {
+/** Records a chain's head; with `sealed`, the manifest's ciphertext is kept too (first, so the record never names a head whose copy is missing). */
+export async function writeChainRecord(home: string, r: ChainRecord, sealed?: Buffer): Promise<void> {
   const dir = join(home, STATE_DIR);
   ensurePrivateDir(dir);
+  if (sealed) await writeFileAtomic(recordPath(home, r.subject, 'manifest'), sealed);
   await writeFileAtomic(recordPath(home, r.subject), `${JSON.stringify(r)}\n`);
 }

@@ -5,6 +5,7 @@
 export type FindingKind =
   // the manifest itself
   | 'manifest-missing'
+  | 'manifest-removed'
   | 'manifest-forged'
   | 'rollback'
   | 'fork'
@@ -34,7 +35,7 @@ export interface Finding {
 }
 
 /** what a writer with the keys does in the normal course (deleting, adding, rewriting with a fresh nonce) */
-const OUTSIDE: ReadonlySet<FindingKind> = new Set<FindingKind>(['deleted', 'injected', 'changed', 'mtime-changed']);
+const OUTSIDE: ReadonlySet<FindingKind> = new Set<FindingKind>(['manifest-removed', 'deleted', 'injected', 'changed', 'mtime-changed']);
 
 export function finding(kind: FindingKind, path: string, detail: string): Finding {
   return { kind, class: OUTSIDE.has(kind) ? 'outside' : 'attack', path, detail };

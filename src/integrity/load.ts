@@ -8,12 +8,17 @@ import { isReservedName } from '../util/reserved-name.js';
 import { manifestMacKey } from './hashing.js';
 import { headHash, parseManifest, type Manifest } from './manifest-format.js';
 import { openManifest, readManifestCiphertext } from './manifest-file.js';
+import { readSealedCopy, type ChainRecord } from './client-state.js';
 
-export type LoadedManifest = { state: 'missing' } | { state: 'forged'; message: string } | { state: 'ok'; manifest: Manifest; head: string };
+export type LoadedManifest = { state: 'missing' } | { state: 'forged'; message: string } | { state: 'ok'; manifest: Manifest; head: string; sealed: Buffer };
 
 export async function loadManifest(root: string, cipher: Cipher): Promise<LoadedManifest> {
   const sealed = await readManifestCiphertext(root, cipher);
-  if (sealed === null) return { state: 'missing' };
+  return sealed === null ? { state: 'missing' } : judgeSealed(cipher, sealed);
+}
+
+/** Opens and authenticates a sealed manifest (from the catalog, or this machine's copy). */
+export async function judgeSealed(cipher: Cipher, sealed: Buffer): Promise<LoadedManifest> {
   let plain: Buffer;
   try {
     plain = await openManifest(cipher, sealed);
@@ -21,10 +26,23 @@ export async function loadManifest(root: string, cipher: Cipher): Promise<Loaded
     return { state: 'forged', message: `the manifest does not decrypt (${e instanceof Error ? e.message : String(e)})` };
   }
   try {
-    return { state: 'ok', manifest: parseManifest(plain, manifestMacKey(cipher.keys)), head: headHash(plain) };
+    return { state: 'ok', manifest: parseManifest(plain, manifestMacKey(cipher.keys)), head: headHash(plain), sealed };
   } catch (e) {
     return { state: 'forged', message: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * The catalog's manifest; when it is missing, this machine's copy of the one it wrote or verified
+ * last (`fromCopy`), if that copy is authentic and is the head of the record.
+ */
+export async function loadManifestOrCopy(root: string, cipher: Cipher, home: string, record: ChainRecord | null): Promise<LoadedManifest & { fromCopy?: boolean }> {
+  const loaded = await loadManifest(root, cipher);
+  if (loaded.state !== 'missing' || !record) return loaded;
+  const copy = await readSealedCopy(home, record.subject);
+  if (copy === null) return loaded;
+  const judged = await judgeSealed(cipher, copy);
+  return judged.state === 'ok' && judged.head === record.head ? { ...judged, fromCopy: true } : loaded;
 }
 
 export interface CatalogListing {

@@ -1,12 +1,13 @@
 // Before a restore: each selected ciphertext file is hashed and compared with the catalog's
 // manifest; a file whose hash differs (or that the manifest does not list) is withheld from the
-// restore and reported. A manifest that is missing while this machine knows its chain, not
-// authentic, rolled back or forked makes the whole selection unusable. The caller may skip the
+// restore and reported. A removed manifest is replaced by this machine's copy of the last one it
+// wrote or verified; one that is missing while this machine knows its chain (and has no copy),
+// not authentic, rolled back or forked makes the whole selection unusable. The caller may skip the
 // check (the user said so). Reads only.
 import type { Cipher } from '../crypt/index.js';
 import { mapLimit } from '../util/map-limit.js';
 import { hashCiphertext } from './hashing.js';
-import { loadManifest } from './load.js';
+import { loadManifestOrCopy } from './load.js';
 import { catalogSubject, readChainRecord } from './client-state.js';
 import { chainFinding } from './verify.js';
 
@@ -18,7 +19,8 @@ export type RestoreCheck =
   | { state: 'checked'; generation: number; withheld: Map<string, string> };
 
 export async function checkRestoreSelection(o: { root: string; cipher: Cipher; home: string; files: ReadonlyArray<{ std: string; disk: string }> }): Promise<RestoreCheck> {
-  const [loaded, record] = await Promise.all([loadManifest(o.root, o.cipher), catalogSubject(o.root).then((s) => readChainRecord(o.home, s))]);
+  const record = await readChainRecord(o.home, await catalogSubject(o.root));
+  const loaded = await loadManifestOrCopy(o.root, o.cipher, o.home, record);
   if (loaded.state === 'missing') {
     return record ? { state: 'unusable', message: `the catalog has no manifest, but this machine wrote or verified generation ${record.generation}` } : { state: 'no-manifest' };
   }

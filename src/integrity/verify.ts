@@ -6,7 +6,7 @@
 import type { Cipher } from '../crypt/index.js';
 import { MANIFEST_NAME } from '../util/reserved-name.js';
 import { CHAIN_WINDOW, type Manifest } from './manifest-format.js';
-import { listCatalog, loadManifest } from './load.js';
+import { listCatalog, loadManifestOrCopy } from './load.js';
 import { compareWithManifest } from './compare.js';
 import { catalogSubject, readChainRecord, writeChainRecord, type ChainRecord } from './client-state.js';
 import { finding, verdictOf, type Finding, type ManifestVerdict } from './findings.js';
@@ -53,7 +53,8 @@ export interface VerifyManifestInput {
 
 export async function verifyCatalogManifest(o: VerifyManifestInput): Promise<ManifestReport> {
   const subject = await catalogSubject(o.root);
-  const [loaded, record, listing] = await Promise.all([loadManifest(o.root, o.cipher), readChainRecord(o.home, subject), listCatalog(o.root, o.cipher, o.signal)]);
+  const record = await readChainRecord(o.home, subject);
+  const [loaded, listing] = await Promise.all([loadManifestOrCopy(o.root, o.cipher, o.home, record), listCatalog(o.root, o.cipher, o.signal)]);
   const report: ManifestReport = {
     verdict: 'none',
     deep: o.deep,
@@ -75,6 +76,9 @@ export async function verifyCatalogManifest(o: VerifyManifestInput): Promise<Man
     return report;
   }
   const m = loaded.manifest;
+  if (loaded.fromCopy) {
+    report.findings.push(finding('manifest-removed', MANIFEST_NAME, `the catalog's manifest is gone (a stock rclone sync removes it unless given --exclude /${MANIFEST_NAME}); checked against this machine's copy of generation ${m.generation}`));
+  }
   report.generation = m.generation;
   report.manifestTime = m.time;
   const chain = chainFinding(m, loaded.head, record, 'the catalog');
@@ -84,7 +88,7 @@ export async function verifyCatalogManifest(o: VerifyManifestInput): Promise<Man
   }
   report.findings.push(...(await compareWithManifest({ root: o.root, cipher: o.cipher, manifest: m, listing, deep: o.deep, ...(o.signal ? { signal: o.signal } : {}) })));
   if (!chain && (!record || record.head !== loaded.head)) {
-    await writeChainRecord(o.home, { subject, generation: m.generation, head: loaded.head, time: new Date().toISOString() });
+    await writeChainRecord(o.home, { subject, generation: m.generation, head: loaded.head, time: new Date().toISOString() }, loaded.sealed);
   }
   report.verdict = verdictOf(report.findings);
   return report;

@@ -12,7 +12,7 @@ import { CancelledError } from '../util/errors.js';
 import { hashCiphertext, manifestMacKey } from './hashing.js';
 import { CHAIN_WINDOW, headHash, serializeManifest, type ChainLink, type Manifest, type ManifestEntry, type ManifestFile } from './manifest-format.js';
 import { sealManifest, writeManifestFile } from './manifest-file.js';
-import { listCatalog, loadManifest } from './load.js';
+import { listCatalog, loadManifestOrCopy } from './load.js';
 import { catalogSubject, readChainRecord, writeChainRecord, type LocalFacts } from './client-state.js';
 
 const HASH_CONCURRENCY = 8;
@@ -44,9 +44,11 @@ function sameFacts(a: LocalFacts | undefined, b: LocalFacts): boolean {
 export async function writeCatalogManifest(o: WriteManifestInput): Promise<WrittenManifest> {
   const { root, cipher } = o;
   const subject = await catalogSubject(root);
-  const [listing, loaded, record] = await Promise.all([listCatalog(root, cipher, o.signal), loadManifest(root, cipher), readChainRecord(o.home, subject)]);
+  const record = await readChainRecord(o.home, subject);
+  const [listing, loaded] = await Promise.all([listCatalog(root, cipher, o.signal), loadManifestOrCopy(root, cipher, o.home, record)]);
   const notes: string[] = [];
   const prev = loaded.state === 'ok' ? loaded : undefined;
+  if (loaded.state === 'ok' && loaded.fromCopy) notes.push(`the catalog's manifest was removed; this one follows generation ${loaded.manifest.generation} from this machine's copy`);
   if (loaded.state === 'forged') notes.push(`the previous manifest is not authentic (${loaded.message}); this one links to this machine's record instead`);
   if (prev && record && prev.manifest.generation < record.generation) {
     notes.push(`the catalog held manifest generation ${prev.manifest.generation}, older than generation ${record.generation} this machine wrote or verified`);
@@ -89,7 +91,8 @@ export async function writeCatalogManifest(o: WriteManifestInput): Promise<Writt
   const plain = serializeManifest(manifest, manifestMacKey(cipher.keys));
   const head = headHash(plain);
   if (o.signal?.aborted) throw new CancelledError();
-  await writeManifestFile(root, cipher, await sealManifest(cipher, plain));
-  await writeChainRecord(o.home, { subject, generation, head, time: manifest.time, facts });
+  const sealed = await sealManifest(cipher, plain);
+  await writeManifestFile(root, cipher, sealed);
+  await writeChainRecord(o.home, { subject, generation, head, time: manifest.time, facts }, sealed);
   return { generation, head, files: files.length, dirs: listing.dirs.length, hashed, notes };
 }

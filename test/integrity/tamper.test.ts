@@ -4,7 +4,7 @@
 // deep; an untouched catalog verifies clean; restore withholds a tampered file.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { truncate, rename, rm, writeFile, readFile, copyFile, utimes, stat } from 'node:fs/promises';
+import { truncate, rename, rm, writeFile, readFile, copyFile, utimes, stat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { cryptsync } from '../helpers/cli.js';
@@ -119,7 +119,7 @@ test('a deleted file and an injected valid file are named (changed outside crypt
   }
 });
 
-test('a forged manifest: one byte edited, or re-MACed with a wrong key; a missing one', async () => {
+test('a forged manifest: one byte edited, or re-MACed with a wrong key; a removed one, and a missing one', async () => {
   const mpath = join(c.dest.root, manifestDiskPath(c.dest.cipher));
   const sealed = await readFile(mpath);
   const at = 32 + Math.floor(rand() * (sealed.length - 32));
@@ -136,8 +136,19 @@ test('a forged manifest: one byte edited, or re-MACed with a wrong key; a missin
   await writeFile(mpath, await sealManifest(c.dest.cipher, serializeManifest(m, wrongKey)));
   await rm(encOf(c, c.big));
   await tampered('manifest-forged', '.cryptsync-manifest');
+  // removed (as a stock rclone sync does): checked against this machine's copy of generation 1
   await rm(mpath);
+  const r = await verifyManifestCli(c);
+  assert.equal(r.report.verdict, 'changed-outside', r.stdout);
+  has(r.report.findings, 'manifest-removed', '.cryptsync-manifest');
+  has(r.report.findings, 'deleted', c.big);
+  // and without that copy: a manifest this machine knows of is missing
+  const state = join(c.env.CRYPTSYNC_HOME as string, 'integrity');
+  const copies = (await readdir(state)).filter((n) => n.endsWith('.manifest'));
+  assert.equal(copies.length, 1);
+  await rename(join(state, copies[0] as string), join(c.work, 'copy.manifest'));
   await tampered('manifest-missing', '.cryptsync-manifest');
+  await rename(join(c.work, 'copy.manifest'), join(state, copies[0] as string));
 });
 
 test('restore withholds a tampered file and names it; --no-manifest-check restores it anyway', async () => {
