@@ -4,6 +4,7 @@
 // atomically (manifest-file.ts), then records generation, head and the local facts. A file whose
 // encrypted path, size, mtime, ctime and inode are what the record says they were when the
 // previous (authentic) manifest was written keeps that manifest's hash; every other file is read.
+// When nothing differs from the previous manifest, that one stays (no new generation to push).
 import { stat } from 'node:fs/promises';
 import type { Cipher } from '../crypt/index.js';
 import { fsPath } from '../crypt/index.js';
@@ -29,12 +30,23 @@ export interface WriteManifestInput {
 export interface WrittenManifest {
   generation: number;
   head: string;
+  /** false when the catalog is exactly what the previous manifest says: that one stays */
+  written: boolean;
   files: number;
   dirs: number;
   /** files read and hashed (the others kept the previous manifest's hash) */
   hashed: number;
   /** what the writer noticed about the previous manifest, for the step's output */
   notes: string[];
+}
+
+/** the same entries in the same canonical order, field by field */
+function sameEntries(a: readonly ManifestEntry[], b: readonly ManifestEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (e: ManifestEntry): string => (e.type === 'dir' ? `d\0${e.path}\0${e.enc}` : `f\0${e.path}\0${e.enc}\0${e.size}\0${e.mtimeNs}\0${e.hash}\0${e.nonce ?? ''}`);
+  const left = a.map(key).sort();
+  const right = b.map(key).sort();
+  return left.every((k, i) => k === right[i]);
 }
 
 function sameFacts(a: LocalFacts | undefined, b: LocalFacts): boolean {
@@ -78,6 +90,12 @@ export async function writeCatalogManifest(o: WriteManifestInput): Promise<Writt
     return { type: 'file', path: f.std, enc: f.disk, size: h.size, mtimeNs: st.mtimeNs, hash: h.hash, nonce: h.nonce };
   });
   const entries: ManifestEntry[] = [...files, ...listing.dirs.map((d): ManifestEntry => ({ type: 'dir', path: d.std, enc: d.disk }))];
+  // nothing changed since the previous manifest (that this machine also knows as the head): it
+  // stays, so a run that changed nothing pushes nothing
+  if (prev && !prev.fromCopy && (!record || record.head === prev.head) && sameEntries(prev.manifest.entries, entries)) {
+    await writeChainRecord(o.home, { subject, generation: prev.manifest.generation, head: prev.head, time: (o.now ?? new Date()).toISOString(), facts }, prev.sealed);
+    return { generation: prev.manifest.generation, head: prev.head, written: false, files: files.length, dirs: listing.dirs.length, hashed, notes };
+  }
   const last: ChainLink | undefined = prev ? { generation: prev.manifest.generation, head: prev.head } : record ? { generation: record.generation, head: record.head } : undefined;
   const older = prev && last?.head === prev.head ? prev.manifest.chain : [];
   const generation = Math.max(prev?.manifest.generation ?? 0, record?.generation ?? 0) + 1;
@@ -94,5 +112,5 @@ export async function writeCatalogManifest(o: WriteManifestInput): Promise<Writt
   const sealed = await sealManifest(cipher, plain);
   await writeManifestFile(root, cipher, sealed);
   await writeChainRecord(o.home, { subject, generation, head, time: manifest.time, facts }, sealed);
-  return { generation, head, files: files.length, dirs: listing.dirs.length, hashed, notes };
+  return { generation, head, written: true, files: files.length, dirs: listing.dirs.length, hashed, notes };
 }

@@ -69,7 +69,14 @@ export interface VerifyInput extends CatalogCallOptions {
   /** default: the encrypt task's filters, when its own plain folder is checked */
   filter?: FilterOptions;
   transfers?: number;
+  /** also check the catalog against its manifest (default true; docs/manifest.md) */
+  manifest?: boolean;
+  /** the manifest check hashes every ciphertext file instead of comparing the listing */
+  deep?: boolean;
 }
+
+/** A cryptcheck's result, with the manifest check's report when it ran. */
+export type VerifyOutcome = VerifyResult & { manifest?: ManifestReport };
 
 /** A one-off encrypt: the engine's limits and switches, as encryptCatalog documents them. */
 export interface EncryptInput extends CatalogCallOptions, Partial<Pick<EncryptOptions, 'dryRun' | 'maxDelete' | 'maxDeletePercent' | 'transfers' | 'copyLinks' | 'checksum' | 'force'>> {
@@ -157,13 +164,13 @@ export async function verifyManifestOf(ctx: CatalogContext, taskOrRemote: string
   return verifyCatalogManifest({ root: c.dest.root, cipher: c.dest.cipher, home: ctx.home, deep: o.deep === true, ...(o.signal ? { signal: o.signal } : {}) });
 }
 
-/** cryptcheck of a plain folder against a catalog: an encrypt task's own, or a `REMOTE:` with `plain`. */
-export async function verifyCatalogOf(ctx: CatalogContext, taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
+/** cryptcheck of a plain folder against a catalog (an encrypt task's own, or a `REMOTE:` with `plain`), then the catalog against its manifest. */
+export async function verifyCatalogOf(ctx: CatalogContext, taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyOutcome> {
   const c = await openCatalog(ctx, taskOrRemote, o);
   const plain = o.plain ?? c.task?.source;
   if (plain === undefined) throw new CryptsyncError('usage', 'NOT_ENCRYPT_TASK', 'verify needs an encrypt task (it compares its plain folder with its catalog)');
   const filter = o.filter ?? (o.plain === undefined ? taskFilter(c) : undefined);
-  return verifyCatalog({
+  const r = await verifyCatalog({
     plain: resolve(plain),
     dest: c.dest,
     ...(filter ? { filter } : {}),
@@ -171,6 +178,8 @@ export async function verifyCatalogOf(ctx: CatalogContext, taskOrRemote: string,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(onEvent ? { onEvent } : {}),
   });
+  if (o.manifest === false) return r;
+  return { ...r, manifest: await verifyCatalogManifest({ root: c.dest.root, cipher: c.dest.cipher, home: ctx.home, deep: o.deep === true, ...(o.signal ? { signal: o.signal } : {}) }) };
 }
 
 /**

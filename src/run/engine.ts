@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { RunLog, daysSince, type RunRecord, type RunStatus } from '../store/index.js';
 import { TaskStore, isRsyncTask, parseRemoteSide, type Task } from '../tasks/index.js';
-import type { MappingEntry, SyncEvent, VerifyResult } from '../sync/index.js';
+import type { MappingEntry, SyncEvent } from '../sync/index.js';
 import type { ManifestReport } from '../integrity/index.js';
 import { cryptsyncHome, defaultRcloneConfigPath } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
@@ -26,6 +26,7 @@ import {
   verifyCatalogOf,
   verifyManifestOf,
   type CatalogCallOptions,
+  type VerifyOutcome,
   type CatalogContext,
   type EncryptInput,
   type RestoreInput,
@@ -333,7 +334,7 @@ export class Engine {
   }
 
   /** cryptcheck: an encrypt task against its own catalog, or `plain` against a `REMOTE:`. */
-  verify(taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
+  verify(taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyOutcome> {
     return verifyCatalogOf(this.#catalogContext, taskOrRemote, o, onEvent);
   }
 

@@ -82,7 +82,8 @@ test('kill -9 at seeded moments of an encrypt never leaves a torn or unauthentic
     assert.equal(e.code, 0, e.stderr + e.stdout);
     const done = await verifyManifestCli(c, ['--deep']);
     assert.equal(done.report.verdict, 'clean', done.stdout);
-    assert.equal(done.report.generation, generation + 1);
+    // the next generation, or the last one kept when the last killed run had already written it
+    assert.ok(done.report.generation === generation || done.report.generation === generation + 1, done.stdout);
   } finally {
     await c.cleanup();
   }

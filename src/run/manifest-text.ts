@@ -1,7 +1,7 @@
-// The lines `cryptsync verify` prints for a manifest check (docs/manifest.md): one headline with
-// the verdict, then one line per finding, by path.
-import { displayName } from '../../crypt/index.js';
-import type { ManifestReport } from '../../run/index.js';
+// The words of a manifest check (docs/manifest.md), for every front end (the CLI prints them,
+// the web API returns them in `text`): one headline with the verdict, then one line per finding.
+import { displayName } from '../crypt/index.js';
+import type { ManifestReport } from '../integrity/index.js';
 
 export function manifestReportText(r: ManifestReport): string[] {
   const how = r.deep ? 'deep: every file hashed' : 'cheap: listing, sizes and mtimes';
