@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { TaskStore } from '../tasks/index.js';
 import {
   buildFilter,
+  checkCatalogPassword,
   encryptCatalog,
   listMapping,
   restoreCatalog,
@@ -149,6 +150,8 @@ export async function restoreFromCatalog(
  * forked refuses the whole restore.
  */
 async function manifestWithheld(ctx: CatalogContext, c: ResolvedCatalog, include: string[], signal?: AbortSignal): Promise<Map<string, string> | undefined> {
+  // a wrong password is said as such, not as a missing manifest (its name would not decrypt)
+  await checkCatalogPassword(c.dest, c.spec);
   const filter = await buildFilter(include.length ? { include } : undefined);
   const scan = await scanCatalog(c.dest.root, c.dest.cipher, { ...(filter ? { filter } : {}), ...(signal ? { signal } : {}) });
   const check = await checkRestoreSelection({ root: c.dest.root, cipher: c.dest.cipher, home: ctx.home, files: scan.files.filter((f) => !isReservedName(f.std)) });
@@ -161,6 +164,7 @@ async function manifestWithheld(ctx: CatalogContext, c: ResolvedCatalog, include
 /** The catalog against its manifest (integrity/verify.ts): cheap by listing, or deep by hashing every file. */
 export async function verifyManifestOf(ctx: CatalogContext, taskOrRemote: string, o: CatalogCallOptions & { deep?: boolean } = {}): Promise<ManifestReport> {
   const c = await openCatalog(ctx, taskOrRemote, o);
+  await checkCatalogPassword(c.dest, c.spec);
   return verifyCatalogManifest({ root: c.dest.root, cipher: c.dest.cipher, home: ctx.home, deep: o.deep === true, ...(o.signal ? { signal: o.signal } : {}) });
 }
 

@@ -102,7 +102,8 @@ for (const kind of ['sftp', 'webdav'] as ServeKind[]) {
       assert.equal(stepEnd(first.stdout, 'encrypt').status, 'ok');
       const c1 = stepEnd(first.stdout, 'cloud');
       assert.equal(c1.status, 'ok');
-      assert.equal((c1.counts as { newFiles: number }).newFiles, names.length);
+      // the files and the catalog's manifest (docs/manifest.md)
+      assert.equal((c1.counts as { newFiles: number }).newFiles, names.length + 1);
       assert.ok(!first.stdout.includes(server.pass) && !first.stderr.includes(server.pass), 'no password in the output');
 
       // the served folder is the catalog: the same encrypted paths, no plain name anywhere
