@@ -71,16 +71,15 @@ function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
-function run(cmd: string, args: string[], o: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {
+function run(cmd: string, args: string[], o: { env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const c = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: o.env ?? process.env });
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: o.env ?? process.env });
     let out = '';
     let err = '';
     c.stdout.on('data', (d: Buffer) => (out += d.toString()));
     c.stderr.on('data', (d: Buffer) => (err += d.toString()));
     c.on('error', (e) => resolve({ code: null, out, err: e.message }));
     c.on('close', (code) => resolve({ code, out, err }));
-    c.stdin.end(o.input ?? '');
   });
 }
 

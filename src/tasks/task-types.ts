@@ -17,7 +17,7 @@ export interface TaskTypeInfo {
 export const TASK_TYPE_INFO: Readonly<Record<TaskType, TaskTypeInfo>> = {
   encrypt: { step: 'encrypt', push: false, summary: 'plain folder → crypt remote (the encrypted catalog)' },
   synchronize: { step: 'rsync', push: true, summary: 'rsync push: local folder → [user@]host:path or a local path' },
-  snapshot: { step: 'rsync', push: true, summary: 'rsync push into numbered snapshot folders (hard links to the previous one)' },
+  snapshot: { step: 'rsync', push: true, summary: 'rsync push into a new dated snapshot folder per run (hard links to the previous one)' },
   syncremote: { step: 'rsync', push: false, summary: 'rsync pull: [user@]host:path → local folder' },
   cloud: { step: 'cloud', push: true, summary: 'rclone push: local folder → any rclone remote (REMOTE:path)' },
 };

@@ -13,11 +13,13 @@ import {
   DEFAULT_THRESHOLD_DAYS,
   type CloudTask,
   type EncryptTask,
+  type SnapshotTask,
   type RsyncTask,
   type Task,
   type TaskType,
 } from './task-schema.js';
 import { PUSH_TYPES, TASK_TYPE_INFO } from './task-types.js';
+import { hasRetentionRule, retentionSchema } from './retention.js';
 import { checkRcloneRemoteName, checkRemoteSide, parseRcloneSpec, parseRemoteSide } from './remote-side.js';
 
 export interface ValidationIssue {
@@ -86,9 +88,10 @@ function zodIssues(err: ZodError, input: unknown, type: TaskType): ValidationIss
   const out: ValidationIssue[] = [];
   for (const issue of err.issues) {
     if (issue.code === 'unrecognized_keys') {
-      const known = Object.keys(SCHEMA_BY_TYPE[type].shape).join(', ');
+      const nested = issue.path[0] === 'retention' && issue.path.length === 1;
+      const known = Object.keys(nested ? retentionSchema.shape : SCHEMA_BY_TYPE[type].shape).join(', ');
       for (const key of issue.keys) {
-        out.push({ path: joinPath([...issue.path, key]), message: `unknown field for a ${type} task (known: ${known})` });
+        out.push({ path: joinPath([...issue.path, key]), message: `unknown field ${nested ? 'in retention' : `for a ${type} task`} (known: ${known})` });
       }
       continue;
     }
@@ -238,7 +241,9 @@ function checkRsync(task: RsyncTask, ctx: ValidateContext, err: Report, warn: Re
   }
   if (task.type === 'snapshot') {
     const root = dst ? dst.path : task.dest;
-    if (stripSlash(root) === '/' || root === '') err('dest', 'a snapshot root cannot be "/": name a folder to hold 1, 2, ... snapshots');
+    if (stripSlash(root) === '/' || root === '') err('dest', 'a snapshot root cannot be "/": name a folder to hold the dated snapshots');
+    if (dst?.daemon) warn('dest', 'snapshot runs need ssh ([user@]host:path) or a local folder: the finished snapshot is renamed into place, which an rsync daemon cannot do');
+    checkRetention(task, warn, err);
   }
 
   // ssh settings only make sense with an ssh remote
@@ -274,6 +279,14 @@ function checkRsync(task: RsyncTask, ctx: ValidateContext, err: Report, warn: Re
 
   checkConnection(task, ctx, err);
   if (ctx.checkFs) checkRsyncFs(task, ctx, err, warn, { pull, remote: remote !== null });
+}
+
+/** Rules that cannot work together; the values themselves are the schema's (tasks/retention.ts). */
+function checkRetention(task: SnapshotTask, warn: Report, err: Report): void {
+  const r = task.retention;
+  if (!r) return;
+  if (r.pruneAfterRun && !hasRetentionRule(r)) err('retention.pruneAfterRun', 'needs a keep rule or a preset (e.g. "keepDaily": 7): prune refuses to run without one');
+  if (!hasRetentionRule(r) && r.timeZone !== undefined) warn('retention.timeZone', 'has no effect without a keep rule or a preset');
 }
 
 function checkConnection(task: RsyncTask | CloudTask, ctx: ValidateContext, err: Report): void {

@@ -87,8 +87,9 @@ before(async () => {
   env = cliEnv(join(work, 'home'), { VAULT_PW: PASSWORD });
   plain = join(work, 'plain');
   catalog = join(work, 'catalog');
-  // two levels that do not exist yet: the first run must create them on the server
-  root = join(sshd.dir, 'server', 'snaps');
+  // two levels that do not exist yet (the first run must create them on the server), and a quote
+  // and spaces in the name (the rename over ssh quotes every word)
+  root = join(sshd.dir, 'server', "it's my snaps");
   await put('keep.bin', bytes(70_000));
   await put('edit.txt', 'day one\n');
   await put('gone-on-day-2.txt', 'deleted on the laptop after day one\n');

@@ -14,6 +14,7 @@ import { RemotesView } from './views/remotes-view';
 import { TaskForm } from './views/task-form';
 import { ConnectDialog } from './views/connect-dialog';
 import { ForceRunDialog } from './views/force-run-dialog';
+import { ThemeToggle } from './views/theme-toggle';
 
 type View = 'tasks' | 'logs' | 'restore' | 'mapping' | 'verify' | 'remotes';
 const VIEWS: Array<[View, string]> = [
@@ -211,6 +212,7 @@ export function App() {
         <div className={`conn conn-${connection}`} title="live updates from the server" data-testid="connection">
           <span className="dot" /> {CONNECTION_LABEL[connection]}
         </div>
+        <ThemeToggle />
       </header>
       {connection === 'signed-out' && (
         <div className="notice notice-error" role="alert">

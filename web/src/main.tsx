@@ -2,8 +2,10 @@
 import { createRoot } from 'react-dom/client';
 import { adoptTokenFromUrl } from './auth';
 import { App } from './app';
+import { initTheme } from './theme';
 import './styles.css';
 
+initTheme();
 adoptTokenFromUrl();
 // a new start-up URL pasted into this tab changes only the fragment: no load happens by itself
 window.addEventListener('hashchange', () => {

@@ -31,6 +31,8 @@ export async function planPrune(task: SnapshotTask, o: ServerOpOptions & { now?:
   const list = (await listSnapshotNames(root, o)).map((n) => entryOf(root, n));
   const decisions = policy(list, now, task.retention ?? {});
   const remove = decisions.filter((d) => !d.keep).map((d) => d.entry);
+  const newest = list[list.length - 1];
+  if (newest && remove.includes(newest)) throw new CryptsyncError('internal', 'PRUNE_NEWEST', `refusing to remove the newest snapshot ${newest.name}`);
   return { task: task.name, root, now, decisions, remove, refusal: refusalOf(task, root, list.length, remove.length, o.force ?? false) };
 }
 

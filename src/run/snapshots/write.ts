@@ -6,7 +6,7 @@
 // source with the newest snapshot: its changes are the changes since that snapshot.
 import type { SnapshotTask } from '../../tasks/index.js';
 import { parseRemoteSide } from '../../tasks/index.js';
-import { locationOf, type ServerLocation } from '../server-listing.js';
+import { locationOf, rsyncSideOf, type ServerLocation } from '../server-listing.js';
 import { listSnapshotNames } from './list.js';
 import { PARTIAL_NAME, uniqueDatedName } from './naming.js';
 import { daemonRefusal, renameInRoot, type ServerOpOptions } from './server-ops.js';
@@ -37,12 +37,17 @@ export async function planSnapshotWrite(task: SnapshotTask, at: Date, o: ServerO
 }
 
 /**
- * A real run writes into the partial folder with --link-dest=../<previous>; a dry run compares
- * with the previous snapshot itself (or with the not yet existing new folder before the first).
+ * A real run writes into the partial folder with --link-dest to the previous snapshot; a dry run
+ * compares with the previous snapshot itself (or with the not yet existing new folder before the
+ * first). The link-dest is `<root>/<previous>` when the root is an absolute path — rrsync refuses
+ * `..` in --link-dest and anchors absolute paths at its folder, as it anchors the dest itself — and
+ * `../<previous>` (relative to the folder rsync writes into) for a root relative to the home.
  */
-export function snapshotTarget(w: Pick<SnapshotWrite, 'name' | 'previous'>, dryRun: boolean): SnapshotTarget {
+export function snapshotTarget(w: Pick<SnapshotWrite, 'name' | 'previous'> & { root?: ServerLocation }, dryRun: boolean): SnapshotTarget {
   if (dryRun) return { folder: w.previous ?? w.name };
-  return { folder: PARTIAL_NAME, ...(w.previous !== undefined ? { linkDest: `../${w.previous}` } : {}) };
+  if (w.previous === undefined) return { folder: PARTIAL_NAME };
+  const rootPath = w.root ? rsyncSideOf(w.root).path.replace(/\/+$/, '') : '';
+  return { folder: PARTIAL_NAME, linkDest: rootPath.startsWith('/') ? `${rootPath}/${w.previous}` : `../${w.previous}` };
 }
 
 /** After rsync exited 0: the partial folder gets its dated name. */

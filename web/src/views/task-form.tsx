@@ -6,13 +6,14 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, api, errorText } from '../api';
 import type { RemoteView, TaskType, TaskView } from '../types';
 import { Field, Modal, lines } from './form-bits';
+import { RetentionFields, retentionInput, retentionValues } from './retention-fields';
 
 type Values = Record<string, string | boolean>;
 
 const TYPE_HELP: Record<TaskType, string> = {
   encrypt: 'plain folder → crypt remote (the encrypted catalog)',
   synchronize: 'rsync push: local folder → [user@]host:path or a local path',
-  snapshot: 'rsync push into numbered snapshot folders (hard links to the previous one)',
+  snapshot: 'rsync push into a new dated snapshot folder per run (hard links to the previous one)',
   syncremote: 'rsync pull: [user@]host:path → local folder',
   cloud: 'rclone push: local folder (normally the encrypted catalog) → any rclone remote, REMOTE:path',
 };
@@ -29,7 +30,8 @@ function toValues(t?: Record<string, unknown>): Values {
   const v: Values = { type: 'synchronize', delete: true };
   if (!t) return v;
   for (const [k, x] of Object.entries(t)) {
-    if (Array.isArray(x)) v[k] = x.join('\n');
+    if (k === 'retention') Object.assign(v, retentionValues(x));
+    else if (Array.isArray(x)) v[k] = x.join('\n');
     else if (typeof x === 'boolean') v[k] = x;
     else if (x !== undefined && x !== null) v[k] = String(x);
   }
@@ -58,6 +60,8 @@ function toInput(v: Values, type: TaskType, original: Record<string, unknown> | 
     else out[k] = s;
   }
   out.type = type;
+  const retention = type === 'snapshot' ? retentionInput(v) : undefined;
+  if (retention) out.retention = retention;
   if (original) {
     // an edit is a patch: fields the user emptied are removed with null
     for (const k of Object.keys(original)) if (!(k in out) && !HIDDEN_FIELDS.includes(k) && !(commandsLocked && COMMAND_FIELDS.includes(k))) out[k] = null;
@@ -205,6 +209,7 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
             </div>
           </>
         )}
+        {type === 'snapshot' && <RetentionFields values={v} errors={errors} set={(k, x) => setV((o) => ({ ...o, [k]: x }))} />}
         <details className="more" open={Object.keys(errors).some((k) => !['name', 'type', 'source', 'dest', 'remote', 'sshPort', 'sshKey'].includes(k))}>
           <summary>More options</summary>
           <div className="row">
