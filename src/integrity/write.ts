@@ -32,6 +32,8 @@ export interface WrittenManifest {
   head: string;
   /** false when the catalog is exactly what the previous manifest says: that one stays */
   written: boolean;
+  /** why no manifest is kept for this catalog at all (see manifestUnavailable) */
+  skipped?: string;
   files: number;
   dirs: number;
   /** files read and hashed (the others kept the previous manifest's hash) */
@@ -53,8 +55,21 @@ function sameFacts(a: LocalFacts | undefined, b: LocalFacts): boolean {
   return a !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }
 
+/**
+ * Why a catalog gets no manifest, or null. With no_data_encryption the manifest's content would
+ * lie on disk unencrypted, plain paths of names that are encrypted included: none is written.
+ */
+export function manifestUnavailable(cipher: Cipher): string | null {
+  if (cipher.options.noDataEncryption && cipher.options.filenameEncryption !== 'off') {
+    return 'the remote has no_data_encryption: a manifest would show the plain names on disk; none is written';
+  }
+  return null;
+}
+
 export async function writeCatalogManifest(o: WriteManifestInput): Promise<WrittenManifest> {
   const { root, cipher } = o;
+  const unavailable = manifestUnavailable(cipher);
+  if (unavailable !== null) return { generation: 0, head: '', written: false, skipped: unavailable, files: 0, dirs: 0, hashed: 0, notes: [] };
   const subject = await catalogSubject(root);
   const record = await readChainRecord(o.home, subject);
   const [listing, loaded] = await Promise.all([listCatalog(root, cipher, o.signal), loadManifestOrCopy(root, cipher, o.home, record)]);

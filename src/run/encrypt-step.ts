@@ -96,6 +96,7 @@ export async function writeManifestAfterEncrypt(dest: CryptDest, ctx: { dryRun: 
 }
 
 export function manifestWrittenLine(w: WrittenManifest): string {
+  if (w.skipped !== undefined) return `manifest: not written (${w.skipped})`;
   if (!w.written) return `manifest: generation ${w.generation} kept (the catalog did not change; ${w.files} files, ${w.dirs} folders; ${w.hashed} hashed)`;
   return `manifest: generation ${w.generation} written (${w.files} files, ${w.dirs} folders; ${w.hashed} hashed, ${w.files - w.hashed} unchanged)`;
 }

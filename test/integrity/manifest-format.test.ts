@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cipher } from '../../src/crypt/index.js';
-import { serializeManifest, parseManifest, headHash, manifestMacKey, chainFinding, ManifestFormatError, type Manifest, type ManifestEntry } from '../../src/integrity/index.js';
+import { serializeManifest, parseManifest, headHash, manifestMacKey, manifestUnavailable, chainFinding, ManifestFormatError, type Manifest, type ManifestEntry } from '../../src/integrity/index.js';
 import { blake2b } from '../../src/integrity/hashing.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
@@ -86,4 +86,11 @@ test('rollback and fork against the record; a descendant is fine', () => {
   assert.equal(chainFinding(stranger, headHash(serializeManifest(stranger, key)), record, 'the catalog')?.kind, 'fork');
   const noLink: Manifest = { ...child, chain: [] };
   assert.equal(chainFinding(noLink, headHash(serializeManifest(noLink, key)), record, 'the catalog')?.kind, 'fork');
+});
+
+test('no manifest for a remote with no_data_encryption and encrypted names (its plain names would lie on disk)', () => {
+  const noData = Cipher.createSync({ password: 'manifest format test password', noDataEncryption: true });
+  assert.match(manifestUnavailable(noData) ?? '', /no_data_encryption/);
+  assert.equal(manifestUnavailable(Cipher.createSync({ password: 'manifest format test password', noDataEncryption: true, filenameEncryption: 'off' })), null);
+  assert.equal(manifestUnavailable(cipher), null);
 });
