@@ -52,7 +52,8 @@ export async function hashCiphertext(path: string): Promise<CiphertextFacts> {
   try {
     const state = Buffer.alloc(sodium.crypto_generichash_STATEBYTES);
     sodium.crypto_generichash_init(state, null, HASH_BYTES);
-    const buf = Buffer.alloc(READ_CHUNK);
+    // sized to the file: most catalog files are small, and a zeroed MiB per file adds up
+    const buf = Buffer.allocUnsafe(Math.max(FILE_HEADER_SIZE, Math.min(READ_CHUNK, Number((await fh.stat()).size) + 1)));
     let size = 0;
     let header = Buffer.alloc(0);
     for (;;) {
