@@ -4,7 +4,7 @@
 // the catalog's top folder (a name every scan skips and a later run cleans up), made durable,
 // renamed over the old manifest, the folder made durable; a crash at any point leaves the
 // previous manifest whole under the real name.
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import type { Cipher } from '../crypt/index.js';
 import { fsPath } from '../crypt/index.js';
 import { encryptPath, flushFiles, syncFolders, tempNameFor } from '../tree/index.js';
@@ -48,16 +48,8 @@ export function openManifest(cipher: Cipher, sealed: Buffer): Promise<Buffer> {
 /** Writes the sealed manifest under its real name atomically and durably (see the header). */
 export async function writeManifestFile(root: string, cipher: Cipher, sealed: Buffer): Promise<void> {
   const tmp = tempNameFor(root);
-  const fh = await open(tmp, 'wx', 0o666);
   try {
-    await fh.writeFile(sealed);
-  } catch (e) {
-    await fh.close();
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
-  await fh.close();
-  try {
+    await writeFile(tmp, sealed, { flag: 'wx', mode: 0o666 });
     await flushFiles([tmp], [root]);
     await rename(tmp, fsPath(`${root}/${manifestDiskPath(cipher)}`));
   } catch (e) {
