@@ -8,7 +8,6 @@ import { truncate, rename, rm, writeFile, readFile, copyFile, utimes, stat, read
 import { join } from 'node:path';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { cryptsync } from '../helpers/cli.js';
-import { encryptPath } from '../../src/tree/index.js';
 import { manifestDiskPath, manifestMacKey, parseManifest, sealManifest, serializeManifest } from '../../src/integrity/index.js';
 import type { Finding, FindingKind } from '../../src/integrity/index.js';
 import { makeTamperCatalog, encOf, verifyManifestCli, copyCatalog, type TamperCatalog } from './fixture.js';

@@ -4,7 +4,7 @@
 // damaged ones; the real rclone's cryptcheck then finds no difference.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat, writeFile, utimes, open } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile, utimes, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
