@@ -16,7 +16,7 @@ const READ_CONCURRENCY = 8;
 export type RestoreCheck =
   | { state: 'no-manifest' }
   | { state: 'unusable'; message: string }
-  | { state: 'checked'; generation: number; withheld: Map<string, string> };
+  | { state: 'checked'; generation: number; /** by encrypted path: why the file is not to be restored */ withheld: Map<string, string> };
 
 export async function checkRestoreSelection(o: { root: string; cipher: Cipher; home: string; files: ReadonlyArray<{ std: string; disk: string }> }): Promise<RestoreCheck> {
   const record = await readChainRecord(o.home, await catalogSubject(o.root));
@@ -33,11 +33,11 @@ export async function checkRestoreSelection(o: { root: string; cipher: Cipher; h
   await mapLimit(o.files, READ_CONCURRENCY, async (f) => {
     const want = hashes.get(f.disk);
     if (want === undefined) {
-      withheld.set(f.std, `not in the manifest (generation ${loaded.manifest.generation})`);
+      withheld.set(f.disk, `not in the manifest (generation ${loaded.manifest.generation})`);
       return;
     }
     const got = await hashCiphertext(`${o.root}/${f.disk}`);
-    if (got.hash !== want) withheld.set(f.std, `its ciphertext does not match the manifest (generation ${loaded.manifest.generation}): changed since, truncated or swapped`);
+    if (got.hash !== want) withheld.set(f.disk, `its ciphertext does not match the manifest (generation ${loaded.manifest.generation}): changed since, truncated or swapped`);
   });
   return { state: 'checked', generation: loaded.manifest.generation, withheld };
 }

@@ -25,7 +25,7 @@ export interface RestoreOptions extends RunControl {
   dryRun?: boolean;
   overwrite?: boolean;
   transfers?: number;
-  /** files not to restore, by plain path, with the reason reported for each (the manifest check) */
+  /** files not to restore, by encrypted path in the catalog, with the reason reported for each (the manifest check) */
   withhold?: ReadonlyMap<string, string>;
 }
 
@@ -131,11 +131,6 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
   for (const f of scan.files) {
     // the catalog's manifest is cryptsync's, not one of the user's files
     if (isReservedName(f.std)) continue;
-    const why = o.withhold?.get(f.std);
-    if (why !== undefined) {
-      rep.error(f.std, 'MANIFEST_MISMATCH', `not restored: ${why}`);
-      continue;
-    }
     const disk = safeRestorePath(f.std);
     if (disk === null) rep.error(f.disk, 'UNSAFE_NAME', 'decrypted file name would escape the target; not restored');
     else safeFiles.push({ f, disk });
@@ -148,6 +143,11 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
   let bytesTotal = 0;
   for (const { f, disk } of safeFiles) {
     if (collided.has(disk)) continue;
+    const why = o.withhold?.get(f.disk);
+    if (why !== undefined) {
+      rep.error(f.std, 'MANIFEST_MISMATCH', `not restored: ${why}`);
+      continue;
+    }
     if (f.size < 0) {
       rep.error(f.std, 'TRUNCATED_BLOCK_HEADER', `${f.std}: file has truncated block header (encrypted size ${f.encSize} is impossible)`);
       continue;
