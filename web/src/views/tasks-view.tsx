@@ -7,6 +7,7 @@ import { when } from '../format';
 import { MOD } from '../shortcuts';
 import type { BatchState, LiveRun, RunRecord, TaskView } from '../types';
 import { StepPanel } from './step-panel';
+import { SafetySummary, nextRunText } from './safety-summary';
 
 /** the task types that push a folder and so can be connected to an encrypt task */
 const PUSH_TYPES: readonly TaskView['type'][] = ['synchronize', 'snapshot', 'cloud'];
@@ -165,6 +166,8 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
         </button>
       </div>
 
+      <SafetySummary tasks={tasks} onSelect={actions.select} />
+
       {tasks.length === 0 ? (
         <div className="empty">
           <h2>No tasks yet</h2>
@@ -177,7 +180,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
           </p>
         </div>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="task table">
           <table className="grid tasks" aria-label="tasks">
             <thead>
               <tr>
@@ -188,6 +191,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                 <th>Server</th>
                 <th className="num">Days</th>
                 <th>Last run</th>
+                <th>Next run</th>
                 <th>Estimate</th>
               </tr>
             </thead>
@@ -219,6 +223,9 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                       ) : (
                         <span className="not-verified">not verified (dry run)</span>
                       )}
+                    </td>
+                    <td className="next-run" data-testid="next-run-cell">
+                      {t.safety.scheduled ? nextRunText(t, Date.now()) : <span className="muted">–</span>}
                     </td>
                     <EstimateCell t={t} {...(run ? { run } : {})} />
                   </tr>
@@ -253,7 +260,8 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
             )}
             {!selRun && lastRun && (
               <span className="muted" data-testid="last-run">
-                last {lastRun.dryRun ? 'estimate' : 'run'} #{lastRun.id} {when(lastRun.startedAt)} <span className={`status status-${lastRun.status}`}>{lastRun.status}</span>
+                last {lastRun.dryRun ? 'estimate' : 'run'} #{lastRun.id} {when(lastRun.startedAt)}
+                {lastRun.startedBy !== 'manual' ? ` (started by the scheduler: ${lastRun.startedBy})` : ''} <span className={`status status-${lastRun.status}`}>{lastRun.status}</span>
               </span>
             )}
             {sel.estimate && <span className="muted">estimated {when(sel.estimate.at)}</span>}
