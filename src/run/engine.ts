@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { RunLog, daysSince, type RunRecord, type RunStatus } from '../store/index.js';
 import { TaskStore, isRsyncTask, parseRemoteSide, type Task } from '../tasks/index.js';
-import type { MappingEntry, SyncEvent, VerifyResult } from '../sync/index.js';
+import type { MappingEntry, SyncEvent } from '../sync/index.js';
+import type { ManifestReport } from '../integrity/index.js';
 import { cryptsyncHome, defaultRcloneConfigPath } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
 import { ZERO_COUNTS, type EngineEvent, type Estimate, type StepKind, type StepCounts } from './events.js';
@@ -36,7 +37,9 @@ import {
   verifyServerCopyOf,
   restoreFromCatalog,
   verifyCatalogOf,
+  verifyManifestOf,
   type CatalogCallOptions,
+  type VerifyOutcome,
   type CatalogContext,
   type EncryptInput,
   type RestoreInput,
@@ -491,8 +494,13 @@ export class Engine {
   }
 
   /** cryptcheck: an encrypt task against its own catalog, or `plain` against a `REMOTE:`. */
-  verify(taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
+  verify(taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyOutcome> {
     return verifyCatalogOf(this.#catalogContext, taskOrRemote, o, onEvent);
+  }
+
+  /** Checks a catalog against its manifest (docs/manifest.md); records the chain's head when authentic. */
+  verifyManifest(taskOrRemote: string, o: CatalogCallOptions & { deep?: boolean } = {}): Promise<ManifestReport> {
+    return verifyManifestOf(this.#catalogContext, taskOrRemote, o);
   }
 
   // ---- server copies: browse, restore and verify straight from the server (server-*.ts) ----

@@ -16,6 +16,7 @@ import { startPlainScan, type IssueFn, type PlainScanJob } from './plain-scan-th
 import { assertNoOverlap } from './path-overlap.js';
 import { deletionRefusal } from './deletion-guard.js';
 import { isJunkPath } from '../util/junk-names.js';
+import { isReservedName } from '../util/reserved-name.js';
 import { unmountedMountPointOf } from '../util/mount-state.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
 import type { EncryptJob, VerifyJob } from './transfer-job.js';
@@ -150,6 +151,10 @@ async function runEncrypt(
     scanCatalog(root, cipher, { missingOk: true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') }),
   ]);
   await checkCatalogKey(dest, dst);
+  // the manifest (util/reserved-name.ts) is cryptsync's, not a copy of a plain file: never planned
+  dst.files = dst.files.filter((f) => !isReservedName(f.std));
+  for (const f of src.files) if (isReservedName(f.std)) rep.warn(f.std, 'RESERVED_NAME', 'this name is reserved for the catalog manifest; not encrypted');
+  src.files = src.files.filter((f) => !isReservedName(f.std));
   for (const u of dst.undecryptable) if (!isJunkPath(u)) rep.warn(u, 'UNDECRYPTABLE_NAME', 'name in the encrypted catalog does not decrypt; left alone');
 
   const plan = buildPlan(src, dst, new PathEncryptor(cipher), { keepSame: o.checksum === true });

@@ -7,6 +7,7 @@
 // Names that are not UTF-8 are restored byte for byte (raw-byte strings, crypt/names-on-disk.ts);
 // two catalog entries that land on one target name are an error each, never an overwrite.
 import { isJunkPath } from '../util/junk-names.js';
+import { isReservedName } from '../util/reserved-name.js';
 import { readdir, mkdir, lstat } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { scanCatalog, safeRestorePath, isStaleTemporary, removeStaleTemporaries, parentOf, syncFolders, type PathFilter } from '../tree/index.js';
@@ -24,6 +25,8 @@ export interface RestoreOptions extends RunControl {
   dryRun?: boolean;
   overwrite?: boolean;
   transfers?: number;
+  /** files not to restore, by encrypted path in the catalog, with the reason reported for each (the manifest check) */
+  withhold?: ReadonlyMap<string, string>;
 }
 
 async function targetEntries(target: string): Promise<number> {
@@ -131,6 +134,8 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
   }
   const safeFiles: { f: (typeof scan.files)[number]; disk: string }[] = [];
   for (const f of scan.files) {
+    // the catalog's manifest is cryptsync's, not one of the user's files
+    if (isReservedName(f.std)) continue;
     const disk = safeRestorePath(f.std);
     if (disk === null) rep.error(f.disk, 'UNSAFE_NAME', 'decrypted file name would escape the target; not restored');
     else safeFiles.push({ f, disk });
@@ -143,6 +148,11 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
   let bytesTotal = 0;
   for (const { f, disk } of safeFiles) {
     if (collided.has(disk)) continue;
+    const why = o.withhold?.get(f.disk);
+    if (why !== undefined) {
+      rep.error(f.std, 'MANIFEST_MISMATCH', `not restored: ${why}`);
+      continue;
+    }
     if (f.size < 0) {
       rep.error(f.std, 'TRUNCATED_BLOCK_HEADER', `${f.std}: file has truncated block header (encrypted size ${f.encSize} is impossible)`);
       continue;

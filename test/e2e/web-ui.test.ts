@@ -163,6 +163,10 @@ test('mapping is searchable; verify reports the catalog matches', async () => {
   const result = page.getByTestId('verify-result');
   await result.waitFor();
   assert.equal(await result.getAttribute('data-problems'), '0', await result.innerText());
+  // and the catalog against the manifest its encrypt wrote
+  const manifest = page.getByTestId('manifest-check');
+  assert.equal(await manifest.getAttribute('data-verdict'), 'clean', await result.innerText());
+  assert.match(await manifest.innerText(), /manifest generation \d+ .*the catalog matches it/);
   await screenshot(page, 'verify');
 });
 
