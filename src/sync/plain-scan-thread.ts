@@ -5,10 +5,10 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { CancelledError } from '../util/errors.js';
-import { scanPlainTree, type PlainScan, type PathFilter, type ScanIssue, type TreeEntry, type EntryKind } from '../tree/index.js';
+import { scanPlainTable, FileTable, type PlainTableScan, type PackedFileTable, type PathFilter, type ScanIssue, type TreeEntry, type EntryKind } from '../tree/index.js';
 import type { FilterOptions } from './filter.js';
 
-/** heap caps for the scan worker: it holds one scan (~100 B per entry) and little else */
+/** heap caps for the scan worker: it holds one scan (~40 B per file, file-table.ts) and little else */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 32 };
 const NS_PER_SEC = 1_000_000_000n;
 /** below this many cores a worker only adds start-up cost */
@@ -27,8 +27,9 @@ export interface QueuedIssue {
 }
 
 /**
- * Entries in columns: one string and two typed arrays copy across threads far faster than 20k
- * small objects (structured clone costs ~3 us per object here).
+ * Folder entries in columns: one string and typed arrays copy across threads far faster than
+ * many small objects (structured clone costs ~3 us per object here). Files come as a packed
+ * FileTable, already in columns.
  */
 export interface PackedEntries {
   /** std and disk of each entry, NUL-separated (NUL never occurs in a name); disk is '' when equal to std */
@@ -42,7 +43,7 @@ export interface PackedEntries {
   mtimeNsecs: Uint32Array;
 }
 
-export type PlainScanReply = { ok: true; files: PackedEntries; dirs: PackedEntries; errors: number; issues: QueuedIssue[] } | { ok: false };
+export type PlainScanReply = { ok: true; files: PackedFileTable; dirs: PackedEntries; errors: number; issues: QueuedIssue[] } | { ok: false };
 
 export function packEntries(entries: TreeEntry[]): PackedEntries {
   const names: string[] = [];
@@ -73,14 +74,14 @@ export function unpackEntries(p: PackedEntries, kind: EntryKind): TreeEntry[] {
 
 export interface PlainScanJob {
   /** rejects with CancelledError when `signal` aborts */
-  result: Promise<PlainScan>;
+  result: Promise<PlainTableScan>;
   /** the scan's warnings and errors, in order; complete once `result` settles */
   issues: QueuedIssue[];
 }
 
-function inThread(req: PlainScanRequest, filter: Promise<PathFilter | undefined>, signal: AbortSignal, issues: QueuedIssue[]): Promise<PlainScan> {
+function inThread(req: PlainScanRequest, filter: Promise<PathFilter | undefined>, signal: AbortSignal, issues: QueuedIssue[]): Promise<PlainTableScan> {
   return filter.then((f) =>
-    scanPlainTree(req.source, {
+    scanPlainTable(req.source, {
       copyLinks: req.copyLinks,
       ...(f ? { filter: f } : {}),
       signal,
@@ -125,7 +126,7 @@ export function startPlainScan(req: PlainScanRequest, filter: Promise<PathFilter
           if (signal.aborted) throw new CancelledError();
           if (!reply.ok) return inThread(req, filter, signal, issues);
           issues.push(...reply.issues);
-          return { files: unpackEntries(reply.files, 'file'), dirs: unpackEntries(reply.dirs, 'dir'), errors: reply.errors };
+          return { files: FileTable.unpack(reply.files), dirs: unpackEntries(reply.dirs, 'dir'), errors: reply.errors };
         });
   // awaited later, or dropped when a check before it fails; never an unhandled rejection
   result.catch(() => undefined);

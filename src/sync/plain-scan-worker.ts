@@ -2,7 +2,8 @@
 // core while the main thread derives the key and scans the encrypted catalog. Posts one message
 // (the scan and its issues in order, or a failure) and ends. Never writes, never sees a key.
 import { parentPort, workerData } from 'node:worker_threads';
-import { scanPlainTree, type ScanIssue } from '../tree/plain-scan.js';
+import { scanPlainTable, type ScanIssue } from '../tree/plain-scan.js';
+import { FileTable } from '../tree/file-table.js';
 import { buildFilter } from './filter.js';
 import { packEntries, type PlainScanRequest, type PlainScanReply } from './plain-scan-thread.js';
 
@@ -10,13 +11,13 @@ async function main(req: PlainScanRequest): Promise<PlainScanReply> {
   const issues: { fn: 'warn' | 'error'; issue: ScanIssue }[] = [];
   try {
     const filter = await buildFilter(req.filter);
-    const scan = await scanPlainTree(req.source, {
+    const scan = await scanPlainTable(req.source, {
       copyLinks: req.copyLinks,
       ...(filter ? { filter } : {}),
       onWarning: (issue) => issues.push({ fn: 'warn', issue }),
       onError: (issue) => issues.push({ fn: 'error', issue }),
     });
-    return { ok: true, files: packEntries(scan.files), dirs: packEntries(scan.dirs), errors: scan.errors, issues };
+    return { ok: true, files: scan.files.pack(), dirs: packEntries(scan.dirs), errors: scan.errors, issues };
   } catch {
     // the caller repeats the scan on its own thread and gets the real error there
     return { ok: false };
@@ -25,7 +26,7 @@ async function main(req: PlainScanRequest): Promise<PlainScanReply> {
 
 function buffersOf(reply: PlainScanReply): ArrayBuffer[] {
   if (!reply.ok) return [];
-  return [reply.files, reply.dirs].flatMap((p) => [p.sizes, p.mtimeSecs, p.mtimeNsecs]).map((a) => a.buffer as ArrayBuffer);
+  return [...FileTable.buffersOf(reply.files), ...[reply.dirs.sizes, reply.dirs.mtimeSecs, reply.dirs.mtimeNsecs].map((a) => a.buffer as ArrayBuffer)];
 }
 
 void main(workerData as PlainScanRequest).then((reply) => parentPort?.postMessage(reply, buffersOf(reply)));

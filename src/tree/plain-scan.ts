@@ -10,6 +10,7 @@ import { diskToStandard, hasRawBytes, nameToBytes } from '../crypt/names-on-disk
 import type { DirEntry } from './read-dir.js';
 import { walkTree, type DirJob } from './walk.js';
 import { type TreeEntry, joinRel } from './tree-entry.js';
+import { FileTable } from './file-table.js';
 
 
 export interface ScanIssue {
@@ -39,9 +40,21 @@ export interface PlainScan {
   errors: number;
 }
 
+/** A plain scan with its files in columns (file-table.ts): what the sync engine works on. */
+export interface PlainTableScan {
+  files: FileTable;
+  dirs: TreeEntry[];
+  errors: number;
+}
 
+/** The scan as one object per entry (for small trees and tests). */
 export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): Promise<PlainScan> {
-  const files: TreeEntry[] = [];
+  const scan = await scanPlainTable(root, opts);
+  return { files: Array.from({ length: scan.files.count }, (_, i) => scan.files.entry(i)), dirs: scan.dirs, errors: scan.errors };
+}
+
+export async function scanPlainTable(root: string, opts: PlainScanOptions = {}): Promise<PlainTableScan> {
+  const files = new FileTable();
   const dirs: TreeEntry[] = [];
   let errors = 0;
   const seenDirs = new Set<string>();
@@ -86,7 +99,8 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
       warn(disk, 'SPECIAL_SKIPPED', 'special file skipped');
       return;
     }
-    const std = joinRel(job.std, diskToStandard(d.name));
+    const name = diskToStandard(d.name);
+    const std = joinRel(job.std, name);
     if (kind === 'dir') {
       if (opts.filter && !opts.filter.dir(std)) return;
       if (opts.copyLinks) {
@@ -98,10 +112,10 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
         seenDirs.add(id);
       }
       dirs.push({ kind: 'dir', std, disk, size: 0, mtimeNs: st.mtimeNs });
-      found.push({ abs, disk, std, raw });
+      found.push({ abs, disk, std, raw, folder: files.addFolder(std, disk) });
     } else {
       if (opts.filter && !opts.filter.file(std)) return;
-      files.push({ kind: 'file', std, disk, size: Number(st.size), mtimeNs: st.mtimeNs });
+      files.add(job.folder, name, d.name, Number(st.size), st.mtimeNs);
     }
   };
 
@@ -110,5 +124,6 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
     visit,
     onListError: (job, e) => fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list folder: ${e.code ?? String(e)}`),
   });
+  files.seal();
   return { files, dirs, errors };
 }

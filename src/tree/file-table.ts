@@ -1,0 +1,223 @@
+// The files of one tree scan in columns: a million files cost a few tens of bytes each (typed
+// arrays for numbers, names kept as segments joined into chunk strings) instead of an object,
+// two full-path strings and a bigint each (~1 KB per file once a plan was built on top). A file
+// is an index; its folder is an index into the table's folder list (0 is the scanned root), and
+// full paths are built only when asked for. Pure data, no I/O.
+import type { CatalogEntry, TreeEntry } from './tree-entry.js';
+
+const NS_PER_SEC = 1_000_000_000n;
+const FIRST_CAPACITY = 256;
+/** names per chunk string */
+const CHUNK = 1024;
+
+type Column = Float64Array | Uint32Array | Int32Array;
+
+/** `a` with room for at least `n` elements (doubling), the first ones kept */
+export function withRoom<T extends Column>(a: T, n: number): T {
+  if (n <= a.length) return a;
+  const b = new (a.constructor as new (len: number) => T)(Math.max(n, a.length * 2, FIRST_CAPACITY));
+  b.set(a);
+  return b;
+}
+
+/** Strings in order, stored as chunk strings of CHUNK names each plus one end offset per name. */
+export class StringColumn {
+  chunks: string[] = [];
+  ends = new Uint32Array(0);
+  count = 0;
+  private pending: string[] = [];
+  private pendingLength = 0;
+
+  push(s: string): void {
+    this.ends = withRoom(this.ends, this.count + 1);
+    this.pending.push(s);
+    this.pendingLength += s.length;
+    this.ends[this.count++] = this.pendingLength;
+    if (this.pending.length === CHUNK) this.seal();
+  }
+
+  get(i: number): string {
+    const c = Math.floor(i / CHUNK);
+    if (c === this.chunks.length) return this.pending[i % CHUNK] as string;
+    const start = i % CHUNK === 0 ? 0 : (this.ends[i - 1] as number);
+    return (this.chunks[c] as string).slice(start, this.ends[i]);
+  }
+
+  /** joins the names not yet in a chunk (a partial last chunk); pushing on afterwards is not allowed */
+  seal(): void {
+    if (this.pending.length === 0) return;
+    this.chunks.push(this.pending.join(''));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+
+  static from(p: { chunks: string[]; ends: Uint32Array<ArrayBuffer>; count: number }): StringColumn {
+    const s = new StringColumn();
+    s.chunks = p.chunks;
+    s.ends = p.ends;
+    s.count = p.count;
+    return s;
+  }
+}
+
+/** The columns of a FileTable as plain data, for a postMessage (typed arrays transfer). */
+export interface PackedFileTable {
+  count: number;
+  folderStd: string[];
+  folderDisk: string[];
+  parent: Int32Array<ArrayBuffer>;
+  size: Float64Array<ArrayBuffer>;
+  mtimeSec: Float64Array<ArrayBuffer>;
+  mtimeNsec: Uint32Array<ArrayBuffer>;
+  names: { chunks: string[]; ends: Uint32Array<ArrayBuffer>; count: number };
+  diskNames: [number, string][];
+}
+
+/** Files of a plain-folder scan. */
+export class FileTable {
+  count = 0;
+  /** Standard path of each folder ('' for the root, folder 0) */
+  folderStd: string[] = [''];
+  /** the folder's path on disk, relative to the scanned root */
+  folderDisk: string[] = [''];
+  parent = new Int32Array(0);
+  /** plain size; -1 when it cannot be known (a damaged encrypted file) */
+  size = new Float64Array(0);
+  /** mtime as whole seconds (floor) and nanoseconds 0..999999999: exact for any int64 of ns */
+  mtimeSec = new Float64Array(0);
+  mtimeNsec = new Uint32Array(0);
+  /** Standard name of each file (last segment) */
+  names = new StringColumn();
+  /** on-disk names that differ from the Standard one (rare) */
+  diskNames = new Map<number, string>();
+
+  addFolder(std: string, disk: string): number {
+    this.folderStd.push(std);
+    this.folderDisk.push(disk);
+    return this.folderStd.length - 1;
+  }
+
+  protected addRow(folder: number, name: string, size: number, mtimeNs: bigint): number {
+    const i = this.count++;
+    this.parent = withRoom(this.parent, i + 1);
+    this.size = withRoom(this.size, i + 1);
+    this.mtimeSec = withRoom(this.mtimeSec, i + 1);
+    this.mtimeNsec = withRoom(this.mtimeNsec, i + 1);
+    this.parent[i] = folder;
+    this.size[i] = size;
+    const nsec = ((mtimeNs % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC;
+    this.mtimeSec[i] = Number((mtimeNs - nsec) / NS_PER_SEC);
+    this.mtimeNsec[i] = Number(nsec);
+    this.names.push(name);
+    return i;
+  }
+
+  add(folder: number, name: string, diskName: string, size: number, mtimeNs: bigint): void {
+    const i = this.addRow(folder, name, size, mtimeNs);
+    if (diskName !== name) this.diskNames.set(i, diskName);
+  }
+
+  /** call once the scan is complete */
+  seal(): void {
+    this.names.seal();
+  }
+
+  name(i: number): string {
+    return this.names.get(i);
+  }
+  diskName(i: number): string {
+    return this.diskNames.get(i) ?? this.names.get(i);
+  }
+  std(i: number): string {
+    const dir = this.folderStd[this.parent[i] as number] as string;
+    return dir === '' ? this.name(i) : `${dir}/${this.name(i)}`;
+  }
+  disk(i: number): string {
+    const dir = this.folderDisk[this.parent[i] as number] as string;
+    return dir === '' ? this.diskName(i) : `${dir}/${this.diskName(i)}`;
+  }
+  mtimeNs(i: number): bigint {
+    return BigInt(this.mtimeSec[i] as number) * NS_PER_SEC + BigInt(this.mtimeNsec[i] as number);
+  }
+  /** same size and mtime to the nanosecond as file j of `other` */
+  sameSizeAndTime(i: number, other: FileTable, j: number): boolean {
+    return this.size[i] === other.size[j] && this.mtimeSec[i] === other.mtimeSec[j] && this.mtimeNsec[i] === other.mtimeNsec[j];
+  }
+  entry(i: number): TreeEntry {
+    return { kind: 'file', std: this.std(i), disk: this.disk(i), size: this.size[i] as number, mtimeNs: this.mtimeNs(i) };
+  }
+
+  pack(): PackedFileTable {
+    this.seal();
+    const n = this.count;
+    return {
+      count: n,
+      folderStd: this.folderStd,
+      folderDisk: this.folderDisk,
+      parent: this.parent.slice(0, n),
+      size: this.size.slice(0, n),
+      mtimeSec: this.mtimeSec.slice(0, n),
+      mtimeNsec: this.mtimeNsec.slice(0, n),
+      names: { chunks: this.names.chunks, ends: this.names.ends.slice(0, n), count: n },
+      diskNames: [...this.diskNames],
+    };
+  }
+
+  static unpack(p: PackedFileTable): FileTable {
+    const t = new FileTable();
+    t.count = p.count;
+    t.folderStd = p.folderStd;
+    t.folderDisk = p.folderDisk;
+    t.parent = p.parent;
+    t.size = p.size;
+    t.mtimeSec = p.mtimeSec;
+    t.mtimeNsec = p.mtimeNsec;
+    t.names = StringColumn.from(p.names);
+    t.diskNames = new Map(p.diskNames);
+    return t;
+  }
+
+  /** the buffers of a packed table, to transfer instead of copy */
+  static buffersOf(p: PackedFileTable): ArrayBuffer[] {
+    return [p.parent, p.size, p.mtimeSec, p.mtimeNsec, p.names.ends].map((a) => a.buffer);
+  }
+}
+
+/** Files of an encrypted-catalog scan: names are the decrypted ones, disk names the encrypted ones. */
+export class CatalogFileTable extends FileTable {
+  /** encrypted name on disk of each file */
+  encNames = new StringColumn();
+  /** size of the encrypted file on disk */
+  encSize = new Float64Array(0);
+
+  addCatalogFile(folder: number, name: string, encName: string, size: number, encSize: number, mtimeNs: bigint): void {
+    const i = this.addRow(folder, name, size, mtimeNs);
+    this.encNames.push(encName);
+    this.encSize = withRoom(this.encSize, i + 1);
+    this.encSize[i] = encSize;
+  }
+
+  override seal(): void {
+    super.seal();
+    this.encNames.seal();
+  }
+  override diskName(i: number): string {
+    return this.encNames.get(i);
+  }
+  override entry(i: number): CatalogEntry {
+    return { ...super.entry(i), encSize: this.encSize[i] as number };
+  }
+}
+
+/** A growable list of indexes (4 bytes each). */
+export class IndexList {
+  items = new Int32Array(0);
+  length = 0;
+  push(i: number): void {
+    this.items = withRoom(this.items, this.length + 1);
+    this.items[this.length++] = i;
+  }
+  at(k: number): number {
+    return this.items[k] as number;
+  }
+}
