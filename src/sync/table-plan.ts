@@ -7,7 +7,7 @@
 // one side with the same NFC form (NFC and NFD spellings) would overwrite each other's encrypted
 // file: such names, and everything under such folders, are reported as duplicates and left out of
 // the plan entirely (no copy, update or delete).
-import { type TreeEntry, type FileTable, type CatalogFileTable, IndexList, matchKey, depthOf, joinRel } from '../tree/index.js';
+import { type TreeEntry, type FileTable, type CatalogFileTable, IndexList, FolderGroups, matchKey, depthOf, joinRel } from '../tree/index.js';
 
 export interface DirItem {
   std: string;
@@ -72,9 +72,7 @@ class SideIndex {
   readonly dirKeys: string[];
   /** folder key -> the folders with that key (NFC/NFD twins share one key), in scan order */
   readonly foldersByKey = new Map<string, number[]>();
-  /** file indexes ordered by folder; folder f's files are order[start[f]] .. order[start[f + 1] - 1] */
-  private readonly order: Int32Array;
-  private readonly start: Int32Array;
+  private readonly groups: FolderGroups;
 
   constructor(
     readonly side: TableSide<FileTable>,
@@ -89,23 +87,9 @@ class SideIndex {
     });
     for (const k of this.dup.keys()) blocked.add(k);
     const t = side.files;
-    // a counting sort by folder: 4 bytes per file, whatever order the scan produced
-    const folders = t.folderStd.length;
-    this.start = new Int32Array(folders + 1);
-    for (let i = 0; i < t.count; i++) {
-      const at = (t.parent[i] as number) + 1;
-      this.start[at] = (this.start[at] as number) + 1;
-    }
-    for (let f = 0; f < folders; f++) this.start[f + 1] = (this.start[f + 1] as number) + (this.start[f] as number);
-    const fill = this.start.slice(0, folders);
-    this.order = new Int32Array(t.count);
-    for (let i = 0; i < t.count; i++) {
-      const f = t.parent[i] as number;
-      this.order[fill[f] as number] = i;
-      fill[f] = (fill[f] as number) + 1;
-    }
+    this.groups = new FolderGroups(t);
     t.folderStd.forEach((std, f) => {
-      if (this.start[f + 1] === this.start[f]) return;
+      if (this.groups.size(f) === 0) return;
       const key = matchKey(std);
       const have = this.foldersByKey.get(key);
       if (have) have.push(f);
@@ -115,7 +99,7 @@ class SideIndex {
 
   private *filesOf(k: string): Generator<number> {
     for (const f of this.foldersByKey.get(k) ?? []) {
-      for (let p = this.start[f] as number; p < (this.start[f + 1] as number); p++) yield this.order[p] as number;
+      yield* this.groups.files(f);
     }
   }
 
