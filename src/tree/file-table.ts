@@ -33,7 +33,7 @@ export class StringColumn {
     this.pending.push(s);
     this.pendingLength += s.length;
     this.ends[this.count++] = this.pendingLength;
-    if (this.pending.length === CHUNK) this.seal();
+    if (this.pending.length === CHUNK) this.flush();
   }
 
   get(i: number): string {
@@ -43,12 +43,17 @@ export class StringColumn {
     return (this.chunks[c] as string).slice(start, this.ends[i]);
   }
 
-  /** joins the names not yet in a chunk (a partial last chunk); pushing on afterwards is not allowed */
-  seal(): void {
+  private flush(): void {
     if (this.pending.length === 0) return;
     this.chunks.push(this.pending.join(''));
     this.pending = [];
     this.pendingLength = 0;
+  }
+
+  /** joins the names not yet in a chunk (a partial last chunk) and trims; pushing on afterwards is not allowed */
+  seal(): void {
+    this.flush();
+    this.ends = this.ends.slice(0, this.count);
   }
 
   static from(p: { chunks: string[]; ends: Uint32Array<ArrayBuffer>; count: number }): StringColumn {
@@ -117,9 +122,14 @@ export class FileTable {
     if (diskName !== name) this.diskNames.set(i, diskName);
   }
 
-  /** call once the scan is complete */
+  /** call once the scan is complete: joins the last names and gives back the columns' spare room */
   seal(): void {
     this.names.seal();
+    const n = this.count;
+    this.parent = this.parent.slice(0, n);
+    this.size = this.size.slice(0, n);
+    this.mtimeSec = this.mtimeSec.slice(0, n);
+    this.mtimeNsec = this.mtimeNsec.slice(0, n);
   }
 
   name(i: number): string {
@@ -147,18 +157,18 @@ export class FileTable {
     return { kind: 'file', std: this.std(i), disk: this.disk(i), size: this.size[i] as number, mtimeNs: this.mtimeNs(i) };
   }
 
+  /** the sealed table's columns (their buffers may then be transferred: the table is done) */
   pack(): PackedFileTable {
-    this.seal();
     const n = this.count;
     return {
       count: n,
       folderStd: this.folderStd,
       folderDisk: this.folderDisk,
-      parent: this.parent.slice(0, n),
-      size: this.size.slice(0, n),
-      mtimeSec: this.mtimeSec.slice(0, n),
-      mtimeNsec: this.mtimeNsec.slice(0, n),
-      names: { chunks: this.names.chunks, ends: this.names.ends.slice(0, n), count: n },
+      parent: this.parent,
+      size: this.size,
+      mtimeSec: this.mtimeSec,
+      mtimeNsec: this.mtimeNsec,
+      names: { chunks: this.names.chunks, ends: this.names.ends, count: n },
       diskNames: [...this.diskNames],
     };
   }
@@ -200,6 +210,7 @@ export class CatalogFileTable extends FileTable {
   override seal(): void {
     super.seal();
     this.encNames.seal();
+    this.encSize = this.encSize.slice(0, this.count);
   }
   override diskName(i: number): string {
     return this.encNames.get(i);
