@@ -200,6 +200,8 @@ async function scale(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // the runs' logs go to a home of their own, never the user's
+  process.env.CRYPTSYNC_HOME ??= join(ROOT, '.bench-data', 'home');
   if (process.argv.includes('--scale')) {
     await scale();
     return;

@@ -1,11 +1,12 @@
 // Worker thread entry for the plain-folder scan of an encrypt run: lists the folder on the second
-// core while the main thread derives the key and scans the encrypted catalog. Posts one message
-// (the scan and its issues in order, or a failure) and ends. Never writes, never sees a key.
+// core while the main thread derives the key and scans the encrypted catalog. Posts the files in
+// parts as they are found, then one message (the rest, the folders and the issues in order, or a
+// failure) and ends. Never writes, never sees a key.
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanPlainTable, type ScanIssue } from '../tree/plain-scan.js';
 import { FileTable } from '../tree/file-table.js';
 import { buildFilter } from './filter.js';
-import { packEntries, type PlainScanRequest, type PlainScanReply } from './plain-scan-thread.js';
+import { packEntries, PART_ROWS, type PlainScanRequest, type PlainScanReply, type PlainScanPart } from './plain-scan-thread.js';
 
 async function main(req: PlainScanRequest): Promise<PlainScanReply> {
   const issues: { fn: 'warn' | 'error'; issue: ScanIssue }[] = [];
@@ -16,8 +17,10 @@ async function main(req: PlainScanRequest): Promise<PlainScanReply> {
       ...(filter ? { filter } : {}),
       onWarning: (issue) => issues.push({ fn: 'warn', issue }),
       onError: (issue) => issues.push({ fn: 'error', issue }),
+      // parts go out as they fill, so this thread never holds the whole table
+      parts: { rows: PART_ROWS, take: (part) => parentPort?.postMessage({ part } satisfies PlainScanPart, FileTable.buffersOf(part)) },
     });
-    return { ok: true, files: scan.files.pack(), dirs: packEntries(scan.dirs), errors: scan.errors, issues };
+    return { ok: true, files: scan.files.takePart(), dirs: packEntries(scan.dirs), errors: scan.errors, issues };
   } catch {
     // the caller repeats the scan on its own thread and gets the real error there
     return { ok: false };

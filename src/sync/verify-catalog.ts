@@ -3,10 +3,11 @@
 // the bytes. Nothing is decrypted; nothing is written.
 import { performance } from 'node:perf_hooks';
 import { CancelledError } from '../util/errors.js';
-import { scanPlainTable, scanCatalogTable, matchKey, FolderGroups, IndexList, type FileTable } from '../tree/index.js';
+import { scanCatalogTable, matchKey, FolderGroups, IndexList, type FileTable } from '../tree/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
 import { checkCatalogKey } from './catalog-guards.js';
 import { TransferPool } from './transfer-pool.js';
+import { startPlainScan } from './plain-scan-thread.js';
 import type { VerifyJob } from './transfer-job.js';
 import { RunReporter, type CryptDest, type RunControl } from './events.js';
 
@@ -29,7 +30,26 @@ export async function verifyCatalog(o: RunControl & { plain: string; dest: Crypt
     onWarning: (i: { path: string; code: string; message: string }) => rep.warn(i.path, i.code, i.message),
     onError: (i: { path: string; code: string; message: string }) => rep.error(i.path, i.code, i.message),
   };
-  const [src, dst] = await Promise.all([scanPlainTable(o.plain, common), scanCatalogTable(o.dest.root, o.dest.cipher, common)]);
+  // the plain folder is listed on a second core (plain-scan-thread.ts), as for encrypt
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  if (o.signal?.aborted) stop.abort();
+  const plainJob = startPlainScan({ source: o.plain, copyLinks: false, filter: o.filter }, Promise.resolve(filter), stop.signal);
+  const plainScan = async () => {
+    try {
+      return await plainJob.result;
+    } catch (e) {
+      if (o.signal?.aborted) throw new CancelledError();
+      throw e;
+    } finally {
+      for (const { fn, issue } of plainJob.issues.splice(0)) rep[fn](issue.path, issue.code, issue.message);
+    }
+  };
+  const [src, dst] = await Promise.all([plainScan(), scanCatalogTable(o.dest.root, o.dest.cipher, common)]).finally(() => {
+    stop.abort();
+    o.signal?.removeEventListener('abort', onAbort);
+  });
   await checkCatalogKey(o.dest, dst);
   const res: VerifyResult = { matching: 0, differing: [], missingOnDest: [], missingOnSource: [], errors: 0, durationMs: 0 };
   const sf = src.files;

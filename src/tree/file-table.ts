@@ -9,6 +9,8 @@ const NS_PER_SEC = 1_000_000_000n;
 const FIRST_CAPACITY = 256;
 /** names per chunk string */
 const CHUNK = 1024;
+/** rows per part of a table sent between threads must be a multiple of this */
+export const FILE_TABLE_CHUNK = CHUNK;
 
 type Column = Float64Array | Uint32Array | Int32Array;
 
@@ -56,17 +58,20 @@ export class StringColumn {
     this.ends = this.ends.slice(0, this.count);
   }
 
-  static from(p: { chunks: string[]; ends: Uint32Array<ArrayBuffer>; count: number }): StringColumn {
-    const s = new StringColumn();
-    s.chunks = p.chunks;
-    s.ends = p.ends;
-    s.count = p.count;
-    return s;
+  /** appends `count` names taken from another column; this one must end on a whole chunk */
+  append(p: { chunks: string[]; ends: Uint32Array<ArrayBuffer> }, count: number): void {
+    if (this.pending.length > 0 || this.count % CHUNK !== 0) throw new Error('names appended after a partial chunk');
+    this.ends = withRoom(this.ends, this.count + count);
+    this.ends.set(p.ends.subarray(0, count), this.count);
+    this.chunks.push(...p.chunks);
+    this.count += count;
   }
 }
 
 /** The columns of a FileTable as plain data, for a postMessage (typed arrays transfer). */
 export interface PackedFileTable {
+  /** index of the first folder in folderStd and folderDisk (folder 0, the root, is in every table) */
+  folderStart: number;
   count: number;
   folderStd: string[];
   folderDisk: string[];
@@ -74,7 +79,7 @@ export interface PackedFileTable {
   size: Float64Array<ArrayBuffer>;
   mtimeSec: Float64Array<ArrayBuffer>;
   mtimeNsec: Uint32Array<ArrayBuffer>;
-  names: { chunks: string[]; ends: Uint32Array<ArrayBuffer>; count: number };
+  names: { chunks: string[]; ends: Uint32Array<ArrayBuffer> };
   diskNames: [number, string][];
 }
 
@@ -95,6 +100,8 @@ export class FileTable {
   names = new StringColumn();
   /** on-disk names that differ from the Standard one (rare) */
   diskNames = new Map<number, string>();
+  /** folders already handed over by takePart */
+  private sentFolders = 1;
 
   addFolder(std: string, disk: string): number {
     this.folderStd.push(std);
@@ -157,34 +164,55 @@ export class FileTable {
     return { kind: 'file', std: this.std(i), disk: this.disk(i), size: this.size[i] as number, mtimeNs: this.mtimeNs(i) };
   }
 
-  /** the sealed table's columns (their buffers may then be transferred: the table is done) */
-  pack(): PackedFileTable {
-    const n = this.count;
-    return {
-      count: n,
-      folderStd: this.folderStd,
-      folderDisk: this.folderDisk,
+  /**
+   * Hands over the rows added since the last call, with the folders added since then (a scan in
+   * a worker sends its table in parts, so neither thread holds it twice). The table keeps its
+   * folder numbering but holds no rows afterwards. Every part but the last must end on a
+   * multiple of FILE_TABLE_CHUNK rows.
+   */
+  takePart(): PackedFileTable {
+    this.seal();
+    const p: PackedFileTable = {
+      folderStart: this.sentFolders,
+      count: this.count,
+      folderStd: this.folderStd.slice(this.sentFolders),
+      folderDisk: this.folderDisk.slice(this.sentFolders),
       parent: this.parent,
       size: this.size,
       mtimeSec: this.mtimeSec,
       mtimeNsec: this.mtimeNsec,
-      names: { chunks: this.names.chunks, ends: this.names.ends, count: n },
+      names: { chunks: this.names.chunks, ends: this.names.ends },
       diskNames: [...this.diskNames],
     };
+    this.sentFolders = this.folderStd.length;
+    this.count = 0;
+    this.parent = new Int32Array(0);
+    this.size = new Float64Array(0);
+    this.mtimeSec = new Float64Array(0);
+    this.mtimeNsec = new Uint32Array(0);
+    this.names = new StringColumn();
+    this.diskNames = new Map();
+    return p;
   }
 
-  static unpack(p: PackedFileTable): FileTable {
-    const t = new FileTable();
-    t.count = p.count;
-    t.folderStd = p.folderStd;
-    t.folderDisk = p.folderDisk;
-    t.parent = p.parent;
-    t.size = p.size;
-    t.mtimeSec = p.mtimeSec;
-    t.mtimeNsec = p.mtimeNsec;
-    t.names = StringColumn.from(p.names);
-    t.diskNames = new Map(p.diskNames);
-    return t;
+  /** appends a part taken from another table (takePart), in order; seal once the last is in */
+  appendPart(p: PackedFileTable): void {
+    if (p.folderStart !== this.folderStd.length) throw new Error(`file table part starts at folder ${p.folderStart}, expected ${this.folderStd.length}`);
+    this.folderStd.push(...p.folderStd);
+    this.folderDisk.push(...p.folderDisk);
+    const at = this.count;
+    const n = at + p.count;
+    this.parent = withRoom(this.parent, n);
+    this.parent.set(p.parent, at);
+    this.size = withRoom(this.size, n);
+    this.size.set(p.size, at);
+    this.mtimeSec = withRoom(this.mtimeSec, n);
+    this.mtimeSec.set(p.mtimeSec, at);
+    this.mtimeNsec = withRoom(this.mtimeNsec, n);
+    this.mtimeNsec.set(p.mtimeNsec, at);
+    this.names.append(p.names, p.count);
+    for (const [i, d] of p.diskNames) this.diskNames.set(at + i, d);
+    this.count = n;
   }
 
   /** the buffers of a packed table, to transfer instead of copy */

@@ -9,5 +9,5 @@ export { setMtimeNs } from './mtime.js';
 export { flushFiles, syncFolders } from './durable.js';
 export { scanPlainTree, scanPlainTable, type PathFilter, type PlainScan, type PlainTableScan, type PlainScanOptions, type ScanIssue } from './plain-scan.js';
 export { scanCatalog, scanCatalogTable, type CatalogScan, type CatalogTableScan, type CatalogScanOptions } from './catalog-scan.js';
-export { FileTable, CatalogFileTable, StringColumn, IndexList, FolderGroups, withRoom, type PackedFileTable } from './file-table.js';
+export { FileTable, CatalogFileTable, StringColumn, IndexList, FolderGroups, withRoom, FILE_TABLE_CHUNK, type PackedFileTable } from './file-table.js';
 export { PathEncryptor, encryptPath, safeRestorePath } from './name-map.js';

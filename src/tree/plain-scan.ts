@@ -10,7 +10,7 @@ import { diskToStandard, hasRawBytes, nameToBytes } from '../crypt/names-on-disk
 import type { DirEntry } from './read-dir.js';
 import { walkTree, type DirJob } from './walk.js';
 import { type TreeEntry, joinRel } from './tree-entry.js';
-import { FileTable } from './file-table.js';
+import { FileTable, FILE_TABLE_CHUNK, type PackedFileTable } from './file-table.js';
 
 
 export interface ScanIssue {
@@ -32,6 +32,11 @@ export interface PlainScanOptions {
   signal?: AbortSignal;
   onWarning?: (w: ScanIssue) => void;
   onError?: (e: ScanIssue) => void;
+  /**
+   * hand the files over in parts of this many rows (a multiple of FILE_TABLE_CHUNK) as they are
+   * found; the returned table then holds only the rows after the last part
+   */
+  parts?: { rows: number; take: (part: PackedFileTable) => void };
 }
 
 export interface PlainScan {
@@ -54,6 +59,7 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
 }
 
 export async function scanPlainTable(root: string, opts: PlainScanOptions = {}): Promise<PlainTableScan> {
+  if (opts.parts && (opts.parts.rows <= 0 || opts.parts.rows % FILE_TABLE_CHUNK !== 0)) throw new Error(`parts of ${opts.parts.rows} rows: not a multiple of ${FILE_TABLE_CHUNK}`);
   const files = new FileTable();
   const dirs: TreeEntry[] = [];
   let errors = 0;
@@ -116,6 +122,7 @@ export async function scanPlainTable(root: string, opts: PlainScanOptions = {}):
     } else {
       if (opts.filter && !opts.filter.file(std)) return;
       files.add(job.folder, name, d.name, Number(st.size), st.mtimeNs);
+      if (opts.parts && files.count >= opts.parts.rows) opts.parts.take(files.takePart());
     }
   };
 
