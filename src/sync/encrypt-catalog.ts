@@ -8,11 +8,11 @@
 import { stat, mkdir, unlink, rmdir, readdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { fsPath } from '../crypt/index.js';
-import { scanCatalogTable, PathEncryptor, parentOf, isStaleTemporary, syncFolders, type PlainTableScan, type PathFilter, type ScanIssue, type FileTable, type CatalogFileTable } from '../tree/index.js';
+import { scanCatalogTable, PathEncryptor, parentOf, isStaleTemporary, syncFolders, type PathFilter, type ScanIssue, type FileTable, type CatalogFileTable } from '../tree/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
 import { buildTablePlan, newPairs, type TablePlan } from './table-plan.js';
 import { checkCatalogKey } from './catalog-guards.js';
-import { startPlainScan, type IssueFn, type PlainScanJob } from './plain-scan-thread.js';
+import { startPlainScan, plainScanResult, type IssueFn, type PlainScanJob } from './plain-scan-thread.js';
 import { assertNoOverlap } from './path-overlap.js';
 import { deletionRefusal } from './deletion-guard.js';
 import { isJunkName, isJunkPath } from '../util/junk-names.js';
@@ -164,18 +164,8 @@ async function runEncrypt(
   const { cipher, root } = dest;
   const dryRun = o.dryRun === true;
   const issue = (fn: IssueFn) => (i: ScanIssue) => rep[fn](i.path, i.code, i.message);
-  const plainScan = async (): Promise<PlainTableScan> => {
-    try {
-      return await early.result;
-    } catch (e) {
-      if (o.signal?.aborted) throw new CancelledError();
-      throw e;
-    } finally {
-      for (const i of early.issues.splice(0)) issue(i.fn)(i.issue);
-    }
-  };
   const [src, dst] = await Promise.all([
-    plainScan(),
+    plainScanResult(early, o.signal, (q) => issue(q.fn)(q.issue)),
     scanCatalogTable(root, cipher, { missingOk: true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') }),
   ]);
   await checkCatalogKey(dest, dst);

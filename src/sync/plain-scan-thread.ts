@@ -156,3 +156,18 @@ export function startPlainScan(req: PlainScanRequest, filter: Promise<PathFilter
   result.catch(() => undefined);
   return { result, issues };
 }
+
+/**
+ * The result of a started scan, its queued issues handed to `report` in order (also when it
+ * fails); a CancelledError when `outer` (the run's own signal) aborted it.
+ */
+export async function plainScanResult(job: PlainScanJob, outer: AbortSignal | undefined, report: (q: QueuedIssue) => void): Promise<PlainTableScan> {
+  try {
+    return await job.result;
+  } catch (e) {
+    if (outer?.aborted) throw new CancelledError();
+    throw e;
+  } finally {
+    for (const q of job.issues.splice(0)) report(q);
+  }
+}

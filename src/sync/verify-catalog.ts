@@ -7,7 +7,7 @@ import { scanCatalogTable, matchKey, FolderGroups, IndexList, type FileTable } f
 import { buildFilter, type FilterOptions } from './filter.js';
 import { checkCatalogKey } from './catalog-guards.js';
 import { TransferPool } from './transfer-pool.js';
-import { startPlainScan } from './plain-scan-thread.js';
+import { startPlainScan, plainScanResult } from './plain-scan-thread.js';
 import type { VerifyJob } from './transfer-job.js';
 import { RunReporter, type CryptDest, type RunControl } from './events.js';
 
@@ -36,17 +36,7 @@ export async function verifyCatalog(o: RunControl & { plain: string; dest: Crypt
   o.signal?.addEventListener('abort', onAbort, { once: true });
   if (o.signal?.aborted) stop.abort();
   const plainJob = startPlainScan({ source: o.plain, copyLinks: false, filter: o.filter }, Promise.resolve(filter), stop.signal);
-  const plainScan = async () => {
-    try {
-      return await plainJob.result;
-    } catch (e) {
-      if (o.signal?.aborted) throw new CancelledError();
-      throw e;
-    } finally {
-      for (const { fn, issue } of plainJob.issues.splice(0)) rep[fn](issue.path, issue.code, issue.message);
-    }
-  };
-  const [src, dst] = await Promise.all([plainScan(), scanCatalogTable(o.dest.root, o.dest.cipher, common)]).finally(() => {
+  const [src, dst] = await Promise.all([plainScanResult(plainJob, o.signal, (q) => rep[q.fn](q.issue.path, q.issue.code, q.issue.message)), scanCatalogTable(o.dest.root, o.dest.cipher, common)]).finally(() => {
     stop.abort();
     o.signal?.removeEventListener('abort', onAbort);
   });
