@@ -115,7 +115,7 @@ export function App() {
   const actions: TaskActions = {
     select: setSelected,
     estimate: (name) => guard('Estimate', () => post(`/api/tasks/${encodeURIComponent(name)}/runs`, { dryRun: true })),
-    execute: (name) => guard('Execute', () => post(`/api/tasks/${encodeURIComponent(name)}/runs`, { dryRun: false })),
+    execute: (name) => guard('Run', () => post(`/api/tasks/${encodeURIComponent(name)}/runs`, { dryRun: false })),
     abort: (runId) => guard('Abort', () => post(`/api/runs/${runId}/abort`)),
     batch: (mode) => guard(mode === 'estimate' ? 'Estimate all' : 'Run all with changes', () => post('/api/batch', { mode })),
     abortBatch: () => guard('Abort', () => post('/api/batch/abort')),
@@ -139,7 +139,7 @@ export function App() {
         const r = await post<{ tasks: string[] }>('/api/demo');
         await reloadTasks();
         await reloadRemotes();
-        setNotice({ kind: 'info', text: `Demo profile loaded: ${r.tasks.join(', ')}. Estimate, then execute the combined task.` });
+        setNotice({ kind: 'info', text: `Demo profile loaded: ${r.tasks.join(', ')}. Estimate, then run the combined task.` });
       }),
   };
 

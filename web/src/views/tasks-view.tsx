@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { get } from '../api';
 import { when } from '../format';
-import { MOD } from '../shortcuts';
+import { ariaKeys, keyLabel } from '../shortcuts';
 import type { BatchState, LiveRun, RunRecord, TaskView } from '../types';
 import { StepPanel } from './step-panel';
 
@@ -126,18 +126,24 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
         <button onClick={() => sel && actions.estimate(sel.name)} disabled={!sel || selRunning !== null} title="Estimate the selected task (E)">
           Estimate
         </button>
-        <button className="primary" onClick={() => sel && actions.execute(sel.name)} disabled={!sel || selRunning !== null} title={`Execute the selected task (${MOD}R)`}>
-          Execute <kbd>{MOD}R</kbd>
+        <button
+          className="primary"
+          onClick={() => sel && actions.execute(sel.name)}
+          disabled={!sel || selRunning !== null}
+          title={`Run the selected task (${keyLabel('execute')})`}
+          aria-keyshortcuts={ariaKeys('execute')}
+        >
+          Run <kbd>{keyLabel('execute')}</kbd>
         </button>
         <button className="danger" onClick={() => selRunning !== null && actions.abort(selRunning)} disabled={selRunning === null}>
           Abort
         </button>
         <span className="sep" />
-        <button onClick={() => actions.batch('estimate')} disabled={batch !== null || tasks.length === 0} title="Estimate every task, one after another">
-          Estimate all <kbd>{MOD}T</kbd>
+        <button onClick={() => actions.batch('estimate')} disabled={batch !== null || tasks.length === 0} title={`Estimate every task, one after another (${keyLabel('estimate-all')})`} aria-keyshortcuts={ariaKeys('estimate-all')}>
+          Estimate all <kbd>{keyLabel('estimate-all')}</kbd>
         </button>
-        <button onClick={() => actions.batch('run-changed')} disabled={batch !== null || !tasks.some((t) => t.estimate?.hasChanges)} title="Execute every task whose estimate found changes">
-          Run all with changes <kbd>{MOD}B</kbd>
+        <button onClick={() => actions.batch('run-changed')} disabled={batch !== null || !tasks.some((t) => t.estimate?.hasChanges)} title={`Run every task whose estimate found changes (${keyLabel('run-changed')})`} aria-keyshortcuts={ariaKeys('run-changed')}>
+          Run all with changes <kbd>{keyLabel('run-changed')}</kbd>
         </button>
         {batch && (
           <span className="batch" data-testid="batch">
@@ -183,10 +189,10 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
               <tr>
                 <th>Type</th>
                 <th>Name</th>
-                <th>Source</th>
-                <th>Destination</th>
-                <th>Server</th>
-                <th className="num">Days</th>
+                <th className="secondary">Source</th>
+                <th className="secondary">Destination</th>
+                <th className="secondary">Server</th>
+                <th className="num secondary">Days</th>
                 <th>Last run</th>
                 <th>Estimate</th>
               </tr>
@@ -201,14 +207,14 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                   <tr key={t.name} className={cls} onClick={() => actions.select(t.name)} onDoubleClick={() => actions.edit(t)} aria-selected={t.name === selected} data-task={t.name}>
                     <TypeCell t={t} usedBy={tasks.filter((x) => x.combined && x.connectedTo === t.name).map((x) => x.name)} />
                     <td className="name">{t.name}</td>
-                    <td className="path" title={t.source}>
+                    <td className="path secondary" title={t.source}>
                       {t.source}
                     </td>
-                    <td className="path" title={t.destination}>
+                    <td className="path secondary" title={t.destination}>
                       {t.destination}
                     </td>
-                    <td>{t.server ? `${t.user ? `${t.user}@` : ''}${t.server}` : <span className="muted">local</span>}</td>
-                    <td className={t.overdue ? 'num overdue' : 'num'} title={`threshold ${t.thresholdDays} days`}>
+                    <td className="secondary">{t.server ? `${t.user ? `${t.user}@` : ''}${t.server}` : <span className="muted">local</span>}</td>
+                    <td className={t.overdue ? 'num secondary overdue' : 'num secondary'} title={`threshold ${t.thresholdDays} days`}>
                       {t.daysSince === null ? '–' : t.daysSince.toFixed(t.daysSince < 10 ? 1 : 0)}
                     </td>
                     <td>
@@ -237,7 +243,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
           </span>
           <span className="keys">
             <kbd>↑</kbd>
-            <kbd>↓</kbd> select · <kbd>E</kbd> estimate · <kbd>{MOD}R</kbd> execute · <kbd>{MOD}T</kbd> estimate all · <kbd>{MOD}B</kbd> run all with changes · double-click edits
+            <kbd>↓</kbd> select · <kbd>E</kbd> estimate · <kbd>{keyLabel('execute')}</kbd> run · <kbd>{keyLabel('estimate-all')}</kbd> estimate all · <kbd>{keyLabel('run-changed')}</kbd> run all with changes · double-click edits
           </span>
         </div>
       )}
