@@ -1,6 +1,6 @@
 // The app shell: navigation, the live connection, the shared state (tasks, live runs, batch)
 // and the global keyboard shortcuts. Views get data and actions as props.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { errorText, get, post, api } from './api';
 import { applyRunEvent, useLive, type Connection } from './live';
 import { isTyping, shortcutOf } from './shortcuts';
@@ -188,6 +188,19 @@ export function App() {
     return () => window.removeEventListener('keydown', f);
   }, []);
 
+  /** the ARIA tabs pattern: arrows, Home and End move to a tab and show its view */
+  const onTabKey = (e: ReactKeyboardEvent) => {
+    const i = VIEWS.findIndex(([v]) => v === view);
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: VIEWS.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = VIEWS[(to + VIEWS.length) % VIEWS.length];
+    if (!next) return;
+    location.hash = `#/${next[0]}`;
+    setView(next[0]);
+    document.getElementById(`tab-${next[0]}`)?.focus();
+  };
+
   const encryptTasks = (tasks ?? []).filter((t) => t.type === 'encrypt');
   const sources = [...encryptTasks.map((t) => t.name), ...remotes.map((r) => `${r.name}:`)];
 
@@ -202,9 +215,19 @@ export function App() {
           </svg>
           cryptsync
         </div>
-        <nav className="tabs" role="tablist">
+        <nav className="tabs" role="tablist" aria-label="views" onKeyDown={onTabKey}>
           {VIEWS.map(([v, label]) => (
-            <a key={v} role="tab" aria-selected={view === v} className={view === v ? 'tab active' : 'tab'} href={`#/${v}`} onClick={() => setView(v)}>
+            <a
+              key={v}
+              id={`tab-${v}`}
+              role="tab"
+              aria-selected={view === v}
+              aria-controls="view-panel"
+              tabIndex={view === v ? 0 : -1}
+              className={view === v ? 'tab active' : 'tab'}
+              href={`#/${v}`}
+              onClick={() => setView(v)}
+            >
               {label}
             </a>
           ))}
@@ -225,12 +248,12 @@ export function App() {
       {notice && (
         <div className={`notice notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
           <span>{notice.text}</span>
-          <button className="link" onClick={() => setNotice(null)} aria-label="dismiss">
+          <button className="link" onClick={() => setNotice(null)} aria-label="dismiss this message">
             ✕
           </button>
         </div>
       )}
-      <main className="content">
+      <main className="content" id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
         {view === 'tasks' && <TasksView tasks={tasks} live={live} batch={batch} selected={selected} actions={actions} runsVersion={runsVersion} />}
         {view === 'logs' && <LogsView tasks={tasks ?? []} version={runsVersion} />}
         {view === 'restore' && <RestoreView sources={sources} events={restoreEvents} />}

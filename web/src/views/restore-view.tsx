@@ -55,7 +55,8 @@ function Folder({ source, path, picked, toggle, depth }: { source: string; path:
             {e.type === 'dir' ? (
               <button
                 className="twisty"
-                aria-label={open.has(e.path) ? 'collapse' : 'expand'}
+                aria-label={`${open.has(e.path) ? 'collapse' : 'expand'} folder ${e.name}`}
+                aria-expanded={open.has(e.path)}
                 onClick={() =>
                   setOpen((o) => {
                     const n = new Set(o);

@@ -1,7 +1,7 @@
 // The task table (RsyncOSX-like): type with a combined badge and row colour, both steps shown,
 // days since last run (red past the threshold), last run or "not verified (dry run)", a green
 // estimated marker; below it the selected task's steps with estimate counts and live progress.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { get } from '../api';
 import { when } from '../format';
 import { ariaKeys, keyLabel } from '../shortcuts';
@@ -113,8 +113,28 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
   }, [sel?.name, sel?.task]);
 
   useEffect(() => {
-    tableRef.current?.querySelector('tr.selected')?.scrollIntoView({ block: 'nearest' });
+    const row = tableRef.current?.querySelector<HTMLElement>('tr.selected');
+    row?.scrollIntoView({ block: 'nearest' });
+    // roving tabindex: while the keyboard is in the table, focus follows the selection
+    if (row && tableRef.current?.contains(document.activeElement) && document.activeElement !== row) row.focus();
   }, [selected]);
+
+  /** rows: arrows move (the selection and the focus), Home/End jump, Enter opens the task */
+  function onRowKey(e: ReactKeyboardEvent<HTMLTableRowElement>, t: TaskView): void {
+    if (!tasks || e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return;
+    const i = tasks.findIndex((x) => x.name === t.name);
+    const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: tasks.length - 1 }[e.key];
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      actions.edit(t);
+    } else if (to !== undefined) {
+      e.preventDefault();
+      e.stopPropagation();
+      const next = tasks[Math.max(0, Math.min(tasks.length - 1, to))];
+      if (next) actions.select(next.name);
+      if (next?.name === t.name) e.currentTarget.focus();
+    }
+  }
 
   if (tasks === null) return <p className="muted pad">Loading…</p>;
   const selRun = sel ? latestRunOf(live, sel.name) : undefined;
@@ -204,7 +224,16 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                   .filter(Boolean)
                   .join(' ');
                 return (
-                  <tr key={t.name} className={cls} onClick={() => actions.select(t.name)} onDoubleClick={() => actions.edit(t)} aria-selected={t.name === selected} data-task={t.name}>
+                  <tr
+                    key={t.name}
+                    className={cls}
+                    onClick={() => actions.select(t.name)}
+                    onDoubleClick={() => actions.edit(t)}
+                    onKeyDown={(e) => onRowKey(e, t)}
+                    tabIndex={t.name === (sel?.name ?? tasks[0]?.name) ? 0 : -1}
+                    aria-selected={t.name === selected}
+                    data-task={t.name}
+                  >
                     <TypeCell t={t} usedBy={tasks.filter((x) => x.combined && x.connectedTo === t.name).map((x) => x.name)} />
                     <td className="name">{t.name}</td>
                     <td className="path secondary" title={t.source}>
