@@ -16,8 +16,8 @@ import { prepareRun, executeRun, planSteps, isCombined, type RunEnv, type RunOut
 import { isProcessAlive } from './lock.js';
 import { commandLinesFor, stepKindsOf } from './steps/index.js';
 import { listRemoteViews, addRemote, removeRemote, type RemoteView, type AddRemoteInput } from './remotes.js';
-import { STEP_KINDS } from '../util/vocabulary.js';
 import { createDemo } from './demo.js';
+import { estimateFromRun, isMainStep, staleReason } from './estimate-state.js';
 import {
   catalogMapping,
   encryptIntoCatalog,
@@ -170,7 +170,7 @@ export class Engine {
       daysSince: ds,
       thresholdDays,
       overdue: ds !== null && ds > thresholdDays,
-      estimate: this.#latestEstimate(t.name, l?.lastRunAt ?? null),
+      estimate: this.#latestEstimate(t, l?.lastRunAt ?? null, last),
       running,
       task: t,
     };
@@ -186,12 +186,26 @@ export class Engine {
     return base;
   }
 
-  /** The newest successful estimate of a task, if no real run came after it. */
-  #latestEstimate(task: string, lastRunAt: string | null): Estimate | null {
-    const r = this.log.listRuns({ task, profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status === 'ok');
+  /**
+   * The newest finished estimate of a task (a failed one included: it carries its error), if no
+   * real run came after it, marked stale when what it depends on changed since (estimate-state.ts).
+   */
+  #latestEstimate(t: Task, lastRunAt: string | null, last: Map<string, { lastRunAt: string }>): Estimate | null {
+    const r = this.log.listRuns({ task: t.name, profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status !== 'running' && x.status !== 'aborted');
     if (!r) return null;
     if (lastRunAt && r.startedAt < lastRunAt) return null;
-    return estimateFromRun(r);
+    const est = estimateFromRun(r);
+    const edited = [this.#editedAt.get(t.name), t.type !== 'encrypt' && t.connectedTo ? this.#editedAt.get(t.connectedTo) : undefined].filter((x): x is string => x !== undefined).sort().pop();
+    const stale = staleReason(est, t, this.tasks.list(), { lastRealRunAt: (n) => last.get(n)?.lastRunAt, editedAt: edited });
+    if (stale) est.stale = stale;
+    return est;
+  }
+
+  /** when this process changed a task's settings (an estimate taken before is stale) */
+  readonly #editedAt = new Map<string, string>();
+  #edited(...names: string[]): void {
+    const now = new Date().toISOString();
+    for (const n of names) this.#editedAt.set(n, now);
   }
 
   async addTask(input: unknown): Promise<TaskView> {
@@ -209,6 +223,7 @@ export class Engine {
 
   async editTask(name: string, patch: unknown): Promise<TaskView> {
     const t = await this.tasks.update(name, patch);
+    this.#edited(name, t.name);
     this.#emit({ type: 'tasks-changed' });
     return this.getTask(t.name);
   }
@@ -220,11 +235,13 @@ export class Engine {
 
   async connect(syncName: string, encryptName: string): Promise<void> {
     await this.tasks.connect(syncName, encryptName);
+    this.#edited(syncName);
     this.#emit({ type: 'tasks-changed' });
   }
 
   async disconnect(syncName: string): Promise<void> {
     await this.tasks.disconnect(syncName);
+    this.#edited(syncName);
     this.#emit({ type: 'tasks-changed' });
   }
 
@@ -345,23 +362,6 @@ export class Engine {
     this.#emit({ type: 'tasks-changed' });
     return r;
   }
-}
-
-/** a step of a driver, not a pre/post command */
-function isMainStep(s: { kind: string }): boolean {
-  return (STEP_KINDS as readonly string[]).includes(s.kind);
-}
-
-export function estimateFromRun(r: RunRecord): Estimate {
-  const steps = r.steps.filter(isMainStep).map((s) => {
-    const counts: StepCounts = { newFiles: s.filesNew, changedFiles: s.filesChanged, deletedFiles: s.filesDeleted, files: s.files, bytes: s.bytes };
-    return { step: s.kind as StepKind, counts };
-  });
-  return {
-    at: r.startedAt,
-    steps,
-    hasChanges: steps.some((s) => s.counts.newFiles + s.counts.changedFiles + s.counts.deletedFiles > 0),
-  };
 }
 
 /**

@@ -121,7 +121,7 @@ test('a dialog keeps Tab inside (both ways) and gives focus back to its opener',
     await page.keyboard.press('Shift+Tab');
     assert.equal(await focusInside('[role=dialog]'), true, `Shift+Tab #${i + 1} left the dialog: ${await focused()}`);
   }
-  await dialog.getByRole('button', { name: 'close Add task' }).click();
+  await dialog.getByRole('button', { name: 'close dialog' }).click();
   await dialog.waitFor({ state: 'detached' });
   assert.match(await focused(), /Add task/, 'focus is back on "+ Add task"');
 });

@@ -254,7 +254,7 @@ export function App() {
         </div>
       )}
       <main className="content" id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
-        {view === 'tasks' && <TasksView tasks={tasks} live={live} batch={batch} selected={selected} actions={actions} runsVersion={runsVersion} />}
+        {view === 'tasks' && <TasksView tasks={tasks} live={live} batch={batch} selected={selected} actions={actions} runsVersion={runsVersion} remotes={remotes} />}
         {view === 'logs' && <LogsView tasks={tasks ?? []} version={runsVersion} />}
         {view === 'restore' && <RestoreView sources={sources} events={restoreEvents} />}
         {view === 'mapping' && <MappingView sources={sources} />}

@@ -42,3 +42,31 @@ export function when(iso: string | null | undefined): string {
 export function pct(part: number, total: number): number {
   return total > 0 ? Math.min(100, Math.round((part / total) * 100)) : 0;
 }
+
+const SPAN_UNITS: ReadonlyArray<[string, number]> = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['min', 60_000],
+  ['s', 1000],
+];
+
+/** "3 h 12 min", "2 d 4 h", "40 s": two units at most (the CLI's copy: src/util/relative-time.ts) */
+export function span(ms: number): string {
+  let rest = Math.max(0, Math.floor(ms));
+  const parts: string[] = [];
+  for (const [unit, size] of SPAN_UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      parts.push(`${n} ${unit}`);
+      rest -= n * size;
+    }
+    if (parts.length === 2 || (parts.length === 1 && unit !== 'd' && unit !== 'h')) break;
+  }
+  return parts.length === 0 ? '0 s' : parts.join(' ');
+}
+
+/** "in 3 h 12 min" for a future instant, "3 h 12 min ago" for a past one */
+export function relative(iso: string, now = Date.now()): string {
+  const d = Date.parse(iso) - now;
+  return d >= 0 ? `in ${span(d)}` : `${span(-d)} ago`;
+}

@@ -30,7 +30,7 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
       <div className={wide ? 'modal wide' : 'modal'} role="dialog" aria-modal="true" aria-label={title} ref={ref} tabIndex={-1}>
         <header>
           <h2>{title}</h2>
-          <button type="button" className="link" onClick={onClose} aria-label={`close ${title}`}>
+          <button type="button" className="link" onClick={onClose} aria-label="close dialog">
             ✕
           </button>
         </header>

@@ -3,10 +3,12 @@
 // estimated marker; below it the selected task's steps with estimate counts and live progress.
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { get } from '../api';
-import { when } from '../format';
+import { relative, when } from '../format';
 import { ariaKeys, keyLabel } from '../shortcuts';
-import type { BatchState, LiveRun, RunRecord, TaskView } from '../types';
+import type { BatchState, LiveRun, RemoteView, RunRecord, TaskView } from '../types';
 import { StepPanel } from './step-panel';
+import { EstimateCell, estimateState } from './estimate-cell';
+import { sendsPlain } from '../plain-push';
 
 /** the task types that push a folder and so can be connected to an encrypt task */
 const PUSH_TYPES: readonly TaskView['type'][] = ['synchronize', 'snapshot', 'cloud'];
@@ -37,6 +39,18 @@ interface Props {
   actions: TaskActions;
   /** changes whenever the run log may have changed */
   runsVersion: number;
+  /** the crypt remotes: a push from inside their folders sends ciphertext */
+  remotes: RemoteView[];
+}
+
+/** the clock for "estimated 3 min ago", ticking every half minute */
+function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(id);
+  }, [everyMs]);
+  return now;
 }
 
 function latestRunOf(live: Record<number, LiveRun>, task: string): LiveRun | undefined {
@@ -64,23 +78,8 @@ function TypeCell({ t, usedBy }: { t: TaskView; usedBy: string[] }) {
   );
 }
 
-function EstimateCell({ t, run }: { t: TaskView; run?: LiveRun }) {
-  if (run && run.status === 'running') {
-    return <td className="est running">{run.dryRun ? 'estimating…' : 'running…'}</td>;
-  }
-  if (!t.estimate) return <td className="est muted">–</td>;
-  const n = t.estimate.steps.reduce((a, s) => a + s.counts.newFiles + s.counts.changedFiles + s.counts.deletedFiles, 0);
-  return (
-    <td className="est" data-testid="estimated">
-      <span className="estimated" title={`estimated ${when(t.estimate.at)}`}>
-        ●
-      </span>{' '}
-      {t.estimate.hasChanges ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'}
-    </td>
-  );
-}
-
-export function TasksView({ tasks, live, batch, selected, actions, runsVersion }: Props) {
+export function TasksView({ tasks, live, batch, selected, actions, runsVersion, remotes }: Props) {
+  const now = useNow();
   const tableRef = useRef<HTMLTableSectionElement>(null);
   const [commands, setCommands] = useState<Array<{ step: string; shell: string }>>([]);
   const [lastRun, setLastRun] = useState<RunRecord | null>(null);
@@ -162,7 +161,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
         <button onClick={() => actions.batch('estimate')} disabled={batch !== null || tasks.length === 0} title={`Estimate every task, one after another (${keyLabel('estimate-all')})`} aria-keyshortcuts={ariaKeys('estimate-all')}>
           Estimate all <kbd>{keyLabel('estimate-all')}</kbd>
         </button>
-        <button onClick={() => actions.batch('run-changed')} disabled={batch !== null || !tasks.some((t) => t.estimate?.hasChanges)} title={`Run every task whose estimate found changes (${keyLabel('run-changed')})`} aria-keyshortcuts={ariaKeys('run-changed')}>
+        <button onClick={() => actions.batch('run-changed')} disabled={batch !== null || !tasks.some((t) => t.estimate && t.estimate.error === undefined && (t.estimate.hasChanges || t.estimate.stale !== undefined))} title={`Run every task whose estimate found changes (${keyLabel('run-changed')})`} aria-keyshortcuts={ariaKeys('run-changed')}>
           Run all with changes <kbd>{keyLabel('run-changed')}</kbd>
         </button>
         {batch && (
@@ -235,7 +234,14 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                     data-task={t.name}
                   >
                     <TypeCell t={t} usedBy={tasks.filter((x) => x.combined && x.connectedTo === t.name).map((x) => x.name)} />
-                    <td className="name">{t.name}</td>
+                    <td className="name">
+                      {t.name}
+                      {sendsPlain(t, remotes) && (
+                        <span className="badge badge-plain" data-testid="sends-plain" title="this task sends unencrypted files to the server">
+                          unencrypted
+                        </span>
+                      )}
+                    </td>
                     <td className="path secondary" title={t.source}>
                       {t.source}
                     </td>
@@ -255,7 +261,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                         <span className="not-verified">not verified (dry run)</span>
                       )}
                     </td>
-                    <EstimateCell t={t} {...(run ? { run } : {})} />
+                    <EstimateCell t={t} run={run} now={now} />
                   </tr>
                 );
               })}
@@ -291,11 +297,27 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                 last {lastRun.dryRun ? 'estimate' : 'run'} #{lastRun.id} {when(lastRun.startedAt)} <span className={`status status-${lastRun.status}`}>{lastRun.status}</span>
               </span>
             )}
-            {sel.estimate && <span className="muted">estimated {when(sel.estimate.at)}</span>}
+            {sel.estimate && (
+              <span className={`est-when est-${estimateState(sel.estimate)}`} data-testid="estimate-when" title={when(sel.estimate.at)}>
+                {sel.estimate.error !== undefined ? 'estimate failed' : 'estimated'} {relative(sel.estimate.at, Math.max(now, Date.now(), Date.parse(sel.estimate.at)))}
+                {sel.estimate.stale && <> · stale: {sel.estimate.stale}</>}
+              </span>
+            )}
           </div>
+          {sel.estimate?.error !== undefined && (
+            <p className="step-message" role="alert" data-testid="estimate-error">
+              The estimate failed: {sel.estimate.error}
+            </p>
+          )}
+          {sendsPlain(sel, remotes) && (
+            <p className="plain-warning" data-testid="sends-plain-detail">
+              This task sends <b>unencrypted files</b> to {sel.server}: its source is a plain folder, not an encrypted catalog. Connect it to an encrypt task to send ciphertext only.
+            </p>
+          )}
           <div className="steps">
             {sel.steps.map((step, i) => {
-              const est = sel.estimate?.steps.find((s) => s.step === step)?.counts;
+              const estStep = sel.estimate?.error === undefined ? sel.estimate?.steps.find((s) => s.step === step) : undefined;
+              const est = estStep?.counts;
               const liveStep = selRun?.steps.find((s) => s.step === step);
               const logged = selRun ? undefined : lastRun?.steps.find((s) => s.kind === step);
               return (
@@ -305,7 +327,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                       →
                     </span>
                   )}
-                  <StepPanel step={step} {...(est ? { estimate: est } : {})} {...(liveStep ? { live: liveStep } : {})} {...(logged ? { logged } : {})} />
+                  <StepPanel step={step} {...(est ? { estimate: est } : {})} {...(estStep?.note ? { estimateNote: estStep.note } : {})} {...(sel.estimate?.stale ? { stale: true } : {})} {...(liveStep ? { live: liveStep } : {})} {...(logged ? { logged } : {})} />
                 </div>
               );
             })}
