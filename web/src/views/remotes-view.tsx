@@ -160,7 +160,7 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
           {generated && (
             <div className="generated" role="status" data-testid="generated-password">
               <p className="warn-text">
-                Store this password now (in a password manager). It is shown only once; without it the encrypted files cannot be read by anyone, you included.
+                A generated {GENERATED_PASSWORD_BYTES * 8}-bit ({generated.length} characters) random password. Store it now (in a password manager). It is shown only once; without it the encrypted files cannot be read by anyone, you included.
               </p>
               <div className="inline">
                 <code className="secret">{generated}</code>
