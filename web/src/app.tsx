@@ -51,6 +51,8 @@ export function App() {
   const [runsVersion, setRunsVersion] = useState(0);
   const [restoreEvents, setRestoreEvents] = useState<EngineEvent[]>([]);
   const [allowCommands, setAllowCommands] = useState(false);
+  /** the run Logs shows first (a click on a chart point or a day of the strip) */
+  const [logRun, setLogRun] = useState<number | null>(null);
 
   const reloadTasks = useCallback(async () => {
     try {
@@ -123,6 +125,11 @@ export function App() {
     edit: (task) => setDialog({ kind: 'edit', task }),
     connect: (task) => setDialog({ kind: 'connect', task }),
     forceRun: (task, reason) => setDialog({ kind: 'force', task, reason }),
+    openRun: (runId) => {
+      setLogRun(runId);
+      location.hash = '#/logs';
+      setView('logs');
+    },
     disconnect: (name) =>
       guard('Disconnect', async () => {
         await post(`/api/tasks/${encodeURIComponent(name)}/disconnect`);
@@ -255,7 +262,7 @@ export function App() {
       )}
       <main className="content" id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
         {view === 'tasks' && <TasksView tasks={tasks} live={live} batch={batch} selected={selected} actions={actions} runsVersion={runsVersion} remotes={remotes} />}
-        {view === 'logs' && <LogsView tasks={tasks ?? []} version={runsVersion} />}
+        {view === 'logs' && <LogsView tasks={tasks ?? []} version={runsVersion} focusRun={logRun} />}
         {view === 'restore' && <RestoreView sources={sources} events={restoreEvents} />}
         {view === 'mapping' && <MappingView sources={sources} />}
         {view === 'verify' && <VerifyView encryptTasks={encryptTasks.map((t) => t.name)} />}

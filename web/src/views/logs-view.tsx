@@ -7,12 +7,18 @@ import type { RunRecord, TaskView } from '../types';
 
 const STATUSES = ['ok', 'partial', 'failed', 'aborted', 'running'];
 
-export function LogsView({ tasks, version }: { tasks: TaskView[]; version: number }) {
+export function LogsView({ tasks, version, focusRun }: { tasks: TaskView[]; version: number; focusRun?: number | null }) {
   const [task, setTask] = useState('');
   const [status, setStatus] = useState('');
   const [runs, setRuns] = useState<RunRecord[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [openId, setOpenId] = useState<number | null>(null);
+  const [openId, setOpenId] = useState<number | null>(focusRun ?? null);
+  useEffect(() => {
+    if (focusRun === null || focusRun === undefined) return;
+    setOpenId(focusRun);
+    setTask('');
+    setStatus('');
+  }, [focusRun]);
 
   useEffect(() => {
     let gone = false;

@@ -7,6 +7,8 @@ import { relative, when } from '../format';
 import { ariaKeys, keyLabel } from '../shortcuts';
 import type { BatchState, LiveRun, RemoteView, RunRecord, TaskView } from '../types';
 import { StepPanel } from './step-panel';
+import { RunCharts } from './run-charts';
+import { StatusStrip } from './status-strip';
 import { EstimateCell, estimateState } from './estimate-cell';
 import { sendsPlain } from '../plain-push';
 
@@ -27,6 +29,8 @@ export interface TaskActions {
   /** a run with the overridable guards lifted, after the user confirms */
   forceRun(name: string, reason: string): void;
   disconnect(name: string): void;
+  /** shows one run in Logs */
+  openRun(runId: number): void;
   remove(name: string): void;
   loadDemo(): void;
 }
@@ -190,6 +194,8 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion, 
         </button>
       </div>
 
+      {tasks.length > 0 && <StatusStrip version={runsVersion} onOpenRun={actions.openRun} />}
+
       {tasks.length === 0 ? (
         <div className="empty">
           <h2>No tasks yet</h2>
@@ -334,6 +340,9 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion, 
           </div>
           {selRun?.lastLog && <p className="lastlog">{selRun.lastLog}</p>}
           {selRunning === null && lastRun && !lastRun.dryRun && lastRun.status === 'failed' && <GuardNotice task={sel.name} run={lastRun} onForce={actions.forceRun} />}
+          <section className="history" aria-label={`history of ${sel.name}`}>
+            <RunCharts task={sel.name} version={runsVersion} onOpenRun={actions.openRun} />
+          </section>
           {commands.length > 0 && (
             <details className="commands">
               <summary>Command lines</summary>
