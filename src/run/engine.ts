@@ -8,7 +8,7 @@ import { TaskStore, isRsyncTask, parseRemoteSide, type Task } from '../tasks/ind
 import type { MappingEntry, SyncEvent, VerifyResult } from '../sync/index.js';
 import { cryptsyncHome, defaultRcloneConfigPath } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
-import type { EngineEvent, Estimate, StepKind, StepCounts } from './events.js';
+import type { EngineEvent, Estimate, StepKind } from './events.js';
 import type { TaskView, BrowseEntry } from './views.js';
 
 export type { TaskView, BrowseEntry };

@@ -7,17 +7,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openUi, type OpenUi } from '../helpers/browser.js';
+import type { OpenUi } from '../helpers/browser.js';
+import { openDemoUi } from '../helpers/demo-ui.js';
 
 let ui: OpenUi;
 let page: Page;
 before(async () => {
-  ui = await openUi('cryptsync-keys-');
+  ui = await openDemoUi('cryptsync-keys-');
   page = ui.page;
-  await page.setViewportSize({ width: 1366, height: 860 });
-  await page.goto(ui.serve.url);
-  await page.getByTestId('load-demo').click();
-  await page.locator('tr[data-task="demo-backup"]').waitFor();
 });
 after(async () => {
   await ui?.close();

@@ -8,35 +8,19 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openUi, screenshot, type OpenUi } from '../helpers/browser.js';
+import { screenshot, type OpenUi } from '../helpers/browser.js';
+import { authHeader, openDemoUi, runVia as runOf } from '../helpers/demo-ui.js';
 
 let ui: OpenUi;
 let page: Page;
 const runIds: number[] = [];
 
-function auth(): Record<string, string> {
-  return { authorization: `Bearer ${new URL(ui.serve.url).hash.replace(/^#token=/, '')}` };
-}
-
-/** a run through the API; resolves with its id and final status */
-async function runVia(task: string): Promise<{ id: number; status: string }> {
-  const res = await page.request.post(`${ui.serve.origin}/api/tasks/${task}/runs`, { data: { dryRun: false }, headers: auth() });
-  assert.equal(res.status(), 202, await res.text());
-  const { runId } = (await res.json()) as { runId: number };
-  for (;;) {
-    const r = (await (await page.request.get(`${ui.serve.origin}/api/runs/${runId}`, { headers: auth() })).json()) as { status: string };
-    if (r.status !== 'running') return { id: runId, status: r.status };
-    await page.waitForTimeout(100);
-  }
-}
+const auth = () => authHeader(ui);
+const runVia = (task: string) => runOf(ui, task, false);
 
 before(async () => {
-  ui = await openUi('cryptsync-plots-');
+  ui = await openDemoUi('cryptsync-plots-', 1366, 1000);
   page = ui.page;
-  await page.setViewportSize({ width: 1366, height: 1000 });
-  await page.goto(ui.serve.url);
-  await page.getByTestId('load-demo').click();
-  await page.locator('tr[data-task="demo-backup"]').waitFor();
   for (let i = 0; i < 3; i++) {
     await writeFile(join(ui.home, 'demo', 'plain', `added-${i}.txt`), 'x'.repeat(1000 * (i + 1)));
     const r = await runVia('demo-backup');

@@ -10,40 +10,27 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openUi, type OpenUi } from '../helpers/browser.js';
+import type { OpenUi } from '../helpers/browser.js';
+import { authHeader, openDemoUi, runVia as runOf } from '../helpers/demo-ui.js';
 
 let ui: OpenUi;
 let page: Page;
 before(async () => {
-  ui = await openUi('cryptsync-status-');
+  ui = await openDemoUi('cryptsync-status-');
   page = ui.page;
-  await page.setViewportSize({ width: 1366, height: 860 });
-  await page.goto(ui.serve.url);
-  await page.getByTestId('load-demo').click();
-  await page.locator('tr[data-task="demo-backup"]').waitFor();
 });
 after(async () => {
   await ui?.close();
 });
 
-function auth(): Record<string, string> {
-  return { authorization: `Bearer ${new URL(ui.serve.url).hash.replace(/^#token=/, '')}` };
-}
+const auth = () => authHeader(ui);
 function row(name: string) {
   return page.locator(`tr[data-task="${name}"]`);
 }
 const cell = (name: string) => row(name).getByTestId('estimated');
 
-/** starts a run through the API and waits until the page shows it ended */
 async function runVia(task: string, dryRun: boolean): Promise<void> {
-  const res = await page.request.post(`${ui.serve.origin}/api/tasks/${task}/runs`, { data: { dryRun }, headers: auth() });
-  assert.equal(res.status(), 202, await res.text());
-  const { runId } = (await res.json()) as { runId: number };
-  for (;;) {
-    const r = (await (await page.request.get(`${ui.serve.origin}/api/runs/${runId}`, { headers: auth() })).json()) as { status: string };
-    if (r.status !== 'running') return;
-    await page.waitForTimeout(100);
-  }
+  await runOf(ui, task, dryRun);
 }
 
 test('the first estimate of the combined task: counts per step, its age, calm about the unwritten catalog', async () => {

@@ -11,14 +11,14 @@ export function changesOf(s: StepEstimate): number {
   return s.counts.newFiles + s.counts.changedFiles + s.counts.deletedFiles;
 }
 
-/** "3 changes" for one step; "encrypt 8 · rsync 8" for several */
+/** "3 changes" for one step; "encrypt 8 · rsync 8 changes" for several */
 export function changesText(e: Estimate): string {
   if (!e.hasChanges) return 'no changes';
   if (e.steps.length === 1 && e.steps[0]) {
     const n = changesOf(e.steps[0]);
     return `${n} change${n === 1 ? '' : 's'}`;
   }
-  return e.steps.map((s) => `${s.step} ${changesOf(s)}`).join(' · ');
+  return `${e.steps.map((s) => `${s.step} ${changesOf(s)}`).join(' · ')} changes`;
 }
 
 export function estimateState(e: Estimate): 'failed' | 'stale' | 'fresh' {

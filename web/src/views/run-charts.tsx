@@ -53,7 +53,8 @@ function Chart({ title, points, series, format, onHover, onPick, themeKey }: Cha
         height: HEIGHT,
         legend: { show: false },
         cursor: { points: { size: 7 } },
-        scales: { x: { time: true } },
+        // one run: an hour either side of it (uPlot would widen a single time by 86400 units: years in seconds)
+        scales: { x: { time: true, range: (_u, min, max) => (points.length === 1 && points[0] ? [points[0].t - 3600, points[0].t + 3600] : [min, max]) } },
         axes: [axis, { ...axis, size: 60, values: (_u, vals) => vals.map((v) => format(v)) }],
         series: [{}, ...series.map((s) => ({ label: s.label, stroke: cssVar(s.colourVar), width: 2, points: { show: true, size: 5 } }))],
         hooks: {
@@ -123,7 +124,7 @@ export function RunCharts({ task, version, onOpenRun }: { task: string; version:
             {kinds.map((k) => `${k} ${h.changed[k] ?? 0}`).join(', ')} changed — click to open it in Logs
           </>
         ) : (
-          <span className="muted">the last {points.length} runs; hover a point to see its run, click to open it in Logs</span>
+          <span className="muted">{points.length === 1 ? 'the last run' : `the last ${points.length} runs`}; hover a point to see its run, click to open it in Logs</span>
         )}
       </p>
       <div className="chart-row">
