@@ -38,6 +38,8 @@ export type EngineEvent =
       bytesTotal: number;
       rateBps: number;
       etaSec: number | null;
+      /** the file being worked on, when the step knows it */
+      file?: string;
     }
   | { type: 'log'; runId: number; step: StepKind; level: 'info' | 'warning' | 'error'; message: string; path?: string }
   | {

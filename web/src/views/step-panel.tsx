@@ -77,6 +77,11 @@ export function StepPanel({
             {live.filesTotal ? ` / ${live.filesTotal}` : ''} files · {bytes(live.bytes)}
             {live.bytesTotal ? ` / ${bytes(live.bytesTotal)}` : ''} · {rate(live.rateBps)} · ETA {eta(live.etaSec)}
           </div>
+          {running && live.file && (
+            <div className="progress-file" data-testid={`progress-file-${step}`} title={live.file}>
+              {live.file}
+            </div>
+          )}
         </div>
       )}
       {live?.counts ? (
