@@ -18,6 +18,8 @@ import { commandLinesFor, stepKindsOf } from './steps/index.js';
 import { listRemoteViews, addRemote, removeRemote, type RemoteView, type AddRemoteInput } from './remotes.js';
 import { createDemo } from './demo.js';
 import { estimateFromRun, isMainStep, staleReason } from './estimate-state.js';
+import { scanTaskServer, setUpTaskSsh, type SshTarget, type TaskSshInput } from './ssh-for-task.js';
+import { taskPatchFor, type HostKey, type SshSetupResult } from './ssh-setup.js';
 import {
   catalogMapping,
   encryptIntoCatalog,
@@ -243,6 +245,21 @@ export class Engine {
     await this.tasks.disconnect(syncName);
     this.#edited(syncName);
     this.#emit({ type: 'tasks-changed' });
+  }
+
+  // ---- ssh set-up of a task's server (ssh-for-task.ts) ----
+
+  /** the host keys the server of rsync task `name` offers, to show their fingerprints */
+  sshScan(name: string): Promise<SshTarget & { keys: HostKey[] }> {
+    return scanTaskServer(this.tasks.get(name), this.env);
+  }
+
+  /** trusts the confirmed host key, makes and installs a key, tests it, and saves it all into the task */
+  async sshSetup(name: string, i: Omit<TaskSshInput, 'env'>): Promise<SshSetupResult> {
+    const task = this.tasks.get(name);
+    const r = await setUpTaskSsh(this.home, task, { ...i, env: this.env });
+    await this.editTask(name, taskPatchFor(isRsyncTask(task) ? task : {}, r));
+    return r;
   }
 
   taskCommand(name: string, o: { dryRun?: boolean } = {}): Array<{ step: StepKind; shell: string }> {

@@ -15,6 +15,7 @@ import { TaskForm } from './views/task-form';
 import { ConnectDialog } from './views/connect-dialog';
 import { ForceRunDialog } from './views/force-run-dialog';
 import { ThemeToggle } from './views/theme-toggle';
+import { SshSetupDialog } from './views/ssh-setup-dialog';
 
 type View = 'tasks' | 'logs' | 'restore' | 'mapping' | 'verify' | 'remotes';
 const VIEWS: Array<[View, string]> = [
@@ -32,7 +33,7 @@ const CONNECTION_LABEL: Record<Connection, string> = {
   'signed-out': 'signed out',
 };
 
-type Dialog = null | { kind: 'add' } | { kind: 'edit'; task: TaskView } | { kind: 'connect'; task: TaskView } | { kind: 'force'; task: string; reason: string };
+type Dialog = null | { kind: 'add' } | { kind: 'edit'; task: TaskView } | { kind: 'connect'; task: TaskView } | { kind: 'force'; task: string; reason: string } | { kind: 'ssh'; task: TaskView };
 
 function viewFromHash(): View {
   const h = location.hash.replace(/^#\/?/, '');
@@ -125,6 +126,7 @@ export function App() {
     edit: (task) => setDialog({ kind: 'edit', task }),
     connect: (task) => setDialog({ kind: 'connect', task }),
     forceRun: (task, reason) => setDialog({ kind: 'force', task, reason }),
+    sshSetup: (task) => setDialog({ kind: 'ssh', task }),
     openRun: (runId) => {
       setLogRun(runId);
       location.hash = '#/logs';
@@ -292,6 +294,7 @@ export function App() {
         />
       )}
       {dialog?.kind === 'force' && <ForceRunDialog task={dialog.task} reason={dialog.reason} onClose={() => setDialog(null)} onStarted={() => setDialog(null)} />}
+      {dialog?.kind === 'ssh' && <SshSetupDialog task={dialog.task} onClose={() => setDialog(null)} onDone={() => void reloadTasks()} />}
       {dialog?.kind === 'connect' && (
         <ConnectDialog
           task={dialog.task}

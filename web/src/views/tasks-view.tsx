@@ -31,6 +31,8 @@ export interface TaskActions {
   disconnect(name: string): void;
   /** shows one run in Logs */
   openRun(runId: number): void;
+  /** the ssh set-up dialog for the task's server */
+  sshSetup(t: TaskView): void;
   remove(name: string): void;
   loadDemo(): void;
 }
@@ -188,6 +190,11 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion, 
           ) : (
             <button onClick={() => actions.connect(sel)}>Connect…</button>
           )
+        )}
+        {sel?.server && (
+          <button onClick={() => actions.sshSetup(sel)} title={`trust ${sel.server}'s host key, make and install a key, test the login`}>
+            Set up ssh…
+          </button>
         )}
         <button className="danger-quiet" onClick={() => sel && actions.remove(sel.name)} disabled={!sel || selRunning !== null}>
           Delete
