@@ -6,21 +6,21 @@
 // trusts nothing, and a task without an ssh server cannot be used to reach anything.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request } from 'playwright-core';
 import type { OpenUi } from '../helpers/browser.js';
 import { authHeader, openDemoUi, runVia } from '../helpers/demo-ui.js';
 import { startSshd, type SshServer } from '../helpers/sshd.js';
+import { IS_ROOT, makePasswordUser, type PasswordUser } from '../helpers/password-user.js';
 import { makeTree, readTree, SAMPLE_TREE } from '../helpers/tree.js';
 
-const isRoot = process.getuid?.() === 0;
+const isRoot = IS_ROOT;
 const skip = !isRoot && 'needs root to make a password-login account';
-const USER = `cswebssh${randomBytes(3).toString('hex')}`;
-const PASSWORD = `pw-${randomBytes(12).toString('base64url')}`;
+let USER: string;
+let PASSWORD: string;
+let account: PasswordUser;
 let sshd: SshServer;
 let ui: OpenUi;
 let userHome: string;
@@ -30,13 +30,8 @@ const requests: Request[] = [];
 before(async () => {
   if (!isRoot) return;
   ui = await openDemoUi('cryptsync-web-ssh-');
-  await chmod(ui.home, 0o711);
-  userHome = join(ui.home, 'user-home');
-  await mkdir(userHome, { mode: 0o755 });
-  execFileSync('useradd', ['-M', '-d', userHome, '-s', '/bin/sh', USER]);
-  execFileSync('chpasswd', { input: `${USER}:${PASSWORD}\n` });
-  const id = Number(execFileSync('id', ['-u', USER]).toString().trim());
-  await chown(userHome, id, id);
+  account = await makePasswordUser('cswebssh', ui.home);
+  ({ name: USER, password: PASSWORD, home: userHome } = account);
   sshd = await startSshd({ passwordUsers: [USER] });
   fingerprint = execFileSync('ssh-keygen', ['-lf', join(sshd.dir, 'host_ed25519.pub')]).toString().split(' ')[1]!;
   ui.page.on('request', (r) => requests.push(r));
@@ -45,7 +40,7 @@ after(async () => {
   if (!isRoot) return;
   await sshd?.stop();
   await ui?.close();
-  spawnSync('userdel', [USER]);
+  account?.remove();
 });
 
 test('the dialog shows the fingerprint, trusts it, installs a key with the password; the run then works', { skip }, async () => {
