@@ -15,6 +15,10 @@ export const TEST_PACKAGES = [
   ['/usr/sbin/sshd', 'openssh-server'],
   ['chromium', 'chromium'],
   ['strace', 'strace'],
+  // systemd-analyze verify checks the unit `cryptsync service install` writes
+  ['systemd-analyze', 'systemd'],
+  // a certificate for the STARTTLS test of e-mail notifications
+  ['openssl', 'openssl'],
 ];
 
 function has(bin) {

@@ -55,6 +55,10 @@ export function createEngineRenderer(io: CliIo, o: { json: boolean }): (e: Engin
         clear();
         out(io, `${e.task}: ${e.status} in ${humanDuration(e.durationMs)}${e.estimate ? (e.estimate.hasChanges ? ' (changes found)' : ' (nothing to do)') : ''}`);
         break;
+      case 'notice':
+        clear();
+        out(io, `  ${e.level}: ${e.message}`);
+        break;
       case 'tasks-changed':
         break;
     }

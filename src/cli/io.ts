@@ -70,3 +70,16 @@ export async function readSecretLine(io: CliIo, prompt: string): Promise<string>
     rl.close();
   }
 }
+
+/** Reads one line from stdin (echoed), prompting on stderr; for questions that are not secrets. */
+export async function askLine(io: CliIo, prompt: string): Promise<string> {
+  io.stderr.write(prompt);
+  const rl = createInterface({ input: io.stdin, terminal: false });
+  try {
+    const it = rl[Symbol.asyncIterator]();
+    const next = await it.next();
+    return next.done ? '' : String(next.value).trim();
+  } finally {
+    rl.close();
+  }
+}

@@ -3,7 +3,8 @@
 // parser; the run layer spawns it with runRsync. rsync prints each entry as
 //   -rw-r--r--        5000 2026/12/02 18:00:47 a/b/big file
 // (with --no-human-readable: plain digits; times in the local zone of the rsync process, so the
-// caller runs it with TZ=UTC; unprintable bytes escaped as \#ooo; `name -> target` for a link).
+// caller runs it with TZ=UTC; in the C locale every byte outside printable ASCII is escaped as
+// \#ooo, so a name comes back byte for byte, valid UTF-8 or not; `name -> target` for a link).
 import type { RsyncOptions } from './options.js';
 import { buildSshCommand, remoteSpec } from './args.js';
 
@@ -24,8 +25,12 @@ const LINE = /^([-dlpscbD])[-rwxsStT]{9}\s+(\d+) (\d{4})\/(\d\d)\/(\d\d) (\d\d):
 
 const KIND_OF: Record<string, ListedKind> = { '-': 'file', d: 'dir', l: 'symlink' };
 
+/** turns a name's bytes into the caller's name string (default: UTF-8 text) */
+export type NameDecoder = (bytes: Buffer) => string;
+const utf8: NameDecoder = (b) => b.toString('utf8');
+
 /** rsync's escape of unprintable bytes: `\#ooo` (three octal digits) */
-function unescapeName(s: string): string {
+function unescapeName(s: string, decode: NameDecoder): string {
   if (!s.includes('\\#')) return s;
   const bytes: number[] = [];
   const raw = Buffer.from(s, 'utf8');
@@ -38,11 +43,11 @@ function unescapeName(s: string): string {
       bytes.push(raw[i] as number);
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  return decode(Buffer.from(bytes));
 }
 
 /** One line of `rsync --list-only --no-h` output as an entry; null for '.' and for other lines. */
-export function parseListOnlyLine(line: string): ListedEntry | null {
+export function parseListOnlyLine(line: string, decode: NameDecoder = utf8): ListedEntry | null {
   const m = LINE.exec(line);
   if (!m) return null;
   const [, type, size, y, mo, d, h, mi, s, rest] = m as unknown as string[];
@@ -54,20 +59,24 @@ export function parseListOnlyLine(line: string): ListedEntry | null {
     // `name -> target`; the size is the target's length in bytes, which tells where the name ends
     const arrow = findArrow(name, sizeN);
     if (arrow >= 0) {
-      target = unescapeName(name.slice(arrow + 4));
+      target = unescapeName(name.slice(arrow + 4), decode);
       name = name.slice(0, arrow);
     }
   }
-  const path = unescapeName(name);
+  const path = unescapeName(name, decode);
   if (path === '.' || path === '') return null;
   const mtimeSec = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) / 1000;
   return { path, kind, size: sizeN, mtimeSec, ...(target !== undefined ? { target } : {}) };
 }
 
+function escapedLength(text: string): number {
+  return Buffer.byteLength(text.replace(/\\#[0-7]{3}/g, '.'));
+}
+
 function findArrow(text: string, targetBytes: number): number {
   let at = text.lastIndexOf(' -> ');
   while (at >= 0) {
-    if (Buffer.byteLength(unescapeName(text.slice(at + 4))) === targetBytes) return at;
+    if (escapedLength(text.slice(at + 4)) === targetBytes) return at;
     at = text.lastIndexOf(' -> ', at - 1);
   }
   return text.lastIndexOf(' -> ');
@@ -81,7 +90,7 @@ export type ListOnlyOptions = Pick<RsyncOptions, 'remote' | 'sshKey' | 'sshPort'
 
 /** argv (without 'rsync') that lists the contents of a folder, one entry per line. */
 export function listOnlyArgs(o: ListOnlyOptions): string[] {
-  const args = ['--list-only', '--no-human-readable', '--8-bit-output', '--links'];
+  const args = ['--list-only', '--no-human-readable', '--links'];
   if (o.recursive) args.push('--recursive');
   const folder = o.path.endsWith('/') ? o.path : `${o.path}/`;
   if (o.remote && !o.remote.daemon) args.push('-e', buildSshCommand(o));

@@ -7,8 +7,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { TaskStore } from '../tasks/index.js';
+import type { SnapshotTask, TaskStore } from '../tasks/index.js';
+import { listSnapshots, pickSnapshot, type SnapshotEntry } from './snapshots/index.js';
 import {
+  assertEmptyTarget,
   encryptCatalog,
   listMapping,
   restoreCatalog,
@@ -22,10 +24,18 @@ import {
 } from '../sync/index.js';
 import { CryptsyncError } from '../util/errors.js';
 import { resolveCatalog, type ResolvedCatalog } from './catalog.js';
-import { assertSafeRestoreTarget } from './restore-guard.js';
+import { assertSafeRestoreTarget, type RestoreGuardContext } from './restore-guard.js';
+import type { RunLog } from '../store/index.js';
+import type { BrowseEntry } from './views.js';
+import { resolveServerSource, type ServerSource, type ServerSourceInput } from './server-source.js';
+import { listServerCopy, restoreFromServer, type ServerEvent, type ServerRestoreResult, type ServerRunEnv } from './server-restore.js';
+import { stagingRoot } from './server-staging.js';
+import { folderOverlap } from '../sync/path-overlap.js';
+import { verifyServerCopy, type ServerVerifyOptions, type ServerVerifyResult } from './server-verify.js';
 import { beginCatalogWrite } from './catalog-write.js';
 import type { CatalogWrite } from './catalog-marks.js';
 import { syncSummaryText } from './summary-text.js';
+import { pickedPathPatterns } from './server-pick.js';
 
 /** What the door needs from the engine. */
 export interface CatalogContext {
@@ -34,6 +44,9 @@ export interface CatalogContext {
   tasks: TaskStore;
   /** the rclone.conf in use when the caller names none ($RCLONE_CONFIG, else the home's) */
   rcloneConfig: string;
+  /** where restores and verifies from a server are logged, and under which profile */
+  log?: RunLog;
+  profile?: string;
 }
 
 /** Options every catalog call takes. */
@@ -98,21 +111,11 @@ export async function restoreFromCatalog(
   o: RestoreInput,
   onEvent?: (e: SyncEvent) => void,
 ): Promise<SyncOutcome & { target: string }> {
-  const guard = { home: ctx.home, rcloneConfig: o.config ?? ctx.rcloneConfig };
-  let target: string;
-  let c: ResolvedCatalog;
-  if (o.target !== undefined) {
-    await assertSafeRestoreTarget(o.target, guard, o.targetField);
-    target = o.target;
-    c = await openCatalog(ctx, taskOrRemote, o);
-  } else {
-    c = await openCatalog(ctx, taskOrRemote, o);
-    target = await mkdtemp(join(tmpdir(), 'cryptsync-restore-'));
-    await assertSafeRestoreTarget(target, guard, o.targetField).catch(async (e: unknown) => {
-      await rm(target, { recursive: true, force: true });
-      throw e;
-    });
-  }
+  // a given target is guarded before the catalog is opened; a catalog that does not open leaves no temporary target behind
+  let c: ResolvedCatalog | undefined;
+  if (o.target === undefined) c = await openCatalog(ctx, taskOrRemote, o);
+  const target = await restoreTarget(ctx, o, true);
+  c ??= await openCatalog(ctx, taskOrRemote, o);
   const include = [...(o.include ?? []), ...(o.paths ?? []).flatMap(pickedPathPatterns)];
   const summary = await restoreCatalog({
     source: c.dest,
@@ -125,6 +128,120 @@ export async function restoreFromCatalog(
     ...(onEvent ? { onEvent } : {}),
   });
   return { target, summary, text: syncSummaryText('restored', summary) };
+}
+
+function restoreGuardOf(ctx: CatalogContext, o: CatalogCallOptions): RestoreGuardContext {
+  return { home: ctx.home, rcloneConfig: o.config ?? ctx.rcloneConfig };
+}
+
+/**
+ * The target of a restore, through the restore guard: the given one, or a fresh temporary folder
+ * (made only when `create`; a dry run writes nothing, not even that folder).
+ */
+async function restoreTarget(ctx: CatalogContext, o: Pick<RestoreInput, 'target' | 'targetField' | 'config'>, create: boolean): Promise<string> {
+  const guard = restoreGuardOf(ctx, o);
+  if (o.target !== undefined) {
+    await assertSafeRestoreTarget(o.target, guard, o.targetField);
+    return o.target;
+  }
+  if (!create) return '';
+  const target = await mkdtemp(join(tmpdir(), 'cryptsync-restore-'));
+  await assertSafeRestoreTarget(target, guard, o.targetField).catch(async (e: unknown) => {
+    await rm(target, { recursive: true, force: true });
+    throw e;
+  });
+  return target;
+}
+
+/** A server copy, named by a synchronize/snapshot task or a location with a crypt remote. */
+export function openServerCopy(ctx: CatalogContext, source: ServerSourceInput, o: CatalogCallOptions = {}): Promise<ServerSource> {
+  // a snapshot task's snapshots come from the server's own listing, never from the run log
+  const pick = async (task: SnapshotTask, which: string): Promise<SnapshotEntry> =>
+    pickSnapshot(await listSnapshots(task, { env: ctx.env, ...(o.signal ? { signal: o.signal } : {}) }), which);
+  return resolveServerSource({ tasks: ctx.tasks, rcloneConfig: o.config ?? ctx.rcloneConfig, env: ctx.env }, source, pick);
+}
+
+/**
+ * The snapshots a restore from a task's server copy can pick (oldest first, from the server's own
+ * listing); a synchronize task's copy is a mirror: none.
+ */
+export async function serverSnapshotsOf(ctx: CatalogContext, task: string, o: CatalogCallOptions = {}): Promise<SnapshotEntry[]> {
+  const t = ctx.tasks.get(task);
+  if (t.type !== 'snapshot') return [];
+  return listSnapshots(t, { env: ctx.env, ...(o.signal ? { signal: o.signal } : {}) });
+}
+
+/** One folder of a server copy by decrypted names (the whole copy is listed once). */
+export async function browseServerCopy(ctx: CatalogContext, source: ServerSourceInput, path = '', o: CatalogCallOptions = {}): Promise<BrowseEntry[]> {
+  const src = await openServerCopy(ctx, source, o);
+  const cat = await listServerCopy(src, { env: ctx.env, ...(o.signal ? { signal: o.signal } : {}) });
+  const dir = path.replace(/^\/+|\/+$/g, '');
+  const prefix = dir === '' ? '' : `${dir}/`;
+  return [...cat.dirs, ...cat.files]
+    .filter((e) => e.std.startsWith(prefix) && e.std.length > prefix.length && !e.std.slice(prefix.length).includes('/'))
+    .map((e) => ({ name: e.std.slice(prefix.length), path: e.std, type: e.kind, size: Math.max(0, e.size), mtimeMs: e.mtimeSec * 1000, encrypted: e.enc }))
+    .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1));
+}
+
+export interface ServerRestoreInput extends RestoreInput, ServerSourceInput {
+  /** after the restore, cryptcheck the restored files against the fetched ciphertext */
+  verify?: boolean;
+}
+
+/**
+ * Restores from a server copy (server-restore.ts): the target goes through the restore guard
+ * before the server is contacted; logged as a server-restore run.
+ */
+export async function restoreFromServerCopy(ctx: CatalogContext, o: ServerRestoreInput, onEvent?: (e: ServerEvent) => void): Promise<ServerRestoreResult & { target: string; runId: number; source: string; snapshot?: string }> {
+  const dryRun = o.dryRun ?? false;
+  // a given target is guarded, and refused when not empty, before the server is asked (the restore checks again before it writes)
+  const given = o.target !== undefined ? await restoreTarget(ctx, o, false) : undefined;
+  if (given !== undefined && (await folderOverlap(given, stagingRoot(ctx.home))) !== null) {
+    throw new CryptsyncError('guard', 'RESTORE_TARGET_UNSAFE', `${o.targetField ?? 'target'}: refusing to restore into ${given}: it overlaps the staging folder ${stagingRoot(ctx.home)}, which is removed after the restore`, { subject: o.targetField ?? 'target' });
+  }
+  if (given !== undefined && !(o.overwrite ?? false)) await assertEmptyTarget(given);
+  const src = await openServerCopy(ctx, o, o);
+  const target = given ?? (await restoreTarget(ctx, o, !dryRun));
+  const r = await restoreFromServer(serverRunEnv(ctx), src, {
+    target,
+    dryRun,
+    overwrite: o.overwrite ?? false,
+    ...(o.paths ? { paths: o.paths } : {}),
+    ...(o.include ? { include: o.include } : {}),
+    ...(o.transfers !== undefined ? { transfers: o.transfers } : {}),
+    ...(o.verify ? { verify: true } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  }, onEvent);
+  return { ...r, target, source: src.label, ...(src.snapshot !== undefined ? { snapshot: src.snapshot } : {}) };
+}
+
+export interface ServerVerifyInput extends CatalogCallOptions, Omit<ServerVerifyOptions, 'signal'> {
+  /** the synchronize or snapshot task whose server copy is checked */
+  task: string;
+  /** a snapshot task's snapshot: 'latest' (default), a folder name or a date prefix */
+  snapshot?: string;
+}
+
+/** Quick (listing against the local catalog) or deep (sampled read) verify of a task's server copy; logged as a run. */
+export async function verifyServerCopyOf(ctx: CatalogContext, o: ServerVerifyInput, onEvent?: (e: ServerEvent) => void): Promise<ServerVerifyResult & { runId: number }> {
+  const src = await openServerCopy(ctx, { fromTask: o.task, ...(o.snapshot !== undefined ? { snapshot: o.snapshot } : {}) }, o);
+  return verifyServerCopy(
+    serverRunEnv(ctx),
+    src,
+    {
+      readData: o.readData,
+      ...(o.sample ? { sample: o.sample } : {}),
+      ...(o.maxDurationMs !== undefined ? { maxDurationMs: o.maxDurationMs } : {}),
+      ...(o.random ? { random: o.random } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    },
+    onEvent,
+  );
+}
+
+function serverRunEnv(ctx: CatalogContext): ServerRunEnv {
+  if (!ctx.log) throw new CryptsyncError('internal', 'NO_RUN_LOG', 'a restore or verify from a server needs the run log');
+  return { home: ctx.home, env: ctx.env, meta: { log: ctx.log, profile: ctx.profile ?? 'default' } };
 }
 
 /** cryptcheck of a plain folder against a catalog: an encrypt task's own, or a `REMOTE:` with `plain`. */
@@ -190,10 +307,4 @@ function oneOffSource(c: ResolvedCatalog): string {
 
 function taskFilter(c: ResolvedCatalog): FilterOptions | undefined {
   return c.task ? { include: c.task.includes ?? [], exclude: c.task.excludes ?? [], excludeFrom: c.task.excludeFrom ?? [] } : undefined;
-}
-
-/** A picked path taken literally in include patterns: `Photos [2019]` is a name, not a glob. */
-function pickedPathPatterns(p: string): string[] {
-  const clean = p.replace(/^\/+|\/+$/g, '').replace(/[\\*?[\]{}]/g, (ch) => `\\${ch}`);
-  return clean === '' ? [] : [`/${clean}`, `/${clean}/**`];
 }

@@ -8,27 +8,43 @@ import { TaskStore, isRsyncTask, parseRemoteSide, type Task } from '../tasks/ind
 import type { MappingEntry, SyncEvent, VerifyResult } from '../sync/index.js';
 import { cryptsyncHome, defaultRcloneConfigPath } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
-import type { EngineEvent, Estimate, StepKind } from './events.js';
+import { ZERO_COUNTS, type EngineEvent, type Estimate, type StepKind, type StepCounts } from './events.js';
 import type { TaskView, BrowseEntry } from './views.js';
+import { failedStepOf, judgeSafety, type Attempt, type TaskSafety } from './safety.js';
+import { nextSlot, profileNotifyPath, readProfileNotify, writeProfileNotify, type NotifyTarget } from '../tasks/index.js';
+import { localHost, sendNotice, type Notice, type NotifyFailure } from './notify.js';
+import type { RunTrigger } from '../util/vocabulary.js';
+import type { LastRun } from '../store/index.js';
 
 export type { TaskView, BrowseEntry };
 import { prepareRun, executeRun, planSteps, isCombined, type RunEnv, type RunOutcome } from './run-task.js';
 import { isProcessAlive } from './lock.js';
 import { commandLinesFor, stepKindsOf } from './steps/index.js';
 import { listRemoteViews, addRemote, removeRemote, type RemoteView, type AddRemoteInput } from './remotes.js';
+import type { RunKind } from '../util/vocabulary.js';
 import { createDemo } from './demo.js';
 import { estimateFromRun, isMainStep, staleReason } from './estimate-state.js';
 import { scanTaskServer, setUpTaskSsh, type SshTarget, type TaskSshInput } from './ssh-for-task.js';
 import { taskPatchFor, type HostKey, type SshSetupResult } from './ssh-setup.js';
+import { buildKit, type Kit } from './kit.js';
+import type { ServerSourceInput } from './server-source.js';
+import type { ServerEvent } from './server-restore.js';
+import type { SnapshotEntry } from './snapshots/index.js';
 import {
+  browseServerCopy,
   catalogMapping,
   encryptIntoCatalog,
+  restoreFromServerCopy,
+  serverSnapshotsOf,
+  verifyServerCopyOf,
   restoreFromCatalog,
   verifyCatalogOf,
   type CatalogCallOptions,
   type CatalogContext,
   type EncryptInput,
   type RestoreInput,
+  type ServerRestoreInput,
+  type ServerVerifyInput,
   type SyncOutcome,
   type VerifyInput,
 } from './catalog-door.js';
@@ -48,6 +64,12 @@ interface ActiveRun {
   task: string;
 }
 
+/** What a scheduler running in this process knows beyond the schedule itself (run/scheduler.ts). */
+export interface ScheduleInfo {
+  nextRunAt(task: Task): string | null | undefined;
+  retryAt(task: Task): string | null;
+}
+
 export class Engine {
   readonly home: string;
   readonly profile: string;
@@ -59,6 +81,7 @@ export class Engine {
   #poll: NodeJS.Timeout | undefined;
   #seenRunId = 0;
   #externalRunning = new Set<number>();
+  #schedule: ScheduleInfo | undefined;
 
   private constructor(o: Required<EngineOptions>) {
     this.home = o.home;
@@ -123,7 +146,8 @@ export class Engine {
       const fresh = this.log.listRuns({ sinceId: this.#seenRunId, profile: this.profile, limit: 100 });
       for (const r of fresh.sort((a, b) => a.id - b.id)) {
         this.#seenRunId = Math.max(this.#seenRunId, r.id);
-        if (this.#active.has(r.id)) continue;
+        // a restore or verify from a server is not a run of its task (the task is not busy)
+        if (this.#active.has(r.id) || r.kind !== 'task') continue;
         this.#emit({ type: 'run-start', runId: r.id, task: r.task, dryRun: r.dryRun, steps: r.steps.filter(isMainStep).map((s) => s.kind as StepKind), startedAt: r.startedAt, external: true });
         if (r.status === 'running') this.#externalRunning.add(r.id);
         else this.#emitExternalEnd(r);
@@ -147,18 +171,61 @@ export class Engine {
   // ---- tasks ----
 
   listTasks(): TaskView[] {
-    const last = this.log.lastRuns(this.profile);
-    return this.tasks.list().map((t) => this.#view(t, last));
+    const h = this.#history();
+    return this.tasks.list().map((t) => this.#view(t, h));
   }
 
   getTask(name: string): TaskView {
-    return this.#view(this.tasks.get(name), this.log.lastRuns(this.profile));
+    return this.#view(this.tasks.get(name), this.#history());
   }
 
-  #view(t: Task, last: Map<string, { lastRunAt: string; status: RunStatus }>): TaskView {
-    const l = lastRunOf(t, last, this.tasks.list());
+  /** The scheduler of this process tells the views its next runs and retries. */
+  attachSchedule(info: ScheduleInfo | undefined): void {
+    this.#schedule = info;
+  }
+
+  #history(): History {
+    return { last: this.log.lastRuns(this.profile), encryptSteps: this.log.lastStepRuns(this.profile, 'encrypt') };
+  }
+
+  /** "Is my data safe?" for one task (run/safety.ts). */
+  #safety(t: Task, h: History, now: Date): TaskSafety {
+    const own = h.last.get(t.name);
+    let attempt: Attempt | null = own ? this.#attemptOf(t.name, own) : null;
+    let lastGoodAt = own?.lastOkAt ?? null;
+    if (t.type === 'encrypt') {
+      for (const other of this.tasks.list()) {
+        if (other.type === 'encrypt' || other.connectedTo !== t.name) continue;
+        const step = h.encryptSteps.get(other.name);
+        if (!step) continue;
+        if (!attempt || step.lastRunAt > attempt.at) attempt = this.#attemptOf(other.name, step, 'encrypt');
+        if (step.lastOkAt && (!lastGoodAt || step.lastOkAt > lastGoodAt)) lastGoodAt = step.lastOkAt;
+      }
+    }
+    const planned = this.#schedule?.nextRunAt(t);
+    const next = planned !== undefined ? planned : t.schedule ? (nextSlot(t.schedule, t.scheduleTimeZone, now)?.toISOString() ?? null) : null;
+    return judgeSafety({
+      attempt,
+      lastGoodAt,
+      thresholdDays: t.thresholdDays ?? DEFAULT_THRESHOLD_DAYS,
+      scheduled: t.schedule !== undefined,
+      nextRunAt: next,
+      retryAt: this.#schedule?.retryAt(t) ?? null,
+      now,
+    });
+  }
+
+  /** The attempt a run log summary stands for, with who started it and its failed step (of `only`). */
+  #attemptOf(task: string, l: LastRun, only?: 'encrypt'): Attempt {
+    const r = this.log.listRuns({ task, profile: this.profile, limit: 20 }).find((x) => !x.dryRun && x.startedAt === l.lastRunAt);
+    return { at: l.lastRunAt, status: l.status, startedBy: r?.startedBy ?? null, failedStep: r ? failedStepOf(r, only) : null };
+  }
+
+  #view(t: Task, h: History): TaskView {
+    const l = lastRunOf(t, h.last, this.tasks.list());
     const thresholdDays = t.thresholdDays ?? DEFAULT_THRESHOLD_DAYS;
     const ds = l ? daysSince(l.lastRunAt) : null;
+    const safety = this.#safety(t, h, new Date());
     const running = [...this.#active.entries()].find(([, a]) => a.task === t.name)?.[0] ?? null;
     const base: TaskView = {
       name: t.name,
@@ -171,8 +238,9 @@ export class Engine {
       lastStatus: l?.status ?? null,
       daysSince: ds,
       thresholdDays,
-      overdue: ds !== null && ds > thresholdDays,
-      estimate: this.#latestEstimate(t, l?.lastRunAt ?? null, last),
+      overdue: safety.overdue,
+      safety,
+      estimate: this.#latestEstimate(t, l?.lastRunAt ?? null, h.last),
       running,
       task: t,
     };
@@ -193,7 +261,7 @@ export class Engine {
    * real run came after it, marked stale when what it depends on changed since (estimate-state.ts).
    */
   #latestEstimate(t: Task, lastRunAt: string | null, last: Map<string, { lastRunAt: string }>): Estimate | null {
-    const r = this.log.listRuns({ task: t.name, profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status !== 'running' && x.status !== 'aborted');
+    const r = this.log.listRuns({ task: t.name, kind: 'task', profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status !== 'running' && x.status !== 'aborted');
     if (!r) return null;
     if (lastRunAt && r.startedAt < lastRunAt) return null;
     const est = estimateFromRun(r);
@@ -277,6 +345,11 @@ export class Engine {
     return addRemote(this.rcloneConfig, i);
   }
 
+  /** The emergency kit of a crypt remote (kit.ts): holds the plain passwords; the caller confirms first. */
+  emergencyKit(name: string, o: { config?: string } = {}): Promise<Kit> {
+    return buildKit({ remote: name, configPath: o.config ?? this.rcloneConfig, env: this.env, tasks: this.tasks.list() });
+  }
+
   /** Removes a crypt remote that no task uses; its encrypted catalog stays on disk. */
   async removeRemote(name: string): Promise<void> {
     await removeRemote(this.rcloneConfig, name, this.tasks.list());
@@ -288,19 +361,107 @@ export class Engine {
    * Starts a run and returns its id at once. `onEvent` sees every event of this run, from its
    * run-start on (a subscriber added after this call returns would miss the first ones).
    */
-  startRun(name: string, o: { dryRun?: boolean; force?: boolean; onEvent?: (e: EngineEvent) => void } = {}): { runId: number } {
-    const prepared = prepareRun(this.runEnv, name, { dryRun: o.dryRun ?? false });
+  startRun(name: string, o: { dryRun?: boolean; force?: boolean; onEvent?: (e: EngineEvent) => void; startedBy?: RunTrigger } = {}): { runId: number } {
+    const prepared = prepareRun(this.runEnv, name, { dryRun: o.dryRun ?? false, ...(o.startedBy ? { startedBy: o.startedBy } : {}) });
     const controller = new AbortController();
     const onEvent = (e: EngineEvent): void => {
       if (o.onEvent) o.onEvent(e);
       this.#emit(e);
     };
-    const done = executeRun(this.runEnv, prepared, { signal: controller.signal, onEvent, force: o.force ?? false }).finally(() => {
-      this.#active.delete(prepared.runId);
-    });
+    const targets = prepared.dryRun ? [] : this.#targetsOf(prepared.task);
+    const started = this.#notify(targets, { event: 'start', task: prepared.task.name, host: localHost(), runId: prepared.runId, startedBy: prepared.startedBy, startedAt: prepared.startedAt }, onEvent);
+    const done = executeRun(this.runEnv, prepared, { signal: controller.signal, onEvent, force: o.force ?? false })
+      .then(async (outcome) => {
+        await started;
+        await this.#notify(targets, this.#runNotice(prepared.task, outcome), onEvent);
+        return outcome;
+      })
+      .finally(() => {
+        this.#active.delete(prepared.runId);
+      });
     this.#seenRunId = Math.max(this.#seenRunId, prepared.runId);
     this.#active.set(prepared.runId, { controller, done, task: prepared.task.name });
     return { runId: prepared.runId };
+  }
+
+  /** The notice of a finished run: its counts and, when it failed, its failed step's first error line. */
+  #runNotice(task: Task, outcome: RunOutcome): Notice {
+    const r = this.log.getRun(outcome.runId);
+    const failed = r ? failedStepOf(r) : null;
+    // the counts of the last step that ran: for a combined run, what reached the destination
+    const last = r?.steps.filter(isMainStep).at(-1);
+    const counts: StepCounts = last
+      ? { newFiles: last.filesNew, changedFiles: last.filesChanged, deletedFiles: last.filesDeleted, files: last.files, bytes: last.bytes }
+      : { ...ZERO_COUNTS };
+    return {
+      event: outcome.status === 'ok' ? 'success' : 'failure',
+      task: task.name,
+      host: localHost(),
+      runId: outcome.runId,
+      status: outcome.status,
+      ...(r ? { startedBy: r.startedBy, startedAt: r.startedAt } : {}),
+      durationMs: outcome.durationMs,
+      counts,
+      ...(failed && outcome.status !== 'ok' ? { failedStep: failed.step, firstError: failed.message } : {}),
+      source: task.source,
+      destination: task.type === 'encrypt' ? task.remote : task.dest,
+    };
+  }
+
+  /** Sends a notice; a target that fails is reported as a warning event, never as an error. */
+  async #notify(targets: readonly NotifyTarget[], n: Notice, onEvent: (e: EngineEvent) => void = (e) => this.#emit(e)): Promise<NotifyFailure[]> {
+    if (targets.length === 0) return [];
+    const failures = await sendNotice(targets, n, { env: this.env });
+    for (const f of failures) {
+      onEvent({ type: 'notice', source: 'notify', task: n.task, level: 'warning', message: `notification to ${f.target} failed: ${f.message}` });
+    }
+    return failures;
+  }
+
+  /** The profile's own targets (profiles/<name>/notify.json), told about every task. */
+  profileNotifyTargets(): NotifyTarget[] {
+    return readProfileNotify(profileNotifyPath(this.home, this.profile));
+  }
+
+  /** Replaces the profile's own targets; [] removes them. */
+  async setProfileNotifyTargets(targets: unknown[]): Promise<NotifyTarget[]> {
+    return writeProfileNotify(profileNotifyPath(this.home, this.profile), targets);
+  }
+
+  /** A task's targets and the profile's. A broken notify.json is reported, never allowed to stop a run. */
+  #targetsOf(t: Task): NotifyTarget[] {
+    let profile: NotifyTarget[] = [];
+    try {
+      profile = this.profileNotifyTargets();
+    } catch (e) {
+      this.#emit({ type: 'notice', source: 'notify', task: t.name, level: 'warning', message: `profile notifications not sent: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    return [...(t.notify ?? []), ...profile];
+  }
+
+  /** Every target a notice about this task goes to (the task's, then the profile's). */
+  notifyTargetsOf(name: string): NotifyTarget[] {
+    return this.#targetsOf(this.tasks.get(name));
+  }
+
+  /** `cryptsync notify test`, and the scheduler's overdue notices. */
+  notifyTask(name: string, event: 'test' | 'overdue'): Promise<NotifyFailure[]> {
+    const t = this.tasks.get(name);
+    const v = this.getTask(name);
+    return this.#notify(this.#targetsOf(t), {
+      event,
+      task: t.name,
+      host: localHost(),
+      lastGoodAt: v.safety.lastGoodAt,
+      thresholdDays: v.safety.thresholdDays,
+      source: t.source,
+      destination: v.destination,
+    });
+  }
+
+  /** Announces scheduler news to every subscriber (the daemon's log, the web UI). */
+  announce(e: EngineEvent): void {
+    this.#emit(e);
   }
 
   async waitRun(runId: number): Promise<{ status: RunStatus; exitCode: number; estimate?: Estimate }> {
@@ -322,7 +483,7 @@ export class Engine {
     return [...this.#active.entries()].map(([runId, a]) => ({ runId, task: a.task }));
   }
 
-  listRuns(f: { task?: string; status?: RunStatus; limit?: number } = {}): RunRecord[] {
+  listRuns(f: { task?: string; kind?: RunKind; status?: RunStatus; limit?: number } = {}): RunRecord[] {
     return this.log.listRuns({ ...f, profile: this.profile });
   }
 
@@ -335,7 +496,7 @@ export class Engine {
   // API both call these, so a catalog is opened and guarded one way only.
 
   get #catalogContext(): CatalogContext {
-    return { home: this.home, env: this.env, tasks: this.tasks, rcloneConfig: this.rcloneConfig };
+    return { home: this.home, env: this.env, tasks: this.tasks, rcloneConfig: this.rcloneConfig, log: this.log, profile: this.profile };
   }
 
   mapping(taskOrRemote: string, o: CatalogCallOptions = {}): Promise<MappingEntry[]> {
@@ -369,6 +530,30 @@ export class Engine {
     return verifyCatalogOf(this.#catalogContext, taskOrRemote, o, onEvent);
   }
 
+  // ---- server copies: browse, restore and verify straight from the server (server-*.ts) ----
+  // The source is a synchronize/snapshot task (keys from its connected encrypt task) or an
+  // explicit [user@]host:path with a crypt remote; restores and verifies are logged as runs.
+
+  /** The snapshots of a snapshot task's server copy, for picking one to restore (a synchronize task: none). */
+  serverSnapshots(task: string, o: CatalogCallOptions = {}): Promise<SnapshotEntry[]> {
+    return serverSnapshotsOf(this.#catalogContext, task, o);
+  }
+
+  /** One folder of a server copy by decrypted names. */
+  serverBrowse(source: ServerSourceInput, path = '', o: CatalogCallOptions = {}): Promise<BrowseEntry[]> {
+    return browseServerCopy(this.#catalogContext, source, path, o);
+  }
+
+  /** Fetches only the picked ciphertext from the server and restores it; the target is guarded first. */
+  serverRestore(o: ServerRestoreInput, onEvent?: (e: ServerEvent) => void): ReturnType<typeof restoreFromServerCopy> {
+    return restoreFromServerCopy(this.#catalogContext, o, onEvent);
+  }
+
+  /** Quick or deep (--read-data) check of a push task's server copy. */
+  serverVerify(o: ServerVerifyInput, onEvent?: (e: ServerEvent) => void): ReturnType<typeof verifyServerCopyOf> {
+    return verifyServerCopyOf(this.#catalogContext, o, onEvent);
+  }
+
   /** A one-off encrypt into a catalog (no run log entry), behind the same catalog guards as a task's encrypt step. */
   encrypt(taskOrRemote: string, o: EncryptInput, onEvent?: (e: SyncEvent) => void): Promise<SyncOutcome> {
     return encryptIntoCatalog(this.#catalogContext, taskOrRemote, o, onEvent);
@@ -379,6 +564,11 @@ export class Engine {
     this.#emit({ type: 'tasks-changed' });
     return r;
   }
+}
+
+interface History {
+  last: Map<string, LastRun>;
+  encryptSteps: Map<string, LastRun>;
 }
 
 /**

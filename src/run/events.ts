@@ -1,6 +1,6 @@
 // The typed events the run engine emits. Front ends render them (CLI text/JSON lines, SSE to the
 // web UI); the engine itself never prints.
-import type { RunStatus, StepKind } from '../util/vocabulary.js';
+import type { RunStatus, RunTrigger, StepKind } from '../util/vocabulary.js';
 
 export type { StepKind };
 
@@ -26,7 +26,7 @@ export interface Estimate {
 }
 
 export type EngineEvent =
-  | { type: 'run-start'; runId: number; task: string; dryRun: boolean; steps: StepKind[]; startedAt: string; external?: boolean }
+  | { type: 'run-start'; runId: number; task: string; dryRun: boolean; steps: StepKind[]; startedAt: string; external?: boolean; startedBy?: RunTrigger }
   | { type: 'step-start'; runId: number; step: StepKind; command?: string }
   | {
       type: 'progress';
@@ -63,6 +63,8 @@ export type EngineEvent =
       estimate?: Estimate;
       external?: boolean;
     }
-  | { type: 'tasks-changed' };
+  | { type: 'tasks-changed' }
+  /** news outside a run's steps: the scheduler's (a retry, a skipped slot, a clock jump), a notification that failed */
+  | { type: 'notice'; source: 'scheduler' | 'notify'; task?: string; level: 'info' | 'warning'; message: string; retryAt?: string };
 
 export const ZERO_COUNTS: StepCounts = { newFiles: 0, changedFiles: 0, deletedFiles: 0, files: 0, bytes: 0 };

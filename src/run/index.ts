@@ -10,3 +10,17 @@ export { DEMO_ENCRYPT_TASK, DEMO_SYNC_TASK, DEMO_REMOTE, writeDemoFiles } from '
 export type { CatalogCallOptions, RestoreInput, VerifyInput, EncryptInput, SyncOutcome } from './catalog-door.js';
 export { syncSummaryText, verifySummaryText, verifyDifferences } from './summary-text.js';
 export type { SyncEvent, SyncSummary, MappingEntry, VerifyResult, FilterOptions } from '../sync/index.js';
+export type { ServerSourceInput } from './server-source.js';
+export type { ServerEvent, ServerPhase } from './server-restore.js';
+export type { ServerRestoreInput, ServerVerifyInput } from './catalog-door.js';
+export type { ServerVerifyResult, QuickReport, DeepReport } from './server-verify.js';
+export { parseSampleSpec, parseDuration, type SampleSpec } from './server-coverage.js';
+export { KIT_CONFIG_FILE, type Kit, type KitCopy } from './kit.js';
+export { kitText, kitHtml, KIT_CONF_BEGIN, KIT_CONF_END } from './kit-format.js';
+export { keysFromConfig, cryptRemotesIn, cipherOf, snapshotsAt, saveRecovered, type CryptSettings, type RecoverKeys, type SaveRecovered } from './recover.js';
+export type { ServerLocation } from './server-listing.js';
+export { pickSnapshot, type SnapshotEntry } from './snapshots/index.js';
+export { Scheduler, DEFAULT_RETRY_DELAYS_MS, type SchedulerOptions, type SchedulerClock } from './scheduler.js';
+export { acquireSchedulerLock, describeHolder, schedulerHolder, type SchedulerHolder } from './scheduler-lock.js';
+export type { TaskSafety, SafetyLevel } from './safety.js';
+export { describeTarget, type NotifyFailure } from './notify.js';

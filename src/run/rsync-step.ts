@@ -35,14 +35,21 @@ export function rsyncArgsFor(task: RsyncTask, dryRun: boolean, snapshot?: Snapsh
 }
 
 /**
- * Runs have no terminal to answer a password or host-key prompt (cron, the web UI): ssh must
- * fail fast instead of hanging, unless the task sets BatchMode itself. Keys and ssh-agent still work.
+ * Runs have no terminal to answer a password or host-key prompt (cron, the web UI, the scheduler):
+ * ssh must fail fast instead of hanging, unless the task sets BatchMode itself. Keys and ssh-agent
+ * still work. A server that accepts the connection and then says nothing must not hold a run
+ * forever either: ConnectTimeout covers the TCP connect and the banner exchange, and keep-alives
+ * end a connection that goes silent later. Each default yields to the task's own sshOptions.
  */
+const UNATTENDED_SSH_DEFAULTS = ['BatchMode=yes', 'ConnectTimeout=30', 'ServerAliveInterval=15', 'ServerAliveCountMax=4'];
+
 export function unattended(o: RsyncOptions): RsyncOptions {
   if (!o.remote || o.remote.daemon) return o;
   const opts = o.sshOptions ?? [];
-  if (opts.some((x) => /^batchmode=/i.test(x))) return o;
-  return { ...o, sshOptions: [...opts, 'BatchMode=yes'] };
+  const keyOf = (x: string): string => x.slice(0, x.indexOf('=')).toLowerCase();
+  const set = new Set(opts.map(keyOf));
+  const added = UNATTENDED_SSH_DEFAULTS.filter((d) => !set.has(keyOf(d)));
+  return added.length === 0 ? o : { ...o, sshOptions: [...opts, ...added] };
 }
 
 /** The rsync step of a combined estimate (see steps/combined-estimate.ts). */

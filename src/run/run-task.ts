@@ -4,7 +4,8 @@
 // Never prints, never exits the process.
 import type { RunLog, RunStatus } from '../store/index.js';
 import { isCombined, isPushTask, type Task, type TaskStore } from '../tasks/index.js';
-import { EXIT, EXIT_FOR_STATUS } from '../util/vocabulary.js';
+import { EXIT, EXIT_FOR_STATUS, type RunTrigger } from '../util/vocabulary.js';
+import { DEFAULT_STALL_MINUTES } from '../tasks/index.js';
 import { acquireTaskLock, type TaskLock } from './lock.js';
 import { ZERO_COUNTS, type EngineEvent, type Estimate } from './events.js';
 import { formatShellCommand } from '../rsync/index.js';
@@ -24,6 +25,7 @@ export interface RunEnv {
 
 export interface PreparedRun {
   runId: number;
+  startedBy: RunTrigger;
   task: Task;
   dryRun: boolean;
   steps: PlannedStep[];
@@ -40,7 +42,7 @@ export interface RunOutcome {
 }
 
 /** Takes the locks and opens the run in the log; synchronous so a caller gets the run id at once. */
-export function prepareRun(re: RunEnv, taskName: string, o: { dryRun: boolean }): PreparedRun {
+export function prepareRun(re: RunEnv, taskName: string, o: { dryRun: boolean; startedBy?: RunTrigger }): PreparedRun {
   const task = re.tasks.get(taskName);
   const steps = planSteps(task, re.tasks);
   const names = [...new Set(steps.map((s) => s.task.name))];
@@ -51,8 +53,9 @@ export function prepareRun(re: RunEnv, taskName: string, o: { dryRun: boolean })
     for (const l of locks) l.release();
     throw e;
   }
-  const runId = re.log.startRun({ task: task.name, profile: re.profile, dryRun: o.dryRun, combined: isCombined(task), pid: process.pid });
-  return { runId, task, dryRun: o.dryRun, steps, startedAt: new Date().toISOString(), locks };
+  const startedBy = o.startedBy ?? 'manual';
+  const runId = re.log.startRun({ task: task.name, profile: re.profile, dryRun: o.dryRun, combined: isCombined(task), pid: process.pid, startedBy });
+  return { runId, startedBy, task, dryRun: o.dryRun, steps, startedAt: new Date().toISOString(), locks };
 }
 
 export async function executeRun(
@@ -63,7 +66,7 @@ export async function executeRun(
   const t0 = Date.now();
   const { runId, task, dryRun } = run;
   const emit = o.onEvent;
-  emit({ type: 'run-start', runId, task: task.name, dryRun, steps: run.steps.map((s) => s.kind), startedAt: run.startedAt });
+  emit({ type: 'run-start', runId, task: task.name, dryRun, steps: run.steps.map((s) => s.kind), startedAt: run.startedAt, startedBy: run.startedBy });
   let status: RunStatus = 'ok';
   let exitCode = 0;
   const estimate: Estimate = { at: new Date().toISOString(), steps: [], hasChanges: false };
@@ -134,6 +137,7 @@ async function runStep(
   const command = driver.logsCommand ? formatShellCommand(c.program, c.args) : undefined;
   const stepId = re.log.startStep(runId, { kind: step.kind, ...(command ? { command } : {}) });
   emit({ type: 'step-start', runId, step: step.kind, ...(command ? { command } : {}) });
+  const stall = watchStall(step.task.stallMinutes ?? DEFAULT_STALL_MINUTES, o.signal);
   const ctx: StepContext = {
     runId,
     step: step.kind,
@@ -141,9 +145,12 @@ async function runStep(
     force: o.force ?? false,
     home: re.home,
     profile: re.profile,
-    signal: o.signal,
+    signal: stall.signal,
     env: re.env,
-    emit,
+    emit: (e) => {
+      stall.alive();
+      emit(e);
+    },
     ...(o.previous ? { previous: o.previous } : {}),
   };
   if (isPushTask(step.task) && !o.previous) {
@@ -155,7 +162,17 @@ async function runStep(
   }
   const t1 = Date.now();
   const pending = o.previous && o.previous.status === 'ok' && dryRun ? o.previous.counts : undefined;
-  const r = pending ? await driver.estimateAfter(step.task, ctx, pending) : await driver.run(step.task, ctx);
+  let r: StepResult;
+  try {
+    r = pending ? await driver.estimateAfter(step.task, ctx, pending) : await driver.run(step.task, ctx);
+  } finally {
+    stall.stop();
+  }
+  if (stall.stalled() && r.status !== 'ok') {
+    const message = `${step.kind} step stopped: no progress for ${formatMinutes(stall.minutes)} (the task's stallMinutes)`;
+    emit({ type: 'log', runId, step: step.kind, level: 'error', message });
+    r = { ...r, status: 'failed', message: r.message && r.message !== 'aborted' ? `${message}; ${r.message}` : message, errorCode: 'STALLED' };
+  }
   re.log.finishStep(stepId, {
     status: r.status,
     exitCode: r.exitCode,
@@ -180,6 +197,39 @@ async function runStep(
     ...(r.errorCode ? { errorCode: r.errorCode } : {}),
   });
   return r;
+}
+
+/** how often the stall watch looks at the step's last sign of life */
+const STALL_CHECK_MS = 1000;
+
+/**
+ * Stops a step that shows no sign of life (no event) for `minutes`: its signal is aborted, and
+ * `stalled()` tells the caller why. Measured on the monotonic clock, so a laptop's sleep (when
+ * nothing runs) does not count as a stall.
+ */
+function watchStall(minutes: number, parent: AbortSignal): { signal: AbortSignal; alive(): void; stop(): void; stalled(): boolean; minutes: number } {
+  const ctl = new AbortController();
+  const limitMs = minutes * 60_000;
+  let last = performance.now();
+  let stalled = false;
+  const timer = setInterval(() => {
+    if (performance.now() - last < limitMs) return;
+    stalled = true;
+    clearInterval(timer);
+    ctl.abort();
+  }, Math.min(STALL_CHECK_MS, limitMs));
+  timer.unref();
+  return {
+    signal: AbortSignal.any([parent, ctl.signal]),
+    alive: () => void (last = performance.now()),
+    stop: () => clearInterval(timer),
+    stalled: () => stalled && !parent.aborted,
+    minutes,
+  };
+}
+
+function formatMinutes(m: number): string {
+  return m >= 1 && Number.isInteger(m) ? `${m} min` : `${Math.round(m * 60)} s`;
 }
 
 export { ZERO_COUNTS, planSteps, isCombined, type PlannedStep };

@@ -4,6 +4,7 @@
 // its ssh words from rsyncSshArgs, so one rule decides how cryptsync reaches a server.
 import { buildSshCommand, listOnlyArgs, parseListOnlyLine, runRsync, type ListedEntry, type RsyncOptions, type RsyncRemote } from '../rsync/index.js';
 import { parseRemoteSide, type SnapshotTask, type SynchronizeTask } from '../tasks/index.js';
+import { bytesToName } from '../crypt/index.js';
 import { CancelledError, CryptsyncError, UsageError } from '../util/errors.js';
 import { unattended } from './rsync-step.js';
 
@@ -92,10 +93,11 @@ export async function listServer(loc: ServerLocation, o: { recursive: boolean; s
   const entries: ListedEntry[] = [];
   const res = await runRsync(args, {
     ...(o.signal ? { signal: o.signal } : {}),
-    env: { ...(o.env ?? process.env), TZ: 'UTC' },
+    // UTC times; the C locale escapes every non-ASCII byte, so names come back byte for byte
+    env: { ...(o.env ?? process.env), TZ: 'UTC', LC_ALL: 'C', LC_CTYPE: 'C', LANG: 'C' },
     onLine: (line, stream) => {
       if (stream !== 'stdout') return;
-      const e = parseListOnlyLine(line);
+      const e = parseListOnlyLine(line, bytesToName);
       if (e) entries.push(e);
     },
   });

@@ -3,6 +3,9 @@
 import type { Task } from '../tasks/task-schema.js';
 import type { RunStatus, StepKind, TaskType } from '../util/vocabulary.js';
 import type { Estimate } from './events.js';
+import type { TaskSafety } from './safety.js';
+
+export type { TaskSafety };
 
 export interface TaskView {
   name: string;
@@ -20,7 +23,10 @@ export interface TaskView {
   lastStatus: RunStatus | null;
   daysSince: number | null;
   thresholdDays: number;
+  /** past thresholdDays since the last good backup (safety.overdue) */
   overdue: boolean;
+  /** "is my data safe?": last good backup, last attempt, next run */
+  safety: TaskSafety;
   estimate: Estimate | null;
   running: number | null;
   task: Task;

@@ -42,6 +42,10 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // the stable code of the error that ended a step (MASS_DELETE, WRONG_PASSWORD, ...)
   `ALTER TABLE steps ADD COLUMN error_code TEXT;`,
+  // what a run is: a task's run, or a restore / verify straight from a server (RUN_KINDS)
+  `ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'task';`,
+  // who started the run: 'manual' (CLI, web UI) or the scheduler ('schedule', 'catch-up', 'retry')
+  `ALTER TABLE runs ADD COLUMN started_by TEXT NOT NULL DEFAULT 'manual';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

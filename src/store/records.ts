@@ -1,6 +1,6 @@
 // The run log's records as its readers get them (the CLI, the engine, the JSON API). Types only,
 // importing only the shared vocabulary, so the web UI can import them too.
-import type { LoggedStepKind as StepKind, RunStatus } from '../util/vocabulary.js';
+import type { LoggedStepKind as StepKind, RunKind, RunStatus, RunTrigger } from '../util/vocabulary.js';
 
 export interface StepRecord {
   id: number;
@@ -27,6 +27,8 @@ export interface StepRecord {
 
 export interface RunRecord {
   id: number;
+  /** a task's run, or a restore / verify from a server (whose `task` names the task or the server location) */
+  kind: RunKind;
   task: string;
   profile: string;
   dryRun: boolean;
@@ -37,6 +39,8 @@ export interface RunRecord {
   exitCode: number | null;
   durationMs: number | null;
   pid: number;
+  /** who started it: a person ('manual') or the scheduler */
+  startedBy: RunTrigger;
   steps: StepRecord[];
 }
 

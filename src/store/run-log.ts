@@ -10,11 +10,11 @@ import { ensurePrivateDir, tightenMode, PRIVATE_FILE_MODE } from '../util/home.j
 import { migrate } from './migrations.js';
 import { boundTail } from './output-tail.js';
 
-import { RUN_STATUSES, STEP_KINDS as MAIN_STEP_KINDS, HOOK_KINDS, type RunStatus, type LoggedStepKind as StepKind } from '../util/vocabulary.js';
+import { RUN_STATUSES, RUN_KINDS, RUN_TRIGGERS, STEP_KINDS as MAIN_STEP_KINDS, HOOK_KINDS, SERVER_STEP_KINDS, type RunKind, type RunStatus, type RunTrigger, type LoggedStepKind as StepKind } from '../util/vocabulary.js';
 import type { RunRecord, StepRecord } from './records.js';
 
 export { RUN_STATUSES, type RunStatus, type StepKind, type RunRecord, type StepRecord };
-const STEP_KINDS: readonly StepKind[] = [...MAIN_STEP_KINDS, ...HOOK_KINDS];
+const STEP_KINDS: readonly StepKind[] = [...MAIN_STEP_KINDS, ...HOOK_KINDS, ...SERVER_STEP_KINDS];
 /** how long a writer waits for the other process's lock before SQLITE_BUSY */
 export const BUSY_TIMEOUT_MS = 5000;
 export const DEFAULT_LIST_LIMIT = 100;
@@ -23,6 +23,7 @@ export type StepFinish = Partial<Omit<StepRecord, 'id' | 'runId' | 'seq' | 'star
 
 export interface RunFilter {
   task?: string;
+  kind?: RunKind;
   status?: RunStatus;
   profile?: string;
   limit?: number;
@@ -38,6 +39,7 @@ export interface LastRun {
 
 interface RunRow {
   id: number;
+  kind: RunKind;
   task: string;
   profile: string;
   dry_run: number;
@@ -48,6 +50,7 @@ interface RunRow {
   exit_code: number | null;
   duration_ms: number | null;
   pid: number;
+  started_by: RunTrigger;
 }
 
 interface StepRow {
@@ -112,6 +115,7 @@ function toStep(r: StepRow): StepRecord {
 function toRun(r: RunRow, steps: StepRecord[]): RunRecord {
   return {
     id: r.id,
+    kind: r.kind,
     task: r.task,
     profile: r.profile,
     dryRun: r.dry_run !== 0,
@@ -122,6 +126,7 @@ function toRun(r: RunRow, steps: StepRecord[]): RunRecord {
     exitCode: r.exit_code,
     durationMs: r.duration_ms,
     pid: r.pid,
+    startedBy: r.started_by,
     steps,
   };
 }
@@ -175,13 +180,17 @@ export class RunLog {
     if (this.#db.open) this.#db.close();
   }
 
-  startRun(r: { task: string; profile: string; dryRun: boolean; combined: boolean; pid?: number }): number {
+  startRun(r: { task: string; profile: string; dryRun: boolean; combined: boolean; pid?: number; kind?: RunKind; startedBy?: RunTrigger }): number {
+    const kind = r.kind ?? 'task';
+    if (!RUN_KINDS.includes(kind)) throw new CryptsyncError('usage', 'BAD_RUN_KIND', `unknown run kind ${JSON.stringify(kind)}`);
+    const startedBy = r.startedBy ?? 'manual';
+    if (!RUN_TRIGGERS.includes(startedBy)) throw new CryptsyncError('usage', 'BAD_TRIGGER', `unknown run trigger ${JSON.stringify(startedBy)}`);
     const info = this.#db
       .prepare(
-        `INSERT INTO runs (task, profile, dry_run, combined, status, started_at, pid)
-         VALUES (?, ?, ?, ?, 'running', ?, ?)`,
+        `INSERT INTO runs (kind, task, profile, dry_run, combined, status, started_at, pid, started_by)
+         VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
       )
-      .run(r.task, r.profile, r.dryRun ? 1 : 0, r.combined ? 1 : 0, nowIso(), r.pid ?? process.pid);
+      .run(kind, r.task, r.profile, r.dryRun ? 1 : 0, r.combined ? 1 : 0, nowIso(), r.pid ?? process.pid, startedBy);
     return Number(info.lastInsertRowid);
   }
 
@@ -272,6 +281,10 @@ export class RunLog {
       where.push('task = ?');
       params.push(f.task);
     }
+    if (f.kind !== undefined) {
+      where.push('kind = ?');
+      params.push(f.kind);
+    }
     if (f.status !== undefined) {
       where.push('status = ?');
       params.push(checkStatus(f.status));
@@ -314,7 +327,8 @@ export class RunLog {
   }
 
   /**
-   * The newest real (non-dry-run) run of each task, and when it last ended ok. Without a profile
+   * The newest real (non-dry-run) run of each task, and when it last ended ok; restores and
+   * verifies from a server are not backups and do not count. Without a profile
    * all profiles are searched and the newest run of a task name wins.
    */
   lastRuns(profile?: string): Map<string, LastRun> {
@@ -324,9 +338,9 @@ export class RunLog {
       .prepare(
         `SELECT r.task, r.status, r.started_at,
                 (SELECT MAX(o.started_at) FROM runs o
-                  WHERE o.task = r.task AND o.profile = r.profile AND o.dry_run = 0 AND o.status = 'ok') AS last_ok
+                  WHERE o.task = r.task AND o.profile = r.profile AND o.dry_run = 0 AND o.kind = 'task' AND o.status = 'ok') AS last_ok
            FROM runs r
-          WHERE r.id IN (SELECT MAX(id) FROM runs WHERE dry_run = 0 ${filter} GROUP BY profile, task)
+          WHERE r.id IN (SELECT MAX(id) FROM runs WHERE dry_run = 0 AND kind = 'task' ${filter} GROUP BY profile, task)
           ORDER BY r.id ASC`,
       )
       .all(...params) as Array<{ task: string; status: RunStatus; started_at: string; last_ok: string | null }>;
@@ -336,6 +350,29 @@ export class RunLog {
       if (r.last_ok !== null) entry.lastOkAt = r.last_ok;
       out.set(r.task, entry);
     }
+    return out;
+  }
+
+  /**
+   * Per task, the newest step of `kind` in its real combined runs, and when such a step last
+   * ended ok: what an encrypt task did as the first step of the combined tasks connected to it
+   * (its step can succeed while the combined run fails at the push).
+   */
+  lastStepRuns(profile: string, kind: StepKind): Map<string, LastRun> {
+    const rows = this.#db
+      .prepare(
+        `SELECT r.task, s.status, s.started_at,
+                (SELECT MAX(s2.started_at) FROM steps s2 JOIN runs r2 ON r2.id = s2.run_id
+                  WHERE r2.task = r.task AND r2.profile = r.profile AND r2.dry_run = 0 AND r2.combined = 1
+                    AND s2.kind = s.kind AND s2.status = 'ok') AS last_ok
+           FROM steps s JOIN runs r ON r.id = s.run_id
+          WHERE s.id IN (SELECT MAX(s3.id) FROM steps s3 JOIN runs r3 ON r3.id = s3.run_id
+                          WHERE r3.dry_run = 0 AND r3.combined = 1 AND r3.profile = ? AND s3.kind = ?
+                          GROUP BY r3.task)`,
+      )
+      .all(profile, kind) as Array<{ task: string; status: RunStatus; started_at: string; last_ok: string | null }>;
+    const out = new Map<string, LastRun>();
+    for (const r of rows) out.set(r.task, { lastRunAt: r.started_at, status: r.status, ...(r.last_ok !== null ? { lastOkAt: r.last_ok } : {}) });
     return out;
   }
 

@@ -6,7 +6,7 @@ export type { FilterOptions } from './filter.js';
 export { buildFilter, globToRegExp } from './filter.js';
 export { buildPlan, type SyncPlan, type CopyItem } from './plan.js';
 export { encryptCatalog, type EncryptOptions } from './encrypt-catalog.js';
-export { restoreCatalog, type RestoreOptions } from './restore-catalog.js';
+export { restoreCatalog, assertEmptyTarget, type RestoreOptions } from './restore-catalog.js';
 export { verifyCatalog, type VerifyResult } from './verify-catalog.js';
 export { listMapping, type MappingEntry } from './list-mapping.js';
 export { checkCatalogPassword } from './catalog-guards.js';

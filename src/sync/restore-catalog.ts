@@ -36,6 +36,13 @@ async function targetEntries(target: string): Promise<number> {
   }
 }
 
+/** TARGET_NOT_EMPTY unless the target is missing or empty (a killed restore's leftovers do not count). */
+export async function assertEmptyTarget(target: string): Promise<void> {
+  if ((await targetEntries(target)) > 0) {
+    throw new CryptsyncError('conflict', 'TARGET_NOT_EMPTY', `restore target ${target} is not empty (use --overwrite to restore into it)`, { subject: target });
+  }
+}
+
 /** one entry to restore: plain Standard path, relative target path, encrypted path in the catalog */
 interface Target {
   std: string;
@@ -96,9 +103,7 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
     onError: (i) => rep.error(i.path, i.code, i.message),
   });
   await checkCatalogKey(o.source, scan);
-  if (!o.overwrite && (await targetEntries(o.target)) > 0) {
-    throw new CryptsyncError('conflict', 'TARGET_NOT_EMPTY', `restore target ${o.target} is not empty (use --overwrite to restore into it)`, { subject: o.target });
-  }
+  if (!o.overwrite) await assertEmptyTarget(o.target);
   // system junk (lost+found of a fresh disk, .DS_Store) holds none of the user's data
   for (const u of scan.undecryptable) if (!isJunkPath(u)) rep.error(u, 'UNDECRYPTABLE_NAME', 'name does not decrypt; not restored');
 

@@ -4,6 +4,7 @@ export {
   TASK_TYPES,
   TASK_NAME_PATTERN,
   DEFAULT_THRESHOLD_DAYS,
+  DEFAULT_STALL_MINUTES,
   TASKS_FILE_VERSION,
   isRsyncTask,
   encryptTaskSchema,
@@ -13,6 +14,9 @@ export {
   cloudTaskSchema,
 } from './task-schema.js';
 export type { TaskType, Task, EncryptTask, SynchronizeTask, SnapshotTask, SyncremoteTask, RsyncTask, CloudTask, PushTask } from './task-schema.js';
+export { parseSchedule, nextSlot, scheduleProblem, timeZoneProblem, SCHEDULE_FORMS } from './schedule.js';
+export { readProfileNotify, writeProfileNotify, profileNotifyPath, PROFILE_NOTIFY_FILE } from './profile-notify.js';
+export { NOTIFY_EVENTS, DEFAULT_NOTIFY_ON, type NotifyTarget, type NotifyEvent, type EmailTarget } from './notify-schema.js';
 export { TASK_TYPE_INFO, PUSH_TYPES, isPushTask, isCombined, type TaskTypeInfo } from './task-types.js';
 export { parseRemoteSide, checkRemoteSide, parseRcloneSpec, type RemoteSide, type RcloneSpec } from './remote-side.js';
 export { validateTask, validateProfile, ValidationError, formatIssue, type ValidationIssue, type ValidationResult, type ValidateContext } from './validate.js';

@@ -7,6 +7,7 @@ import { MAX_TRANSFERS } from '../util/limits.js';
 import { retentionSchema } from './retention.js';
 
 import { TASK_TYPES, type TaskType } from '../util/vocabulary.js';
+import { notifyTargetSchema } from './notify-schema.js';
 
 export { TASK_TYPES, type TaskType };
 
@@ -16,6 +17,9 @@ export const MAX_THRESHOLD_DAYS = 3650;
 export const MAX_TCP_PORT = 65535;
 export { MAX_TRANSFERS };
 export const TASKS_FILE_VERSION = 1;
+/** a step that reports no progress for this long is stopped (stallMinutes) */
+export const DEFAULT_STALL_MINUTES = 30;
+export const MAX_STALL_MINUTES = 7 * 24 * 60;
 
 const noLineBreak = (s: string): boolean => !/[\n\r\0]/.test(s);
 
@@ -41,6 +45,13 @@ const common = {
   haltOnPreError: z.boolean().optional(),
   haltOnPostError: z.boolean().optional(),
   notes: z.string().optional(),
+  /** when the scheduler runs it (tasks/schedule.ts: simple forms or cron), in scheduleTimeZone */
+  schedule: z.string().optional(),
+  /** IANA time zone of the schedule; default: the machine's */
+  scheduleTimeZone: z.string().optional(),
+  /** minutes without progress after which a step is stopped (fractions allowed) */
+  stallMinutes: z.number().positive('must be more than 0').max(MAX_STALL_MINUTES, `must be at most ${MAX_STALL_MINUTES}`).optional(),
+  notify: z.array(notifyTargetSchema).optional(),
 };
 
 export const encryptTaskSchema = z.strictObject({

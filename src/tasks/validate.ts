@@ -21,6 +21,9 @@ import {
 import { PUSH_TYPES, TASK_TYPE_INFO } from './task-types.js';
 import { hasRetentionRule, retentionSchema } from './retention.js';
 import { checkRcloneRemoteName, checkRemoteSide, parseRcloneSpec, parseRemoteSide } from './remote-side.js';
+import { scheduleProblem, timeZoneProblem } from './schedule.js';
+import type { NotifyTarget } from './notify-schema.js';
+import { reveal } from '../crypt/index.js';
 
 export interface ValidationIssue {
   /** e.g. 'tasks[2].source' or 'source' */
@@ -166,6 +169,7 @@ export function validateTask(input: unknown, ctx: ValidateContext = {}): Validat
   if (ctx.existing?.some((t) => t.name === task.name)) err('name', `a task named "${task.name}" already exists`);
   if (task.thresholdDays === undefined) warn('thresholdDays', `not set: overdue after the default of ${DEFAULT_THRESHOLD_DAYS} days`);
   checkHooks(task, ctx, err, warn);
+  checkSchedule(task, err, warn);
   if (task.type === 'encrypt') checkEncrypt(task, ctx, err, warn);
   else if (task.type === 'cloud') checkCloud(task, ctx, err, warn);
   else checkRsync(task, ctx, err, warn);
@@ -194,6 +198,35 @@ function checkHooks(task: Task, ctx: ValidateContext, err: Report, warn: Report)
       warn(`${field}[0]`, 'contains spaces: commands run without a shell, so give each argument as its own list item');
     }
   }
+}
+
+function checkSchedule(task: Task, err: Report, warn: Report): void {
+  if (task.schedule !== undefined) {
+    const problem = scheduleProblem(task.schedule);
+    if (problem) err('schedule', problem);
+  }
+  if (task.scheduleTimeZone !== undefined) {
+    const problem = timeZoneProblem(task.scheduleTimeZone);
+    if (problem) err('scheduleTimeZone', problem);
+    else if (task.schedule === undefined) warn('scheduleTimeZone', 'has no effect without a schedule');
+  }
+  checkNotifyTargets(task.notify ?? [], 'notify', err);
+}
+
+/** What the schema cannot say about notification targets: an e-mail password must be obscured, and needs a user. */
+export function checkNotifyTargets(targets: readonly NotifyTarget[], field: string, err: Report): void {
+  targets.forEach((n, i) => {
+    if (n.type !== 'email') return;
+    if (n.password !== undefined) {
+      try {
+        reveal(n.password);
+      } catch {
+        err(`${field}[${i}].password`, 'must be obscured: store the output of "cryptsync obscure" (or use passwordEnv)');
+      }
+      if (n.passwordEnv !== undefined) err(`${field}[${i}].passwordEnv`, 'give either password or passwordEnv, not both');
+    }
+    if ((n.password !== undefined || n.passwordEnv !== undefined) && n.user === undefined) err(`${field}[${i}].user`, 'is required with a password');
+  });
 }
 
 function checkEncrypt(task: EncryptTask, ctx: ValidateContext, err: Report, _warn: Report): void {

@@ -38,13 +38,33 @@ export interface CatalogScan {
 }
 
 
+/**
+ * The plain Standard name of one catalog entry, or null when it does not decrypt. `parentStd` is
+ * the plain Standard path of its folder ('' at the root), `diskName` the name as listed on disk
+ * (locally or by a server listing).
+ */
+export function decryptCatalogName(cipher: Cipher, parentStd: string, diskName: string, isDir: boolean): string | null {
+  try {
+    const encStd = diskToStandard(diskName);
+    if (isDir) return cipher.decryptDirName(encStd);
+    if (cipher.options.filenameEncryption === 'off' && parentStd !== '') {
+      // rclone applies the off mode's bare-version-tag rule to the whole path: `sub/-v2024-…`
+      // is a file named like a tag inside a folder, not a tag alone (folder names are plain here)
+      const full = cipher.decryptFileName(`${parentStd}/${encStd}`);
+      return full.slice(full.lastIndexOf('/') + 1);
+    }
+    return cipher.decryptFileName(encStd);
+  } catch {
+    return null;
+  }
+}
+
 export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogScanOptions = {}): Promise<CatalogScan> {
   const out: CatalogScan = { files: [], dirs: [], undecryptable: [], temporaries: [], errors: 0 };
   const fail = (path: string, code: string, message: string) => {
     out.errors++;
     opts.onError?.({ path, code, message });
   };
-  const offMode = cipher.options.filenameEncryption === 'off';
   const visit = (job: DirJob, d: DirEntry, found: DirJob[]): void => {
     const disk = joinRel(job.disk, d.name);
     const abs = `${job.abs}/${d.name}`;
@@ -58,17 +78,8 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
       return;
     }
     const isDir = d.isDirectory();
-    let plainSeg: string;
-    try {
-      const encStd = diskToStandard(d.name);
-      if (isDir) plainSeg = cipher.decryptDirName(encStd);
-      else if (offMode && job.std !== '') {
-        // rclone applies the off mode's bare-version-tag rule to the whole path: `sub/-v2024-…`
-        // is a file named like a tag inside a folder, not a tag alone (folder names are plain here)
-        const full = cipher.decryptFileName(`${job.std}/${encStd}`);
-        plainSeg = full.slice(full.lastIndexOf('/') + 1);
-      } else plainSeg = cipher.decryptFileName(encStd);
-    } catch {
+    const plainSeg = decryptCatalogName(cipher, job.std, d.name, isDir);
+    if (plainSeg === null) {
       out.undecryptable.push(disk);
       return;
     }

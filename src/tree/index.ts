@@ -8,5 +8,5 @@ export { readDirEntries, type DirEntry } from './read-dir.js';
 export { setMtimeNs } from './mtime.js';
 export { flushFiles, syncFolders } from './durable.js';
 export { scanPlainTree, type PathFilter, type PlainScan, type PlainScanOptions, type ScanIssue } from './plain-scan.js';
-export { scanCatalog, type CatalogScan, type CatalogScanOptions } from './catalog-scan.js';
+export { scanCatalog, decryptCatalogName, type CatalogScan, type CatalogScanOptions } from './catalog-scan.js';
 export { PathEncryptor, encryptPath, safeRestorePath } from './name-map.js';

@@ -15,7 +15,7 @@ function step(kind: string, o: Partial<StepRecord> = {}): StepRecord {
   return { id: 1, runId: 1, seq: 0, kind: kind as StepRecord['kind'], status: 'ok', startedAt: AT, endedAt: AT, exitCode: 0, files: 8, filesNew: 8, filesChanged: 0, filesDeleted: 0, bytes: 100, durationMs: 5, message: null, errorCode: null, outputTail: '', command: null, ...o };
 }
 function run(steps: StepRecord[], status: RunRecord['status'] = 'ok'): RunRecord {
-  return { id: 1, task: 'backup', profile: 'default', dryRun: true, combined: true, status, startedAt: AT, endedAt: AT, exitCode: status === 'ok' ? 0 : 1, durationMs: 5, pid: 1, steps };
+  return { id: 1, task: 'backup', profile: 'default', kind: 'task', startedBy: 'manual', dryRun: true, combined: true, status, startedAt: AT, endedAt: AT, exitCode: status === 'ok' ? 0 : 1, durationMs: 5, pid: 1, steps };
 }
 
 const tasks = [

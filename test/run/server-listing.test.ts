@@ -7,13 +7,15 @@ import { lstat, mkdir, readdir, readlink, symlink, utimes, writeFile } from 'nod
 import { join } from 'node:path';
 import { listServer, childLocation, locationOf, type ServerLocation } from '../../src/run/server-listing.js';
 import { parseListOnlyLine } from '../../src/rsync/index.js';
+import { bytesToName, fsPath } from '../../src/crypt/index.js';
 import type { SynchronizeTask } from '../../src/tasks/index.js';
 import { startSshd, type SshServer } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/rclone.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const SEED = Number(process.env.SEED ?? Date.now() % 1_000_000);
-const NAME_PARTS = ['a', 'Zz', ' ', 'é', '日本', '\\#', '\\#041', ' -> ', '\x01', '-', '.', 'x'];
+// '\udcff' is a raw byte 0xFF (not UTF-8) in cryptsync's name strings (crypt/names-on-disk.ts)
+const NAME_PARTS = ['a', 'Zz', ' ', 'é', '日本', '\\#', '\\#041', ' -> ', '\x01', '-', '.', 'x', '\udcff', '\udce9'];
 
 let sshd: SshServer;
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -42,29 +44,30 @@ async function randomTree(root: string, rnd: () => number): Promise<void> {
     const p = join(parent, `${name()}${i}`);
     const r = rnd();
     if (r < 0.2) {
-      await mkdir(p);
+      await mkdir(fsPath(p));
       dirs.push(p);
     } else if (r < 0.3) {
-      await symlink(`${name()} target ${i}`, p);
+      await symlink(fsPath(`${name()} target ${i}`), fsPath(p));
     } else {
-      await writeFile(p, Buffer.alloc(Math.floor(rnd() * 5000), i));
+      await writeFile(fsPath(p), Buffer.alloc(Math.floor(rnd() * 5000), i));
     }
     if (r >= 0.3 || r < 0.2) {
       const t = Math.floor(rnd() * 2_000_000_000);
-      await utimes(p, t, t);
+      await utimes(fsPath(p), t, t);
     }
   }
 }
 
 async function walk(root: string, rel = ''): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const n of await readdir(join(root, rel))) {
+  for (const raw of await readdir(fsPath(join(root, rel)), { encoding: 'buffer' })) {
+    const n = bytesToName(raw);
     const r = rel ? `${rel}/${n}` : n;
-    const st = await lstat(join(root, r));
+    const st = await lstat(fsPath(join(root, r)));
     if (st.isDirectory()) {
       out.set(r, `dir ${Math.floor(st.mtimeMs / 1000)}`);
       for (const [k, v] of await walk(root, r)) out.set(k, v);
-    } else if (st.isSymbolicLink()) out.set(r, `symlink -> ${await readlink(join(root, r))}`);
+    } else if (st.isSymbolicLink()) out.set(r, `symlink -> ${bytesToName(await readlink(fsPath(join(root, r)), { encoding: 'buffer' }))}`);
     else out.set(r, `file ${st.size} ${Math.floor(st.mtimeMs / 1000)}`);
   }
   return out;
@@ -85,7 +88,7 @@ test('a random tree listed locally and over ssh equals the tree on disk', async 
   // folder mtimes change while the tree is built: fix them last, deepest first
   const truth = await walk(root);
   for (const [rel, v] of [...truth].reverse()) {
-    if (v.startsWith('dir')) await utimes(join(root, rel), 1_600_000_000, 1_600_000_000);
+    if (v.startsWith('dir')) await utimes(fsPath(join(root, rel)), 1_600_000_000, 1_600_000_000);
   }
   const expected = await walk(root);
   assert.deepEqual(await listed({ spec: root }), expected, `local listing, seed ${SEED}`);

@@ -104,7 +104,7 @@ test('meaning errors: paths, remotes, ports, keys, flags, connections', (t) => {
     [{ name: 'a', type: 'cloud', source: src, dest: '/not/a/remote' }, 'dest: must be an rclone remote written REMOTE:path, e.g. "offsite:backups/docs" (a remote in your rclone config)'],
     [{ name: 'a', type: 'cloud', source: 'h:/x', dest: 'offsite:b' }, 'source: must be an absolute path of a local folder'],
     [{ name: 'a', type: 'cloud', source: src, dest: 'offsite:b', connectedTo: 'push2' }, 'connectedTo: "push2" is a synchronize task; connect to an encrypt task'],
-    [{ name: 'a', type: 'cloud', source: src, dest: 'offsite:b', sshPort: 22 }, 'sshPort: unknown field for a cloud task (known: name, type, source, dest, thresholdDays, preCommand, postCommand, haltOnPreError, haltOnPostError, notes, config, delete, excludes, maxDelete, maxDeletePercent, transfers, connectedTo)'],
+    [{ name: 'a', type: 'cloud', source: src, dest: 'offsite:b', sshPort: 22 }, 'sshPort: unknown field for a cloud task (known: name, type, source, dest, thresholdDays, preCommand, postCommand, haltOnPreError, haltOnPostError, notes, schedule, scheduleTimeZone, stallMinutes, notify, config, delete, excludes, maxDelete, maxDeletePercent, transfers, connectedTo)'],
     [{ name: 'a', type: 'snapshot', source: src, dest: 'h:/' }, 'dest: a snapshot root cannot be "/": name a folder to hold the dated snapshots'],
     [{ name: 'a', type: 'snapshot', source: src, dest: '/x', snapshotNum: 0 }, 'snapshotNum: must be 1 or more'],
     [{ name: 'a', type: 'encrypt', source: src, remote: 's:', preCommand: ['bin/x'] }, 'preCommand[0]: give the program as an absolute path or a bare name looked up on PATH (it runs without a shell)'],

@@ -40,6 +40,9 @@ function viewFromHash(): View {
   return (VIEWS.find(([v]) => v === h)?.[0] ?? 'tasks') as View;
 }
 
+/** how often the task list (and its "is my data safe?" judgement) is refreshed without an event */
+const SAFETY_REFRESH_MS = 60_000;
+
 export function App() {
   const [view, setView] = useState<View>(viewFromHash);
   const [tasks, setTasks] = useState<TaskView[] | null>(null);
@@ -82,7 +85,7 @@ export function App() {
   const onEvent = useCallback(
     (e: EngineEvent) => {
       setLive((runs) => applyRunEvent(runs, e));
-      if (e.type === 'run-start' || e.type === 'run-end' || e.type === 'tasks-changed') void reloadTasks();
+      if (e.type === 'run-start' || e.type === 'run-end' || e.type === 'tasks-changed' || (e.type === 'notice' && e.source === 'scheduler')) void reloadTasks();
       if (e.type === 'run-end' || e.type === 'run-start') setRunsVersion((v) => v + 1);
       if (e.type === 'batch') setBatch(e.state);
       if (e.type === 'batch-skip') setNotice({ kind: 'error', text: `${e.task}: ${e.message}` });
@@ -97,9 +100,12 @@ export function App() {
     const f = () => document.visibilityState === 'visible' && void reloadTasks();
     window.addEventListener('focus', f);
     document.addEventListener('visibilitychange', f);
+    // and now and then, so a task that passes its threshold turns red without any event
+    const timer = setInterval(f, SAFETY_REFRESH_MS);
     return () => {
       window.removeEventListener('focus', f);
       document.removeEventListener('visibilitychange', f);
+      clearInterval(timer);
     };
   }, [reloadTasks]);
 

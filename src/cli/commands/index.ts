@@ -13,6 +13,7 @@ export const COMMAND_LOADERS: ReadonlyArray<[string[], Loader]> = [
   [['remote'], async () => (await import('./remote.js')).registerRemote],
   [['encrypt'], async () => (await import('./encrypt.js')).registerEncrypt],
   [['restore'], async () => (await import('./restore.js')).registerRestore],
+  [['recover'], async () => (await import('./recover.js')).registerRecover],
   [['mapping'], async () => (await import('./mapping.js')).registerMapping],
   [['verify'], async () => (await import('./verify.js')).registerVerify],
   [['decode'], async () => (await import('./decode.js')).registerDecode],
@@ -27,6 +28,10 @@ export const COMMAND_LOADERS: ReadonlyArray<[string[], Loader]> = [
   [['import-rsyncosx'], async () => (await import('./import-rsyncosx.js')).registerImport],
   [['demo'], async () => (await import('./demo.js')).registerDemo],
   [['serve'], async () => (await import('./serve.js')).registerServe],
+  [['daemon'], async () => (await import('./daemon.js')).registerDaemon],
+  [['status'], async () => (await import('./status.js')).registerStatus],
+  [['notify'], async () => (await import('./notify.js')).registerNotify],
+  [['service'], async () => (await import('./service.js')).registerService],
 ];
 
 /** The register functions needed for argv: only the named command's, or all of them. */

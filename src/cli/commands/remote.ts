@@ -4,8 +4,13 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { out, err, jsonLine, readSecretLine } from '../io.js';
+import { out, err, jsonLine, readSecretLine, askLine } from '../io.js';
 import { UsageError } from '../../util/errors.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { PRIVATE_FILE_MODE } from '../../util/home.js';
+import { kitHtml, kitText, KIT_CONFIG_FILE } from '../../run/index.js';
+import { withEngine } from '../open-engine.js';
+import { chmod } from 'node:fs/promises';
 import { defaultRcloneConfigPath } from '../../util/home.js';
 import { checkPasswordStrength } from '../../run/remotes.js';
 import {
@@ -101,6 +106,33 @@ async function addAction(io: CliIo, name: string, o: Opts): Promise<void> {
   }
 }
 
+/**
+ * The kit shows the password in clear: only after the user typed the remote's name on a terminal,
+ * or with --yes (scripts).
+ */
+async function confirmKit(io: CliIo, name: string, o: Opts): Promise<void> {
+  if (o.yes === true) return;
+  if (io.stdin.isTTY !== true) throw new UsageError(`remote kit: the kit shows the password of "${name}" in clear; confirm with --yes (there is no terminal to ask)`, 'yes');
+  const typed = await askLine(io, `The emergency kit shows the password of "${name}" in clear. Type the remote's name to go on: `);
+  if (typed !== name) throw new UsageError('remote kit: not confirmed; nothing was written', 'yes');
+}
+
+async function kitAction(io: CliIo, name: string, o: Opts): Promise<void> {
+  await confirmKit(io, name, o);
+  const kit = await withEngine(io, typeof o.profile === 'string' ? { profile: o.profile } : {}, (e) => e.emergencyKit(name, { config: configPathOf(o, io) }));
+  const text = o.html === true ? kitHtml(kit) : kitText(kit);
+  if (typeof o.output === 'string' && o.output !== '') {
+    const path = resolve(o.output);
+    await writeFileAtomic(path, text, PRIVATE_FILE_MODE);
+    await chmod(path, PRIVATE_FILE_MODE);
+    if (o.json) jsonLine(io, { type: 'kit-written', name, path, copies: kit.copies.map((c) => c.task) });
+    else out(io, `Wrote the emergency kit of "${name}" to ${path} (mode 0600, ${kit.copies.length} server ${kit.copies.length === 1 ? 'copy' : 'copies'}). It holds the password: print it, then keep it offline.`);
+    return;
+  }
+  io.stdout.write(text);
+  err(io, `The kit above holds the password of "${name}": keep it offline. Save its rclone.conf part as ${KIT_CONFIG_FILE} to use the commands.`);
+}
+
 export function registerRemote(program: Command, io: CliIo): void {
   const remote = program.command('remote').description('manage crypt remotes in the rclone config (cryptsync\'s own by default)');
 
@@ -152,6 +184,18 @@ export function registerRemote(program: Command, io: CliIo): void {
       if (o.json) jsonLine(io, d);
       else for (const [k, v] of Object.entries(d)) out(io, `${k}: ${String(v)}`);
     });
+
+  remote
+    .command('kit')
+    .argument('<name>', 'crypt remote')
+    .option('--output <file>', 'write the kit to this file (mode 0600) instead of stdout')
+    .option('--html', 'an HTML page instead of text')
+    .option('--yes', 'do not ask before showing the password (for scripts)')
+    .option('--config <file>', 'rclone config file')
+    .option('--profile <name>', 'profile whose tasks name the server copies (default: "default")')
+    .option('--json', 'with --output: a JSON line saying where the kit went')
+    .description('an emergency kit: the settings, password, server paths and stock rclone commands to restore without cryptsync')
+    .action(async (name: string, o: Opts) => kitAction(io, name, o));
 
   remote
     .command('remove')

@@ -50,6 +50,12 @@ async function runOne(
   }
 }
 
+/** A task's run or estimate; a restore or verify from a server by its kind. */
+function runKindText(r: { kind: string; dryRun: boolean }): string {
+  if (r.kind === 'task') return r.dryRun ? 'estimate' : 'run';
+  return r.dryRun ? `${r.kind} (dry run)` : r.kind;
+}
+
 export function registerRuns(program: Command, io: CliIo): void {
   program
     .command('estimate')
@@ -116,7 +122,7 @@ export function registerRuns(program: Command, io: CliIo): void {
             jsonLine(io, r);
             return;
           }
-          out(io, `run ${r.id}: ${r.task} ${r.dryRun ? '(estimate) ' : ''}${r.status}, started ${r.startedAt}, exit ${r.exitCode ?? '-'}`);
+          out(io, `run ${r.id}: ${r.task} ${r.kind === 'task' ? '' : `${r.kind} `}${r.dryRun ? (r.kind === 'task' ? '(estimate) ' : '(dry run) ') : ''}${r.status}, started ${r.startedAt} (${r.startedBy}), exit ${r.exitCode ?? '-'}`);
           for (const s of r.steps) {
             out(io, `\n== step ${s.seq} ${s.kind}: ${s.status}, exit ${s.exitCode ?? '-'}, ${s.filesNew} new, ${s.filesChanged} changed, ${s.filesDeleted} deleted, ${humanBytes(s.bytes)}${s.message ? ` — ${s.message}` : ''}`);
             if (s.command) out(io, `$ ${s.command}`);
@@ -137,12 +143,12 @@ export function registerRuns(program: Command, io: CliIo): void {
           out(io, 'no runs logged yet');
           return;
         }
-        const rows = [['ID', 'TASK', 'KIND', 'STATUS', 'STARTED', 'DURATION', 'STEPS']];
+        const rows = [['ID', 'TASK', 'KIND', 'STATUS', 'STARTED', 'BY', 'DURATION', 'STEPS']];
         for (const r of runs) {
           const steps = r.steps
             .map((s) => `${s.kind}:${s.status}(${s.filesNew}+${s.filesChanged}~${s.filesDeleted}-,${humanBytes(s.bytes)})`)
             .join(' ');
-          rows.push([String(r.id), r.task, r.dryRun ? 'estimate' : 'run', r.status, r.startedAt.slice(0, 19).replace('T', ' '), r.durationMs === null ? '-' : humanDuration(r.durationMs), steps]);
+          rows.push([String(r.id), r.task, runKindText(r), r.status, r.startedAt.slice(0, 19).replace('T', ' '), r.startedBy, r.durationMs === null ? '-' : humanDuration(r.durationMs), steps]);
         }
         out(io, table(rows));
         out(io, STEPS_LEGEND);

@@ -14,6 +14,7 @@ import { CryptsyncError, UsageError, describeError } from '../../util/errors.js'
 import { cryptsyncHome } from '../../util/home.js';
 import { type CliIo, out, err, jsonLine } from '../io.js';
 import { PROFILE_HELP } from '../option-help.js';
+import { abortActiveRuns, startScheduling, untilStopped, type RunningScheduler } from '../scheduling.js';
 
 /** web/dist, from dist/src/cli/commands/serve.js */
 const WEB_ROOT = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
@@ -77,17 +78,6 @@ function parsePort(raw: string | undefined, env: NodeJS.ProcessEnv): number {
   return Number(s);
 }
 
-/** How long a stop waits for aborted runs to record their end before closing the engine. */
-const STOP_GRACE_MS = 15_000;
-
-/** Runs started from the page are aborted on stop, and logged as aborted before the exit. */
-async function abortActiveRuns(engine: Engine): Promise<void> {
-  const active = engine.activeRuns();
-  for (const a of active) engine.abortRun(a.runId);
-  const ended = Promise.all(active.map((a) => engine.waitRun(a.runId).catch(() => undefined)));
-  await Promise.race([ended, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
-}
-
 export function registerServe(program: Command, io: CliIo): void {
   program
     .command('serve')
@@ -135,16 +125,16 @@ export function registerServe(program: Command, io: CliIo): void {
       }
       if (o.json) jsonLine(io, { type: 'serve', url: server.urlWithToken, port: server.port, host: server.host });
       else out(io, `cryptsync web UI: ${server.urlWithToken}`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      // the web UI schedules too, unless a daemon (or another web UI) of this home already does
+      let scheduling: RunningScheduler | undefined;
+      try {
+        scheduling = startScheduling(engine, io, { command: 'serve', json: o.json === true });
+      } catch (e) {
+        err(io, `cryptsync serve: not scheduling: ${describeError(e)}`);
+      }
+      await untilStopped();
       removeUrlFile(home, process.pid);
+      await scheduling?.stop();
       await server.close();
       await abortActiveRuns(engine);
       engine.close();

@@ -6,7 +6,9 @@ import { withEngine } from '../open-engine.js';
 import { table } from '../format.js';
 import type { TaskView } from '../../run/index.js';
 import { UsageError } from '../../util/errors.js';
-import { TASK_TYPES, TASK_TYPE_INFO } from '../../tasks/index.js';
+import { TASK_TYPES, TASK_TYPE_INFO, SCHEDULE_FORMS } from '../../tasks/index.js';
+import { relativeWords } from '../../util/relative-time.js';
+import { parseTargets } from '../notify-targets.js';
 import { addRetentionOptions, retentionFrom, retentionText } from './retention-options.js';
 import { PROFILE_HELP, JSON_HELP } from '../option-help.js';
 
@@ -15,6 +17,13 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 function intArg(name: string) {
   return (v: string): number => {
     if (!/^\d+$/.test(v)) throw new UsageError(`${name}: expected a whole number, got "${v}"`, name);
+    return Number(v);
+  };
+}
+
+function numberArg(name: string) {
+  return (v: string): number => {
+    if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`${name}: expected a number, got "${v}"`, name);
     return Number(v);
   };
 }
@@ -58,6 +67,12 @@ function addTaskOptions(c: Command): Command {
     .option('--no-halt-on-pre-error', 'go on when the pre-command fails')
     .option('--halt-on-post-error', 'mark the run failed when the post-command fails')
     .option('--notes <text>', 'free text')
+    .option('--schedule <expr>', `run it unattended (cryptsync daemon / serve): ${SCHEDULE_FORMS}`)
+    .option('--no-schedule', 'remove the schedule')
+    .option('--schedule-time-zone <tz>', 'time zone of the schedule, e.g. Europe/Berlin (default: this machine\'s)')
+    .option('--stall-minutes <n>', 'stop a step that shows no progress for N minutes (default 30)', numberArg('--stall-minutes'))
+    .option('--notify <json>', 'a notification target as JSON, e.g. \'{"type":"webhook","url":"https://…"}\' (repeatable; replaces the list)', collect)
+    .option('--no-notify', 'remove every notification target')
     .option('--profile <name>', PROFILE_HELP)
     .option('--json', 'JSON output');
 }
@@ -95,8 +110,13 @@ function taskFields(c: Command, o: TaskOpts): Record<string, unknown> {
     ['haltOnPreError', 'haltOnPreError'],
     ['haltOnPostError', 'haltOnPostError'],
     ['notes', 'notes'],
+    ['scheduleTimeZone', 'scheduleTimeZone'],
+    ['stallMinutes', 'stallMinutes'],
   ];
   for (const [opt, field] of map) if (given(opt)) f[field] = o[opt];
+  // --no-schedule / --no-notify remove the field (an edit patches it with null)
+  if (given('schedule')) f.schedule = o.schedule === false ? null : o.schedule;
+  if (given('notify')) f.notify = o.notify === false ? null : parseTargets(o.notify as string[], '--notify');
   if (given('preCommand')) f.preCommand = argvOf(String(o.preCommand));
   if (given('postCommand')) f.postCommand = argvOf(String(o.postCommand));
   return f;
@@ -107,11 +127,23 @@ export function taskRow(t: TaskView): string[] {
   const last = t.lastRunAt ? `${t.lastRunAt.slice(0, 16).replace('T', ' ')} ${t.lastStatus}` : 'not verified (dry run)';
   const days = t.daysSince === null ? '-' : `${t.daysSince.toFixed(1)}${t.overdue ? ' (overdue)' : ''}`;
   const est = t.estimate ? (t.estimate.error !== undefined ? 'estimate failed' : `${t.estimate.hasChanges ? 'changes' : 'up to date'}${t.estimate.stale ? ' (stale)' : ''}`) : '';
-  return [t.name, type, t.source, t.destination, t.server ?? '', days, last, est];
+  return [t.name, type, t.source, t.destination, t.server ?? '', days, last, nextRunWords(t), est];
+}
+
+/** "in 3 h 12 min", "retry in 4 min", "-" when not scheduled */
+export function nextRunWords(t: TaskView): string {
+  if (t.safety.retryAt) return `retry ${relativeWords(t.safety.retryAt)}`;
+  if (t.safety.nextRunAt) return relativeWords(t.safety.nextRunAt);
+  return t.safety.scheduled ? 'no next run' : '-';
 }
 
 function printTask(io: CliIo, t: TaskView): void {
   out(io, `${t.name}  (${t.combined ? `combined: encrypt "${t.connectedTo}" then ${t.type}` : t.type})`);
+  const s = t.safety;
+  if (s.scheduled) out(io, `schedule: ${t.task.schedule}${t.task.scheduleTimeZone ? ` (${t.task.scheduleTimeZone})` : ''}; next run ${s.nextRunAt ? `${s.nextRunAt} (${relativeWords(s.nextRunAt)})` : 'none'}`);
+  else out(io, 'schedule: none (runs only when started)');
+  out(io, `last good backup: ${s.lastGoodAt ? `${s.lastGoodAt} (${relativeWords(s.lastGoodAt)})` : 'none yet'}${s.overdue ? ` OVERDUE (threshold ${s.thresholdDays} days)` : ''}`);
+  if (s.lastAttemptAt) out(io, `last attempt: ${s.lastAttemptAt}: ${s.lastResult}${s.failedStep ? ` (${s.failedStep.step}: ${s.failedStep.message})` : ''}`);
   if (t.task.type === 'snapshot') out(io, `retention: ${retentionText(t.task.retention)}`);
   out(io, JSON.stringify(t.task, null, 2));
 }
@@ -195,7 +227,7 @@ export function registerTask(program: Command, io: CliIo): void {
           out(io, 'no tasks yet: add one with "cryptsync task add NAME --type ..." (see --help)');
           return;
         }
-        out(io, table([['NAME', 'TYPE', 'SOURCE', 'DESTINATION', 'SERVER', 'DAYS', 'LAST RUN', 'ESTIMATE'], ...tasks.map(taskRow)]));
+        out(io, table([['NAME', 'TYPE', 'SOURCE', 'DESTINATION', 'SERVER', 'DAYS', 'LAST RUN', 'NEXT RUN', 'ESTIMATE'], ...tasks.map(taskRow)]));
       });
     });
 

@@ -68,7 +68,9 @@ export function createSyncRenderer(io: CliIo, o: SyncRenderOptions): SyncRendere
           if (o.dryRun || o.verbose) {
             clearBar();
             const words = ACTION_WORDS[e.action] ?? [e.action, e.action];
-            out(io, `${o.dryRun ? words[0] : words[1]}: ${displayName(e.path)}${e.bytes > 0 ? ` (${humanBytes(e.bytes)})` : ''}`);
+            // a restored file always shows its size (an empty file too): a dry run lists names and sizes
+            const sized = e.bytes > 0 || e.action === 'restore';
+            out(io, `${o.dryRun ? words[0] : words[1]}: ${displayName(e.path)}${sized ? ` (${humanBytes(e.bytes)})` : ''}`);
           }
           break;
         case 'warning':

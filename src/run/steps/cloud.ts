@@ -23,6 +23,12 @@ const cloudTask = (t: Task): CloudTask => taskOfType(t, 'cloud', isCloud);
 
 /** how long doctor waits for the remote to answer */
 const DOCTOR_TIMEOUT = '10s';
+/**
+ * A remote that accepts the connection and never answers (an SFTP server stuck before its
+ * banner) holds rclone for its IO idle timeout on every retry (5 min by default): a run gives up
+ * on a connection after 30 s and on a silent one after 2 min, so the schedule is not blocked.
+ */
+const CLOUD_TIMEOUT_FLAGS: readonly string[] = ['--contimeout', '30s', '--timeout', '2m'];
 
 function configOf(task: CloudTask, ctx: StepContext): string {
   return task.config ?? defaultRcloneConfigPath(ctx.env, ctx.home);
@@ -39,6 +45,7 @@ export function cloudArgs(task: CloudTask, configPath: string, dryRun: boolean, 
     ...(task.excludes ? { excludes: task.excludes } : {}),
     ...(task.maxDelete !== undefined && !judge ? { maxDelete: task.maxDelete } : {}),
     ...(task.transfers !== undefined ? { transfers: task.transfers } : {}),
+    extra: [...CLOUD_TIMEOUT_FLAGS],
   });
   // `rclone copy` takes the same arguments as `rclone sync` and never deletes at the remote
   return task.delete === false ? ['copy', ...args.slice(1)] : args;

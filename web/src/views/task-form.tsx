@@ -20,10 +20,10 @@ const TYPE_HELP: Record<TaskType, string> = {
 };
 
 const LIST_FIELDS = ['excludes', 'includes', 'sshOptions', 'extraFlags', 'preCommand', 'postCommand'];
-const NUMBER_FIELDS = ['thresholdDays', 'sshPort', 'maxDelete', 'maxDeletePercent', 'transfers'];
+const NUMBER_FIELDS = ['thresholdDays', 'sshPort', 'maxDelete', 'maxDeletePercent', 'transfers', 'stallMinutes'];
 const BOOL_FIELDS = ['delete', 'compress', 'protectArgs', 'haltOnPreError', 'haltOnPostError', 'copyLinks', 'checksum'];
 /** fields the form does not show; an edit leaves them as they are */
-const HIDDEN_FIELDS = ['connectedTo', 'snapshotNum', 'excludeFrom'];
+const HIDDEN_FIELDS = ['connectedTo', 'snapshotNum', 'excludeFrom', 'notify'];
 /** fields that run programs: read-only here unless the server allows commands */
 const COMMAND_FIELDS = ['preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError'];
 
@@ -70,7 +70,7 @@ function toInput(v: Values, type: TaskType, original: Record<string, unknown> | 
   return out;
 }
 
-const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete', 'maxDeletePercent'];
+const COMMON_KEYS = ['name', 'type', 'source', 'thresholdDays', 'preCommand', 'postCommand', 'haltOnPreError', 'haltOnPostError', 'notes', 'excludes', 'maxDelete', 'maxDeletePercent', 'schedule', 'scheduleTimeZone', 'stallMinutes'];
 const ENCRYPT_KEYS = [...COMMON_KEYS, 'remote', 'encryptWith', 'includes', 'transfers', 'copyLinks', 'config', 'checksum'];
 const CLOUD_KEYS = [...COMMON_KEYS, 'dest', 'config', 'delete', 'transfers'];
 const RSYNC_KEYS = [...COMMON_KEYS, 'dest', 'sshPort', 'sshKey', 'sshOptions', 'delete', 'compress', 'protectArgs', 'extraFlags'];
@@ -217,11 +217,22 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
           </>
         )}
         {type === 'snapshot' && <RetentionFields values={v} errors={errors} set={(k, x) => setV((o) => ({ ...o, [k]: x }))} />}
-        <details className="more" open={Object.keys(errors).some((k) => !['name', 'type', 'source', 'dest', 'remote', 'sshPort', 'sshKey'].includes(k))}>
+        <div className="row">
+          <Field label="Schedule" name="schedule" error={errors.schedule} hint="runs by itself while cryptsync serve or cryptsync daemon runs: hourly, daily 02:30, weekly sun 03:00, every 6h, or cron (MIN HOUR DAY MONTH WEEKDAY); empty: only when started">
+            <input {...text('schedule')} placeholder="daily 02:30" autoComplete="off" />
+          </Field>
+          <Field label="Time zone" name="scheduleTimeZone" error={errors.scheduleTimeZone} hint="of the schedule, e.g. Europe/Berlin (default: this machine's)">
+            <input {...text('scheduleTimeZone')} placeholder="local" autoComplete="off" />
+          </Field>
+        </div>
+        <details className="more" open={Object.keys(errors).some((k) => !['name', 'type', 'source', 'dest', 'remote', 'sshPort', 'sshKey', 'schedule', 'scheduleTimeZone'].includes(k))}>
           <summary>More options</summary>
           <div className="row">
             <Field label="Days-since threshold" name="thresholdDays" error={errors.thresholdDays} hint="highlight when not run for this many days (default 7)">
               <input {...text('thresholdDays')} inputMode="decimal" placeholder="7" />
+            </Field>
+            <Field label="Stall timeout (minutes)" name="stallMinutes" error={errors.stallMinutes} hint="stop a step that shows no progress for this long (default 30)">
+              <input {...text('stallMinutes')} inputMode="decimal" placeholder="30" />
             </Field>
             <Field label="max delete" name="maxDelete" error={errors.maxDelete} hint="refuse to delete more files than this">
               <input {...text('maxDelete')} inputMode="numeric" />

@@ -11,6 +11,7 @@ import { RunCharts } from './run-charts';
 import { StatusStrip } from './status-strip';
 import { EstimateCell, estimateState } from './estimate-cell';
 import { sendsPlain } from '../plain-push';
+import { SafetySummary, nextRunText } from './safety-summary';
 
 /** the task types that push a folder and so can be connected to an encrypt task */
 const PUSH_TYPES: readonly TaskView['type'][] = ['synchronize', 'snapshot', 'cloud'];
@@ -201,6 +202,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion, 
         </button>
       </div>
 
+      <SafetySummary tasks={tasks} onSelect={actions.select} />
       {tasks.length > 0 && <StatusStrip version={runsVersion} onOpenRun={actions.openRun} />}
 
       {tasks.length === 0 ? (
@@ -215,7 +217,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion, 
           </p>
         </div>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="task table">
           <table className="grid tasks" aria-label="tasks">
             <thead>
               <tr>
@@ -226,6 +228,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion, 
                 <th className="secondary">Server</th>
                 <th className="num secondary">Days</th>
                 <th>Last run</th>
+                <th className="secondary">Next run</th>
                 <th>Estimate</th>
               </tr>
             </thead>
@@ -274,6 +277,9 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion, 
                         <span className="not-verified">not verified (dry run)</span>
                       )}
                     </td>
+                    <td className="next-run secondary" data-testid="next-run-cell">
+                      {t.safety.scheduled ? nextRunText(t, Date.now()) : <span className="muted">–</span>}
+                    </td>
                     <EstimateCell t={t} run={run} now={now} />
                   </tr>
                 );
@@ -307,7 +313,8 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion, 
             )}
             {!selRun && lastRun && (
               <span className="muted" data-testid="last-run">
-                last {lastRun.dryRun ? 'estimate' : 'run'} #{lastRun.id} {when(lastRun.startedAt)} <span className={`status status-${lastRun.status}`}>{lastRun.status}</span>
+                last {lastRun.dryRun ? 'estimate' : 'run'} #{lastRun.id} {when(lastRun.startedAt)}
+                {lastRun.startedBy !== 'manual' ? ` (started by the scheduler: ${lastRun.startedBy})` : ''} <span className={`status status-${lastRun.status}`}>{lastRun.status}</span>
               </span>
             )}
             {sel.estimate && (
