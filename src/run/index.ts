@@ -1,5 +1,6 @@
 // The run layer: the engine facade and the types front ends render.
-export { Engine, estimateFromRun, type EngineOptions, type TaskView, type BrowseEntry } from './engine.js';
+export { Engine, type EngineOptions, type TaskView, type BrowseEntry } from './engine.js';
+export { estimateFromRun, mayHaveChanges } from './estimate-state.js';
 export type { EngineEvent, Estimate, StepCounts, StepKind } from './events.js';
 export type { RemoteView, AddRemoteInput } from './remotes.js';
 export { GENERATED_PASSWORD_BITS } from './remotes.js';

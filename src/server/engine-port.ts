@@ -28,4 +28,6 @@ export type EnginePort = Pick<
   | 'mapping'
   | 'verify'
   | 'loadDemo'
+  | 'sshScan'
+  | 'sshSetup'
 >;

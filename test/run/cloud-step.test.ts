@@ -141,7 +141,7 @@ for (const kind of ['sftp', 'webdav'] as ServeKind[]) {
       const slow = { ...env, RCLONE_BWLIMIT: '200k' };
       const aborted = await interruptWhen(['run', 'off', '--json'], { env: slow, ready: /"type":"progress"[^\n]*"step":"cloud"/ });
       assert.equal(aborted.code, 130, aborted.stdout);
-      const runs = jsonLines((await cryptsync(['log', 'off', '--json'], { env })).stdout)[0]!.runs as Array<Record<string, unknown>>;
+      const runs = jsonLines((await cryptsync(['log', 'off', '--json'], { env })).stdout).map((l) => l.run as Record<string, unknown>);
       assert.equal(runs[0]!.status, 'aborted');
       const steps = runs[0]!.steps as Array<Record<string, unknown>>;
       assert.equal(steps.find((s) => s.kind === 'cloud')?.status, 'aborted');

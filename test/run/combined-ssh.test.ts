@@ -80,8 +80,9 @@ after(async () => {
 
 test('connect marks the pair as combined', async () => {
   ok(await cryptsync(['task', 'connect', 'push', 'enc'], { env }), 'connect');
-  const list = jsonLines(ok(await cryptsync(['task', 'list', '--json'], { env }), 'list').stdout)[0]!;
-  const tasks = list.tasks as Array<Record<string, unknown>>;
+  const lines = jsonLines(ok(await cryptsync(['task', 'list', '--json'], { env }), 'list').stdout);
+  assert.ok(lines.length >= 2 && lines.every((l) => l.type === 'task'), 'one line per task');
+  const tasks = lines.map((l) => l.task as Record<string, unknown>);
   const push = tasks.find((t) => t.name === 'push')!;
   assert.equal(push.combined, true);
   assert.equal(push.type, 'combined');
@@ -132,7 +133,7 @@ test('run encrypts, pushes only ciphertext, and stock rclone restores the server
 });
 
 test('the log holds both steps with counts', async () => {
-  const runs = jsonLines(ok(await cryptsync(['log', 'push', '--json'], { env }), 'log').stdout)[0]!.runs as Array<Record<string, unknown>>;
+  const runs = jsonLines(ok(await cryptsync(['log', 'push', '--json'], { env }), 'log').stdout).map((l) => l.run as Record<string, unknown>);
   const real = runs.find((x) => x.dryRun === false)!;
   assert.equal(real.status, 'ok');
   assert.equal(real.combined, true);

@@ -11,6 +11,7 @@ import { acquireTaskLock } from '../../run/lock.js';
 import { applyPrune, planPrune } from '../../run/snapshots/index.js';
 import { snapshotTaskOf } from './snapshots.js';
 import { retentionText } from './retention-options.js';
+import { PROFILE_HELP } from '../option-help.js';
 
 type Opts = Record<string, unknown>;
 
@@ -20,7 +21,7 @@ export function registerPrune(program: Command, io: CliIo): void {
     .argument('<task>', 'a snapshot task with retention rules')
     .option('--dry-run', 'show what would be kept and removed; remove nothing')
     .option('--force', 'remove even when more than the allowed share of the snapshots would go')
-    .option('--profile <name>')
+    .option('--profile <name>', PROFILE_HELP)
     .option('--json', 'one JSON object per snapshot, then a summary')
     .description('remove the snapshots the task\'s retention rules do not keep (the newest is never removed)')
     .action(async (name: string, o: Opts) => {

@@ -12,6 +12,7 @@ import type { Engine } from '../../run/index.js';
 import type { SnapshotTask } from '../../tasks/index.js';
 import type { RunRecord } from '../../store/index.js';
 import { listSnapshots, snapshotSizes, type SnapshotEntry } from '../../run/snapshots/index.js';
+import { PROFILE_HELP } from '../option-help.js';
 
 type Opts = Record<string, unknown>;
 
@@ -48,7 +49,7 @@ export function registerSnapshots(program: Command, io: CliIo): void {
     .command('snapshots')
     .argument('<task>', 'a snapshot task')
     .option('--sizes', 'also count files and bytes of each snapshot (one recursive listing of the server: slower)')
-    .option('--profile <name>')
+    .option('--profile <name>', PROFILE_HELP)
     .option('--json', 'one JSON object per snapshot')
     .description('list the snapshots of a snapshot task, read from its server: date, age, files, size, the run that wrote it')
     .action(async (name: string, o: Opts) => {
