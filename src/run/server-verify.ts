@@ -78,7 +78,7 @@ function secOf(ns: bigint): number {
 
 async function quickCompare(src: ServerSource, cat: ServerCatalog, signal?: AbortSignal): Promise<QuickReport> {
   const root = src.pushTask?.source;
-  const local = root === undefined ? { files: [], dirs: [] } : await scanCatalog(root, src.cipher, { ...(signal ? { signal } : {}) });
+  const local = root === undefined ? { files: [], dirs: [] } : await scanCatalog(root, src.cipher, { includeReserved: true, ...(signal ? { signal } : {}) });
   const server = new Map(cat.files.map((f) => [f.enc, f]));
   const r: QuickReport = { serverFiles: cat.files.length, localFiles: local.files.length, matching: 0, missing: [], extra: [], differing: [], undecryptable: [...cat.undecryptable] };
   const seen = new Set<string>();

@@ -25,6 +25,11 @@ export interface CatalogScanOptions {
   onError?: (e: ScanIssue) => void;
   /** a missing catalog folder scans as empty instead of throwing CATALOG_NOT_FOUND */
   missingOk?: boolean;
+  /**
+   * list the catalog's manifest (util/reserved-name.ts) too: for comparing the whole copy with a
+   * server's; every other reader leaves it out (it is cryptsync's file, not user data)
+   */
+  includeReserved?: boolean;
 }
 
 export interface CatalogScan {
@@ -95,7 +100,7 @@ export async function scanCatalogTable(root: string, cipher: Cipher, opts: Catal
     }
     const std = joinRel(job.std, plainSeg);
     // the catalog's manifest (util/reserved-name.ts) is cryptsync's own file, not user data
-    if (!isDir && isReservedName(std)) return;
+    if (!isDir && !opts.includeReserved && isReservedName(std)) return;
     if (opts.filter && !(isDir ? opts.filter.dir(std) : opts.filter.file(std))) return;
     let st: BigIntStats;
     try {

@@ -52,8 +52,8 @@ test('restore one file from the server copy: byte-identical, nothing else, logge
   const started = jsonLines(r.stdout)[0];
   assert.deepEqual(started, { type: 'server-run', runId: summary.runId, kind: 'server-restore' }, 'the run id comes first, for a front end to follow');
   assert.deepEqual(await stagingLeft(), []);
-  const log = jsonLines(ok(await cryptsync(['log', '--json'], { env: f.env }), 'log').stdout)[0] as { runs: Array<{ id: number; kind: string; task: string; status: string; steps: Array<{ kind: string; status: string }> }> };
-  const run = log.runs.find((x) => x.id === summary.runId);
+  const runs = jsonLines(ok(await cryptsync(['log', '--json'], { env: f.env }), 'log').stdout).map((l) => l.run) as Array<{ id: number; kind: string; task: string; status: string; steps: Array<{ kind: string; status: string }> }>;
+  const run = runs.find((x) => x.id === summary.runId);
   assert.ok(run, 'the restore is in the run log');
   assert.equal(run.kind, 'server-restore');
   assert.equal(run.task, 'push');
@@ -113,13 +113,13 @@ test('a non-empty target is refused before the server is asked; the target guard
   const target = join(f.work, 'full');
   await mkdir(target);
   await writeFile(join(target, 'mine.txt'), 'keep me');
-  const runsBefore = jsonLines(ok(await cryptsync(['log', '--json'], { env: f.env }), 'log').stdout)[0] as { runs: unknown[] };
+  const runsBefore = jsonLines(ok(await cryptsync(['log', '--json'], { env: f.env }), 'log').stdout).filter((l) => l.type === 'run');
   const r = await cryptsync(['restore', '--from-task', 'push', target], { env: f.env });
   assert.equal(r.code, 4, r.stderr);
   assert.match(r.stderr, /not empty/);
   assert.equal(await readFile(join(target, 'mine.txt'), 'utf8'), 'keep me');
-  const runsAfter = jsonLines(ok(await cryptsync(['log', '--json'], { env: f.env }), 'log').stdout)[0] as { runs: unknown[] };
-  assert.equal(runsAfter.runs.length, runsBefore.runs.length, 'refused before a run started (nothing listed or fetched)');
+  const runsAfter = jsonLines(ok(await cryptsync(['log', '--json'], { env: f.env }), 'log').stdout).filter((l) => l.type === 'run');
+  assert.equal(runsAfter.length, runsBefore.length, 'refused before a run started (nothing listed or fetched)');
   const inCatalog = await cryptsync(['restore', '--from-task', 'push', join(f.catalog, 'x')], { env: f.env });
   assert.equal(inCatalog.code, 1, inCatalog.stderr);
   assert.match(inCatalog.stderr, /RESTORE_TARGET_UNSAFE|refusing to restore/);
