@@ -28,4 +28,7 @@ export type EnginePort = Pick<
   | 'mapping'
   | 'verify'
   | 'loadDemo'
+  | 'serverSnapshots'
+  | 'serverBrowse'
+  | 'serverRestore'
 >;
