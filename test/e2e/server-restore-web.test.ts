@@ -1,7 +1,8 @@
 // The web UI restores from a server snapshot (real sshd on loopback, real rsync, Chromium): a
 // snapshot task connected to the encrypt task runs twice with an edit in between; in the page the
 // user picks "server — snaps", the OLDER snapshot, browses, picks one file, the dry run lists it,
-// and the restore gives that day's bytes (not the newer ones) and leaves no staging folder behind.
+// and the restore gives that day's bytes (not the newer ones) and leaves no staging folder behind;
+// Abort of a restore of the latest snapshot (a big file) leaves no staging folder either.
 // The view has no serious or critical axe violation. The fixture's seed is printed by it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,6 +38,11 @@ before(async () => {
   ok(await cryptsync(['run', 'snaps'], { env: f.env }), 'run 1');
   await new Promise((r) => setTimeout(r, 1100)); // the snapshot folders are named by the second
   await put('diary/entry.txt', DAY2, 1_750_000_600);
+  // big enough that an abort lands while the restore of the latest snapshot still runs
+  const big = Buffer.alloc(96 * 1024 * 1024);
+  for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) & 0xff;
+  await mkdir(join(f.plain, 'video'), { recursive: true });
+  await writeFile(join(f.plain, 'video/big.bin'), big);
   ok(await cryptsync(['run', 'snaps'], { env: f.env }), 'run 2');
   const listed = jsonLines(ok(await cryptsync(['snapshots', 'snaps', '--json'], { env: f.env }), 'snapshots').stdout);
   snapshots = listed.filter((e) => typeof e.name === 'string').map((e) => e.name as string);
@@ -84,4 +90,16 @@ test('pick the older snapshot, dry run lists the file, restore gives that day\'s
   assert.deepEqual(await readdir(target), ['diary']);
   const staging = await readdir(join(f.home, 'staging')).catch(() => []);
   assert.deepEqual(staging, [], 'no staging folder left in the home');
+});
+
+test('Abort stops a restore from the server and leaves no staging folder', async () => {
+  await page.getByLabel('snapshot', { exact: true }).selectOption('');
+  await page.getByTestId('restore-tree').locator('[data-path="video"]').waitFor();
+  await page.getByRole('button', { name: 'Restore', exact: true }).click();
+  await page.getByRole('button', { name: 'Abort' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /cancel|abort/i, 'the page says the restore was stopped');
+  await page.getByRole('button', { name: 'Restore', exact: true }).waitFor();
+  const staging = await readdir(join(f.home, 'staging')).catch(() => []);
+  assert.deepEqual(staging, [], 'the aborted restore removed its staging folder');
 });
