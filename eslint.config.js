@@ -1,8 +1,8 @@
 // Lint rules, including the import direction between layers (docs/architecture.md):
-// cli -> server -> run -> (sync, rsync, tasks, store) -> tree -> rclone -> crypt; util is below all.
+// cli -> server -> run -> integrity -> (sync, rsync, tasks, store) -> tree -> rclone -> crypt; util is below all.
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store', 'run', 'cli', 'server'];
+const LAYERS = ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store', 'integrity', 'run', 'cli', 'server'];
 /** what each layer may import from src/ (besides itself) */
 const ALLOWED = {
   util: [],
@@ -13,10 +13,11 @@ const ALLOWED = {
   rsync: ['util'],
   tasks: ['util', 'crypt', 'rclone', 'rsync'],
   store: ['util'],
-  run: ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store'],
+  integrity: ['util', 'crypt', 'rclone', 'tree', 'sync'],
+  run: ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store', 'integrity'],
   // cli may start the web server (`cryptsync serve`); the server never imports cli
-  cli: ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store', 'run', 'server'],
-  server: ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store', 'run'],
+  cli: ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store', 'integrity', 'run', 'server'],
+  server: ['util', 'crypt', 'rclone', 'tree', 'sync', 'rsync', 'tasks', 'store', 'integrity', 'run'],
 };
 
 const layerRules = LAYERS.flatMap((layer) => {

@@ -1,9 +1,9 @@
-// `npm run bench -- encrypt [--quick] [--runs N] [--scale]`: cryptsync encrypt/restore against rclone sync/copy
+// `npm run bench -- encrypt [--quick] [--runs N] [--scale [--scale-files N]]`: cryptsync encrypt/restore against rclone sync/copy
 // to the same crypt remote settings, on deterministic generated data, alternating the two tools,
 // several runs each; prints median wall time, CPU time (user+sys) and peak RSS per set and the
 // ratio cryptsync/rclone. Sets: 1 large files, 2 small files, 3 no-op re-run of 2, 4 a 10%
-// change of 2, 5 restore of 1 and 2. --scale instead measures memory at 100k files. Data lives
-// in .bench-data/ (gitignored).
+// change of 2, 5 restore of 1 and 2. --scale instead measures time and memory at 1M tiny files
+// against rclone and rsync (see scale()). Data lives in .bench-data/ (gitignored).
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { obscure } from '../src/crypt/index.js';
 import { setMtimeNs } from '../src/tree/index.js';
 import { mapLimit } from '../src/util/map-limit.js';
+import { ensureScaleSet, type ScaleSet } from './scale-data.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'cryptsync.js');
@@ -134,54 +135,73 @@ interface SetSpec {
   run: (t: Tool, remote: string) => string[];
 }
 
-const SCALE_FILES = 100_000;
-const SCALE_DIRS = 1000;
-const SCALE_SIZE = 100;
+const scaleArg = process.argv.indexOf('--scale-files');
+/** --scale: the size of a real home folder; `--scale-files N` for a smaller run */
+const SCALE: ScaleSet = { files: scaleArg > 0 ? Number(process.argv[scaleArg + 1]) : 1_000_000, dirs: 1000, minSize: 20, maxSize: 200 };
 
-/** --scale: memory at 100k files (fresh encrypt and no-op re-run), cryptsync against rclone */
+interface ScaleRow {
+  work: string;
+  cs: Sample;
+  rclone?: Sample;
+  rsync?: Sample;
+}
+
+function scaleCell(s: Sample | undefined): string {
+  return s ? `${s.wall.toFixed(1)} | ${s.rssMiB.toFixed(0)}` : '— | —';
+}
+
+function ratio(a: Sample, b: Sample | undefined): string {
+  return b ? `**${(a.wall / b.wall).toFixed(2)}**` : '—';
+}
+
+/**
+ * --scale: a million tiny files (bench/scale-data.ts), one run of each tool per row, tools in
+ * turn: first encrypt and no-op re-run (cryptsync, rclone sync to crypt, rsync -a as the floor of
+ * copying the tree), restore (rclone copy) and verify (rclone cryptcheck). Time and peak RSS.
+ */
 async function scale(): Promise<void> {
-  const dir = join(ROOT, '.bench-data', 'encrypt-100k');
-  const plain = join(dir, 'plain');
-  if (!existsSync(join(dir, `data-${DATA_VERSION}`))) {
-    await rm(dir, { recursive: true, force: true });
-    for (let d = 0; d < SCALE_DIRS; d++) await mkdir(join(plain, `d${d}`), { recursive: true });
-    await mapLimit(
-      Array.from({ length: SCALE_FILES }, (_, i) => i),
-      64,
-      async (i) => {
-        const p = join(plain, `d${i % SCALE_DIRS}`, `f${i}`);
-        await writeFile(p, bytes(`scale ${i}`, SCALE_SIZE));
-        await setMtimeNs(p, mtimeOf(i));
-      },
-    );
-    await writeFile(join(dir, `data-${DATA_VERSION}`), '');
-  }
+  const dir = join(ROOT, '.bench-data', `encrypt-scale-${SCALE.files}`);
+  const plain = ensureScaleSet(dir, SCALE, (s) => process.stderr.write(s));
   const conf = join(dir, 'rclone.conf');
   const pw = obscure(PASSWORD);
   await writeFile(conf, ['cs', 'rc'].map((n) => `[${n}]\ntype = crypt\nremote = ${join(dir, `enc-${n}`)}\npassword = ${pw}\n`).join('\n'));
-  const rows: string[] = [];
-  for (const [name, cmd] of [
-    ['cryptsync', (r: string) => [process.execPath, BIN, 'encrypt', '--config', conf, plain, `${r}:`]],
-    ['rclone', (r: string) => ['rclone', '--config', conf, 'sync', plain, `${r}:`]],
-  ] as const) {
-    const remote = name === 'cryptsync' ? 'cs' : 'rc';
-    await rm(join(dir, `enc-${remote}`), { recursive: true, force: true });
-    const first = measure(cmd(remote));
-    const noop = measure(cmd(remote));
-    rows.push(`| ${name} | ${first.wall.toFixed(2)} | ${first.rssMiB.toFixed(0)} | ${noop.wall.toFixed(2)} | ${noop.rssMiB.toFixed(0)} |`);
-  }
+  const cs = (...args: string[]) => [process.execPath, BIN, ...args];
+  const rc = (...args: string[]) => ['rclone', '--config', conf, ...args];
+  const mirror = join(dir, 'rsync-copy');
+  const out = join(dir, 'restore-out');
+  for (const p of [join(dir, 'enc-cs'), join(dir, 'enc-rc'), mirror, out]) await rm(p, { recursive: true, force: true });
+  const rows: ScaleRow[] = [];
+  const row = (r: ScaleRow) => {
+    rows.push(r);
+    process.stderr.write(`${r.work}: cryptsync ${scaleCell(r.cs)}, rclone ${scaleCell(r.rclone)}, rsync ${scaleCell(r.rsync)}\n`);
+  };
+  const sync = () => ({
+    cs: measure(cs('encrypt', '--config', conf, plain, 'cs:')),
+    rclone: measure(rc('sync', plain, 'rc:')),
+    rsync: measure(['rsync', '-a', `${plain}/`, `${mirror}/`]),
+  });
+  row({ work: 'first encrypt', ...sync() });
+  row({ work: 'no-op re-run', ...sync() });
+  const restoreCs = measure(cs('restore', '--config', conf, 'cs:', out));
+  await rm(out, { recursive: true, force: true });
+  row({ work: 'restore', cs: restoreCs, rclone: measure(rc('copy', 'rc:', out)) });
+  await rm(out, { recursive: true, force: true });
+  row({ work: 'verify', cs: measure(cs('verify', '--config', conf, plain, 'cs:')), rclone: measure(rc('cryptcheck', plain, 'rc:')) });
   const table = [
-    `${SCALE_FILES} files of ${SCALE_SIZE} B in ${SCALE_DIRS} folders, one run each`,
+    `${SCALE.files} files of ${SCALE.minSize}-${SCALE.maxSize} B in ${SCALE.dirs} folders; one run each; wall s | peak RSS MiB; ratio = cryptsync / other`,
     '',
-    '| tool | first encrypt s | peak RSS MiB | no-op re-run s | peak RSS MiB |',
-    '|---|---:|---:|---:|---:|',
-    ...rows,
+    '| work | cryptsync s | MiB | rclone s | MiB | rsync -a s | MiB | ratio to rclone | ratio to rsync |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.work} | ${scaleCell(r.cs)} | ${scaleCell(r.rclone)} | ${scaleCell(r.rsync)} | ${ratio(r.cs, r.rclone)} | ${ratio(r.cs, r.rsync)} |`),
   ].join('\n');
+  for (const p of [mirror, out]) await rm(p, { recursive: true, force: true });
   await writeFile(join(dir, 'results.md'), `${table}\n`);
   process.stdout.write(`${table}\n`);
 }
 
 async function main(): Promise<void> {
+  // the runs' logs go to a home of their own, never the user's
+  process.env.CRYPTSYNC_HOME ??= join(ROOT, '.bench-data', 'home');
   if (process.argv.includes('--scale')) {
     await scale();
     return;

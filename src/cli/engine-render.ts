@@ -39,7 +39,7 @@ export function createEngineRenderer(io: CliIo, o: { json: boolean }): (e: Engin
         lastProgress = now;
         const pct = e.bytesTotal > 0 ? Math.min(100, Math.floor((e.bytes / e.bytesTotal) * 100)) : 0;
         const files = e.filesTotal > 0 ? `${e.files}/${e.filesTotal} files` : `${e.files} files`;
-        io.stderr.write(`\r\x1b[2K  [${e.step}] ${pct}%  ${files}  ${humanBytes(e.bytes)}  ${humanBytes(e.rateBps)}/s  ETA ${eta(e.etaSec)}`);
+        io.stderr.write(`\r\x1b[2K  [${e.step}] ${pct}%  ${files}  ${humanBytes(e.bytes)}  ${humanBytes(e.rateBps)}/s  ETA ${eta(e.etaSec)}${e.file ? `  ${e.file.length > 40 ? `…${e.file.slice(-39)}` : e.file}` : ''}`);
         progressShown = true;
         break;
       }

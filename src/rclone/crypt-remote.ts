@@ -5,6 +5,7 @@ import { Secret } from '../util/secret.js';
 import { reveal, DEFAULT_SUFFIX, type FilenameEncoding, type FilenameEncryption } from '../crypt/index.js';
 import type { RcloneConfig } from './config-file.js';
 import { parseGoBool } from './parse-bool.js';
+import { didYouMean } from '../util/did-you-mean.js';
 
 export interface CryptRemoteConfig {
   name: string;
@@ -94,7 +95,7 @@ export function effectiveOptions(cfg: RcloneConfig, name: string, env: NodeJS.Pr
 export function getCryptRemote(cfg: RcloneConfig, name: string, env: NodeJS.ProcessEnv = {}): CryptRemoteConfig {
   const where = cfg.path ? ` in ${cfg.path}` : '';
   const o = effectiveOptions(cfg, name, env);
-  if (!o) throw new ConfigError('REMOTE_NOT_FOUND', `remote "${name}" not found${where}`, name);
+  if (!o) throw new ConfigError('REMOTE_NOT_FOUND', `remote "${name}" not found${where}${didYouMean(name, [...cfg.sections.keys()], 'remotes')}`, name);
   const type = o.get('type') ?? '';
   if (type !== 'crypt') {
     throw new ConfigError('REMOTE_NOT_CRYPT', `remote "${name}"${where} is of type "${type}"; it needs to be of type "crypt"`, name);

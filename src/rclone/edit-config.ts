@@ -8,6 +8,7 @@ import { obscure, type FilenameEncoding, type FilenameEncryption } from '../cryp
 import { isEncryptedConfig, parseRcloneConfig, readConfigText, ENCRYPTED_CONFIG_MARKER, type RcloneConfig } from './config-file.js';
 import { encodeConfigValue } from './config-value.js';
 import { sectionHeader } from './ini-line.js';
+import { didYouMean } from '../util/did-you-mean.js';
 
 export const CONFIG_FILE_MODE = 0o600;
 /** rclone's rule: letters, digits, _ . + @ - and space, not starting with '-' or space, not ending with space */
@@ -90,7 +91,7 @@ export async function addCryptRemote(configPath: string, r: NewCryptRemote): Pro
 export async function removeRemote(configPath: string, name: string): Promise<void> {
   const text = await existingText(configPath);
   const cfg = parseRcloneConfig(text, configPath);
-  if (!cfg.sections.has(name)) throw new ConfigError('REMOTE_NOT_FOUND', `remote "${name}" not found in ${configPath}`, name);
+  if (!cfg.sections.has(name)) throw new ConfigError('REMOTE_NOT_FOUND', `remote "${name}" not found in ${configPath}${didYouMean(name, [...cfg.sections.keys()], 'remotes')}`, name);
   const out: string[] = [];
   let skipping = false;
   for (const [i, line] of text.split('\n').entries()) {

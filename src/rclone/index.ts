@@ -4,7 +4,7 @@ export { type CryptRemoteConfig, getCryptRemote, describeCryptRemote, effectiveO
 export { type NewCryptRemote, addCryptRemote, removeRemote, validateRemoteName, CONFIG_FILE_MODE } from './edit-config.js';
 export { parseRemoteSpec } from './remote-spec.js';
 export { encodeConfigValue } from './config-value.js';
-export { generatePassword, MIN_PASSWORD_BITS, MAX_PASSWORD_BITS } from './generate-password.js';
+export { generatePassword, generatedStrengthText, GENERATED_PASSWORD_BITS, MIN_PASSWORD_BITS, MAX_PASSWORD_BITS } from './generate-password.js';
 export { parseGoBool } from './parse-bool.js';
 export { type OpenedCryptRemote, openCryptRemote, resolveLocalRoot, cipherForRemote, encryptedFilePath } from './open-remote.js';
 // rclone as a process: a pure argv builder, a pure JSON-log parser and tally, a runner with abort.

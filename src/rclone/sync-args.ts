@@ -3,6 +3,7 @@
 // in the environment the caller passes to the runner), and flags or connection strings that
 // would carry one are refused, since argv is visible to every user of the machine (ps, /proc).
 import { UsageError } from '../util/errors.js';
+import { MANIFEST_NAME } from '../util/reserved-name.js';
 
 /** the log flags every cryptsync rclone run uses: JSON lines on stderr, one stats line a second */
 export const RCLONE_LOG_FLAGS: readonly string[] = ['--use-json-log', '-v', '--stats', '1s', '--stats-log-level', 'NOTICE'];
@@ -25,6 +26,11 @@ export interface RcloneSyncOptions extends RcloneFilterOptions {
   dest: string;
   configPath: string;
   createEmptyDirs?: boolean | undefined;
+  /**
+   * leave cryptsync's manifest (util/reserved-name.ts) alone: neither copied from the source nor
+   * deleted from the destination. For a sync INTO a crypt remote, whose names are plain.
+   */
+  excludeReserved?: boolean | undefined;
   /** more rclone flags, each a whole argv word (e.g. '--bwlimit=1M'); secret-carrying flags are refused */
   extra?: readonly string[] | undefined;
 }
@@ -49,7 +55,7 @@ export function rcloneFilterFlags(o: RcloneFilterOptions): string[] {
 }
 
 /**
- * `sync SRC DEST --config F [--create-empty-src-dirs] [filters] [extra] [--dry-run] LOG_FLAGS`.
+ * `sync SRC DEST --config F [--create-empty-src-dirs] [--exclude /MANIFEST] [filters] [extra] [--dry-run] LOG_FLAGS`.
  * The order is fixed: `task command` shows it and tests compare it byte for byte.
  */
 export function rcloneSyncArgs(o: RcloneSyncOptions): string[] {
@@ -62,6 +68,7 @@ export function rcloneSyncArgs(o: RcloneSyncOptions): string[] {
   return [
     'sync', o.source, o.dest, '--config', o.configPath,
     ...(o.createEmptyDirs ? ['--create-empty-src-dirs'] : []),
+    ...(o.excludeReserved ? ['--exclude', `/${MANIFEST_NAME}`] : []),
     ...rcloneFilterFlags({ ...filters, dryRun: false }),
     ...(o.extra ?? []),
     ...(dryRun ? ['--dry-run'] : []),

@@ -11,3 +11,4 @@ export { describeRsyncExit, isRsyncSuccess, classifyRsyncExit, effectiveRsyncExi
 export { runRsync, DEFAULT_RSYNC_PATH, DEFAULT_GRACE_MS, DEFAULT_TAIL_BYTES, type RunRsyncOptions, type RsyncRunResult } from './runner.js';
 export { rsyncVersion, parseRsyncVersion, type RsyncVersion } from './version.js';
 export { listOnlyArgs, parseListOnlyLine, type ListedEntry, type ListedKind, type ListOnlyOptions } from './list-only.js';
+export { nextTotal, itemizedPath, NO_TOTAL, type TotalState } from './progress-total.js';

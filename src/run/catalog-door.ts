@@ -11,6 +11,8 @@ import type { SnapshotTask, TaskStore } from '../tasks/index.js';
 import { listSnapshots, pickSnapshot, type SnapshotEntry } from './snapshots/index.js';
 import {
   assertEmptyTarget,
+  buildFilter,
+  checkCatalogPassword,
   encryptCatalog,
   listMapping,
   restoreCatalog,
@@ -35,6 +37,9 @@ import { verifyServerCopy, type ServerVerifyOptions, type ServerVerifyResult } f
 import { beginCatalogWrite } from './catalog-write.js';
 import type { CatalogWrite } from './catalog-marks.js';
 import { syncSummaryText } from './summary-text.js';
+import { writeManifestAfterEncrypt } from './encrypt-step.js';
+import { scanCatalog } from '../tree/index.js';
+import { checkRestoreSelection, isReservedName, verifyCatalogManifest, type ManifestReport } from '../integrity/index.js';
 import { pickedPathPatterns } from './server-pick.js';
 
 /** What the door needs from the engine. */
@@ -68,6 +73,8 @@ export interface RestoreInput extends CatalogCallOptions {
   dryRun?: boolean;
   overwrite?: boolean;
   transfers?: number;
+  /** restore files whose ciphertext does not match the catalog's manifest too (default: withheld) */
+  noManifestCheck?: boolean;
 }
 
 export interface VerifyInput extends CatalogCallOptions {
@@ -76,7 +83,14 @@ export interface VerifyInput extends CatalogCallOptions {
   /** default: the encrypt task's filters, when its own plain folder is checked */
   filter?: FilterOptions;
   transfers?: number;
+  /** also check the catalog against its manifest (default true; docs/manifest.md) */
+  manifest?: boolean;
+  /** the manifest check hashes every ciphertext file instead of comparing the listing */
+  deep?: boolean;
 }
+
+/** A cryptcheck's result, with the manifest check's report when it ran. */
+export type VerifyOutcome = VerifyResult & { manifest?: ManifestReport };
 
 /** A one-off encrypt: the engine's limits and switches, as encryptCatalog documents them. */
 export interface EncryptInput extends CatalogCallOptions, Partial<Pick<EncryptOptions, 'dryRun' | 'maxDelete' | 'maxDeletePercent' | 'transfers' | 'copyLinks' | 'checksum' | 'force'>> {
@@ -117,7 +131,9 @@ export async function restoreFromCatalog(
   const target = await restoreTarget(ctx, o, true);
   c ??= await openCatalog(ctx, taskOrRemote, o);
   const include = [...(o.include ?? []), ...(o.paths ?? []).flatMap(pickedPathPatterns)];
+  const withhold = o.noManifestCheck ? undefined : await manifestWithheld(ctx, c, include, o.signal);
   const summary = await restoreCatalog({
+    ...(withhold ? { withhold } : {}),
     source: c.dest,
     target,
     ...(include.length ? { include } : {}),
@@ -128,6 +144,31 @@ export async function restoreFromCatalog(
     ...(onEvent ? { onEvent } : {}),
   });
   return { target, summary, text: syncSummaryText('restored', summary) };
+}
+
+/**
+ * The files of a restore whose ciphertext does not match the catalog's manifest (integrity/
+ * restore-check.ts), hashed before anything is written; undefined when the catalog has none.
+ * A manifest that is missing (while this machine knows its chain), forged, rolled back or
+ * forked refuses the whole restore.
+ */
+async function manifestWithheld(ctx: CatalogContext, c: ResolvedCatalog, include: string[], signal?: AbortSignal): Promise<Map<string, string> | undefined> {
+  // a wrong password is said as such, not as a missing manifest (its name would not decrypt)
+  await checkCatalogPassword(c.dest, c.spec);
+  const filter = await buildFilter(include.length ? { include } : undefined);
+  const scan = await scanCatalog(c.dest.root, c.dest.cipher, { ...(filter ? { filter } : {}), ...(signal ? { signal } : {}) });
+  const check = await checkRestoreSelection({ root: c.dest.root, cipher: c.dest.cipher, home: ctx.home, files: scan.files.filter((f) => !isReservedName(f.std)) });
+  if (check.state === 'unusable') {
+    throw new CryptsyncError('crypto', 'MANIFEST_CHECK_FAILED', `${check.message}; nothing was restored (--no-manifest-check restores without the check)`, { subject: c.spec });
+  }
+  return check.state === 'checked' ? check.withheld : undefined;
+}
+
+/** The catalog against its manifest (integrity/verify.ts): cheap by listing, or deep by hashing every file. */
+export async function verifyManifestOf(ctx: CatalogContext, taskOrRemote: string, o: CatalogCallOptions & { deep?: boolean } = {}): Promise<ManifestReport> {
+  const c = await openCatalog(ctx, taskOrRemote, o);
+  await checkCatalogPassword(c.dest, c.spec);
+  return verifyCatalogManifest({ root: c.dest.root, cipher: c.dest.cipher, home: ctx.home, deep: o.deep === true, ...(o.signal ? { signal: o.signal } : {}) });
 }
 
 function restoreGuardOf(ctx: CatalogContext, o: CatalogCallOptions): RestoreGuardContext {
@@ -244,13 +285,13 @@ function serverRunEnv(ctx: CatalogContext): ServerRunEnv {
   return { home: ctx.home, env: ctx.env, meta: { log: ctx.log, profile: ctx.profile ?? 'default' } };
 }
 
-/** cryptcheck of a plain folder against a catalog: an encrypt task's own, or a `REMOTE:` with `plain`. */
-export async function verifyCatalogOf(ctx: CatalogContext, taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
+/** cryptcheck of a plain folder against a catalog (an encrypt task's own, or a `REMOTE:` with `plain`), then the catalog against its manifest. */
+export async function verifyCatalogOf(ctx: CatalogContext, taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyOutcome> {
   const c = await openCatalog(ctx, taskOrRemote, o);
   const plain = o.plain ?? c.task?.source;
   if (plain === undefined) throw new CryptsyncError('usage', 'NOT_ENCRYPT_TASK', 'verify needs an encrypt task (it compares its plain folder with its catalog)');
   const filter = o.filter ?? (o.plain === undefined ? taskFilter(c) : undefined);
-  return verifyCatalog({
+  const r = await verifyCatalog({
     plain: resolve(plain),
     dest: c.dest,
     ...(filter ? { filter } : {}),
@@ -258,6 +299,8 @@ export async function verifyCatalogOf(ctx: CatalogContext, taskOrRemote: string,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(onEvent ? { onEvent } : {}),
   });
+  if (o.manifest === false) return r;
+  return { ...r, manifest: await verifyCatalogManifest({ root: c.dest.root, cipher: c.dest.cipher, home: ctx.home, deep: o.deep === true, ...(o.signal ? { signal: o.signal } : {}) }) };
 }
 
 /**
@@ -297,7 +340,13 @@ export async function encryptIntoCatalog(ctx: CatalogContext, taskOrRemote: stri
     ...(o.signal ? { signal: o.signal } : {}),
     ...(onEvent ? { onEvent } : {}),
   }).finally(() => write?.complete());
-  return { summary, text: syncSummaryText('encrypted', summary) };
+  const text = syncSummaryText('encrypted', summary);
+  if (summary.errors === 0) {
+    const manifestLines: string[] = [];
+    await writeManifestAfterEncrypt((await opened).dest, { dryRun, home: ctx.home, ...(o.signal ? { signal: o.signal } : {}) }, { line: (l) => manifestLines.push(l) });
+    text.push(...manifestLines);
+  }
+  return { summary, text };
 }
 
 function oneOffSource(c: ResolvedCatalog): string {

@@ -12,6 +12,7 @@ import { failedStep, type StepContext, type StepResult } from './step-result.js'
 import { runRcloneEncrypt } from './rclone-engine.js';
 import { beginTaskCatalogWrite } from './catalog-write.js';
 import type { CryptDest } from '../sync/index.js';
+import { writeCatalogManifest, type WrittenManifest } from '../integrity/index.js';
 
 export function configPathFor(task: EncryptTask, env: NodeJS.ProcessEnv, home?: string): string {
   return task.config ?? defaultRcloneConfigPath(env, home);
@@ -81,6 +82,25 @@ export function encryptResult(s: SyncSummary, ctx: StepContext, root: string, co
   };
 }
 
+/**
+ * After a successful encrypt (either engine, a task's step or a one-off encrypt): the catalog's
+ * next manifest, written last (src/integrity, docs/manifest.md). Nothing for a dry run. A step
+ * with failed files writes none: the previous manifest stays, and verify reports the difference.
+ */
+export async function writeManifestAfterEncrypt(dest: CryptDest, ctx: { dryRun: boolean; home: string; signal?: AbortSignal }, tail: { line(s: string): void }): Promise<WrittenManifest | null> {
+  if (ctx.dryRun) return null;
+  const w = await writeCatalogManifest({ root: dest.root, cipher: dest.cipher, home: ctx.home, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  for (const n of w.notes) tail.line(`manifest: ${n}`);
+  tail.line(manifestWrittenLine(w));
+  return w;
+}
+
+export function manifestWrittenLine(w: WrittenManifest): string {
+  if (w.skipped !== undefined) return `manifest: not written (${w.skipped})`;
+  if (!w.written) return `manifest: generation ${w.generation} kept (the catalog did not change; ${w.files} files, ${w.dirs} folders; ${w.hashed} hashed)`;
+  return `manifest: generation ${w.generation} written (${w.files} files, ${w.dirs} folders; ${w.hashed} hashed, ${w.files - w.hashed} unchanged)`;
+}
+
 export async function runEncryptStep(task: EncryptTask, ctx: StepContext): Promise<StepResult> {
   const configPath = configPathFor(task, ctx.env, ctx.home);
   if (task.encryptWith === 'rclone') return runRcloneEncrypt(task, ctx, configPath);
@@ -92,6 +112,7 @@ export async function runEncryptStep(task: EncryptTask, ctx: StepContext): Promi
     let s: SyncSummary;
     try {
       s = await encryptCatalog({ ...encryptOptionsFor(task, { cipher, root }, ctx), onEvent: encryptEventSink(ctx, tail, counts) });
+      if (s.errors === 0) await writeManifestAfterEncrypt({ cipher, root }, ctx, tail);
     } finally {
       // the built-in engine never leaves a torn file under a real name, even when it stops early
       write.complete();

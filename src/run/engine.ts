@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { RunLog, daysSince, type RunRecord, type RunStatus } from '../store/index.js';
 import { TaskStore, isRsyncTask, parseRemoteSide, type Task } from '../tasks/index.js';
-import type { MappingEntry, SyncEvent, VerifyResult } from '../sync/index.js';
+import type { MappingEntry, SyncEvent } from '../sync/index.js';
+import type { ManifestReport } from '../integrity/index.js';
 import { cryptsyncHome, defaultRcloneConfigPath } from '../util/home.js';
 import { CryptsyncError } from '../util/errors.js';
 import { ZERO_COUNTS, type EngineEvent, type Estimate, type StepKind, type StepCounts } from './events.js';
@@ -21,8 +22,11 @@ import { prepareRun, executeRun, planSteps, isCombined, type RunEnv, type RunOut
 import { isProcessAlive } from './lock.js';
 import { commandLinesFor, stepKindsOf } from './steps/index.js';
 import { listRemoteViews, addRemote, removeRemote, type RemoteView, type AddRemoteInput } from './remotes.js';
-import { STEP_KINDS, type RunKind } from '../util/vocabulary.js';
+import type { RunKind } from '../util/vocabulary.js';
 import { createDemo } from './demo.js';
+import { estimateFromRun, isMainStep, staleReason } from './estimate-state.js';
+import { scanTaskServer, setUpTaskSsh, type SshTarget, type TaskSshInput } from './ssh-for-task.js';
+import { taskPatchFor, type HostKey, type SshSetupResult } from './ssh-setup.js';
 import { buildKit, type Kit } from './kit.js';
 import type { ServerSourceInput } from './server-source.js';
 import type { ServerEvent } from './server-restore.js';
@@ -36,7 +40,9 @@ import {
   verifyServerCopyOf,
   restoreFromCatalog,
   verifyCatalogOf,
+  verifyManifestOf,
   type CatalogCallOptions,
+  type VerifyOutcome,
   type CatalogContext,
   type EncryptInput,
   type RestoreInput,
@@ -237,7 +243,7 @@ export class Engine {
       thresholdDays,
       overdue: safety.overdue,
       safety,
-      estimate: this.#latestEstimate(t.name, l?.lastRunAt ?? null),
+      estimate: this.#latestEstimate(t, l?.lastRunAt ?? null, h.last),
       running,
       task: t,
     };
@@ -253,12 +259,26 @@ export class Engine {
     return base;
   }
 
-  /** The newest successful estimate of a task, if no real run came after it. */
-  #latestEstimate(task: string, lastRunAt: string | null): Estimate | null {
-    const r = this.log.listRuns({ task, kind: 'task', profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status === 'ok');
+  /**
+   * The newest finished estimate of a task (a failed one included: it carries its error), if no
+   * real run came after it, marked stale when what it depends on changed since (estimate-state.ts).
+   */
+  #latestEstimate(t: Task, lastRunAt: string | null, last: Map<string, { lastRunAt: string }>): Estimate | null {
+    const r = this.log.listRuns({ task: t.name, kind: 'task', profile: this.profile, limit: 10 }).find((x) => x.dryRun && x.status !== 'running' && x.status !== 'aborted');
     if (!r) return null;
     if (lastRunAt && r.startedAt < lastRunAt) return null;
-    return estimateFromRun(r);
+    const est = estimateFromRun(r);
+    const edited = [this.#editedAt.get(t.name), t.type !== 'encrypt' && t.connectedTo ? this.#editedAt.get(t.connectedTo) : undefined].filter((x): x is string => x !== undefined).sort().pop();
+    const stale = staleReason(est, t, this.tasks.list(), { lastRealRunAt: (n) => last.get(n)?.lastRunAt, editedAt: edited });
+    if (stale) est.stale = stale;
+    return est;
+  }
+
+  /** when this process changed a task's settings (an estimate taken before is stale) */
+  readonly #editedAt = new Map<string, string>();
+  #edited(...names: string[]): void {
+    const now = new Date().toISOString();
+    for (const n of names) this.#editedAt.set(n, now);
   }
 
   async addTask(input: unknown): Promise<TaskView> {
@@ -276,6 +296,7 @@ export class Engine {
 
   async editTask(name: string, patch: unknown): Promise<TaskView> {
     const t = await this.tasks.update(name, patch);
+    this.#edited(name, t.name);
     this.#emit({ type: 'tasks-changed' });
     return this.getTask(t.name);
   }
@@ -287,12 +308,29 @@ export class Engine {
 
   async connect(syncName: string, encryptName: string): Promise<void> {
     await this.tasks.connect(syncName, encryptName);
+    this.#edited(syncName);
     this.#emit({ type: 'tasks-changed' });
   }
 
   async disconnect(syncName: string): Promise<void> {
     await this.tasks.disconnect(syncName);
+    this.#edited(syncName);
     this.#emit({ type: 'tasks-changed' });
+  }
+
+  // ---- ssh set-up of a task's server (ssh-for-task.ts) ----
+
+  /** the host keys the server of rsync task `name` offers, to show their fingerprints */
+  sshScan(name: string): Promise<SshTarget & { keys: HostKey[] }> {
+    return scanTaskServer(this.tasks.get(name), this.env);
+  }
+
+  /** trusts the confirmed host key, makes and installs a key, tests it, and saves it all into the task */
+  async sshSetup(name: string, i: Omit<TaskSshInput, 'env'>): Promise<SshSetupResult> {
+    const task = this.tasks.get(name);
+    const r = await setUpTaskSsh(this.home, task, { ...i, env: this.env });
+    await this.editTask(name, taskPatchFor(isRsyncTask(task) ? task : {}, r));
+    return r;
   }
 
   taskCommand(name: string, o: { dryRun?: boolean } = {}): Array<{ step: StepKind; shell: string }> {
@@ -491,8 +529,13 @@ export class Engine {
   }
 
   /** cryptcheck: an encrypt task against its own catalog, or `plain` against a `REMOTE:`. */
-  verify(taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyResult> {
+  verify(taskOrRemote: string, o: VerifyInput = {}, onEvent?: (e: SyncEvent) => void): Promise<VerifyOutcome> {
     return verifyCatalogOf(this.#catalogContext, taskOrRemote, o, onEvent);
+  }
+
+  /** Checks a catalog against its manifest (docs/manifest.md); records the chain's head when authentic. */
+  verifyManifest(taskOrRemote: string, o: CatalogCallOptions & { deep?: boolean } = {}): Promise<ManifestReport> {
+    return verifyManifestOf(this.#catalogContext, taskOrRemote, o);
   }
 
   // ---- server copies: browse, restore and verify straight from the server (server-*.ts) ----
@@ -534,23 +577,6 @@ export class Engine {
 interface History {
   last: Map<string, LastRun>;
   encryptSteps: Map<string, LastRun>;
-}
-
-/** a step of a driver, not a pre/post command */
-function isMainStep(s: { kind: string }): boolean {
-  return (STEP_KINDS as readonly string[]).includes(s.kind);
-}
-
-export function estimateFromRun(r: RunRecord): Estimate {
-  const steps = r.steps.filter(isMainStep).map((s) => {
-    const counts: StepCounts = { newFiles: s.filesNew, changedFiles: s.filesChanged, deletedFiles: s.filesDeleted, files: s.files, bytes: s.bytes };
-    return { step: s.kind as StepKind, counts };
-  });
-  return {
-    at: r.startedAt,
-    steps,
-    hasChanges: steps.some((s) => s.counts.newFiles + s.counts.changedFiles + s.counts.deletedFiles > 0),
-  };
 }
 
 /**

@@ -16,8 +16,13 @@ export interface StepCounts {
 
 export interface Estimate {
   at: string;
-  steps: Array<{ step: StepKind; counts: StepCounts }>;
+  /** counts per step, never to be added across steps (the push of a combined task counts the encrypt step's writes again) */
+  steps: Array<{ step: StepKind; counts: StepCounts; note?: string }>;
   hasChanges: boolean;
+  /** the estimate did not finish ok: the first line of its error (its counts are not to be trusted) */
+  error?: string;
+  /** why the estimate may no longer say what a run would do (absent while it still does) */
+  stale?: string;
 }
 
 export type EngineEvent =
@@ -33,6 +38,8 @@ export type EngineEvent =
       bytesTotal: number;
       rateBps: number;
       etaSec: number | null;
+      /** the file being worked on, when the step knows it */
+      file?: string;
     }
   | { type: 'log'; runId: number; step: StepKind; level: 'info' | 'warning' | 'error'; message: string; path?: string }
   | {

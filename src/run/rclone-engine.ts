@@ -15,7 +15,7 @@ import { ZERO_COUNTS, type StepCounts } from './events.js';
 import { failedStep, type StepContext, type StepResult } from './step-result.js';
 import { encryptCatalog, type SyncSummary } from '../sync/index.js';
 import { beginTaskCatalogWrite } from './catalog-write.js';
-import { encryptEventSink, encryptOptionsFor, encryptResult } from './encrypt-step.js';
+import { encryptEventSink, encryptOptionsFor, encryptResult, writeManifestAfterEncrypt } from './encrypt-step.js';
 
 /** The argv `task command` shows and the step spawns (byte for byte the same). */
 export function encryptRcloneArgs(task: EncryptTask, configPath: string, dryRun: boolean): string[] {
@@ -25,6 +25,10 @@ export function encryptRcloneArgs(task: EncryptTask, configPath: string, dryRun:
     configPath,
     dryRun,
     createEmptyDirs: true,
+    // the manifest is cryptsync's; rclone's include rules come before excludes, so an include
+    // matching `/.cryptsync-manifest` would still let rclone delete it: the write after the run
+    // then continues the chain from this machine's record (docs/manifest.md)
+    excludeReserved: true,
     ...(task.excludes ? { excludes: task.excludes } : {}),
     ...(task.includes ? { includes: task.includes } : {}),
     ...(task.excludeFrom ? { excludeFrom: task.excludeFrom } : {}),
@@ -103,7 +107,10 @@ export async function runRcloneEncrypt(task: EncryptTask, ctx: StepContext, conf
     // rclone writes files in place: only a clean exit proves no torn file is left under a real name
     if (code === 0) write.complete();
     if (r.aborted || ctx.signal.aborted) return { status: 'aborted', exitCode: code, counts, message: 'aborted', errorCode: 'CANCELLED', tail: tail.toString() };
-    if (code === 0) return encryptResult(done, ctx, root, counts, tail);
+    if (code === 0) {
+      await writeManifestAfterEncrypt({ cipher, root }, ctx, tail);
+      return encryptResult(done, ctx, root, counts, tail);
+    }
     return { status: 'failed', exitCode: code, counts, message: r.message, tail: tail.toString() };
   } catch (e) {
     tail.line(`error: ${e instanceof Error ? e.message : String(e)}`);

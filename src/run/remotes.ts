@@ -1,7 +1,7 @@
 // Crypt remotes as the front ends see them: never with a password in them. Adding a remote can
 // generate a strong password, which is returned once to be shown to the user and then only
 // stored obscured in the rclone.conf (mode 0600).
-import { addCryptRemote, generatePassword, getCryptRemote, listRemotes, loadRcloneConfig, parseRemoteSpec, removeRemote as removeConfigRemote } from '../rclone/index.js';
+import { GENERATED_PASSWORD_BITS, addCryptRemote, generatePassword, getCryptRemote, listRemotes, loadRcloneConfig, parseRemoteSpec, removeRemote as removeConfigRemote } from '../rclone/index.js';
 import type { Task } from '../tasks/index.js';
 import type { FilenameEncryption, FilenameEncoding } from '../crypt/index.js';
 import { CryptsyncError } from '../util/errors.js';
@@ -27,8 +27,8 @@ export interface AddRemoteInput {
   allowWeakPassword?: boolean | undefined;
 }
 
-/** The strongest password rclone config offers; used when the user asks for a generated one. */
-export const GENERATED_PASSWORD_BITS = 1024;
+/** The strength of every generated password (the CLI's, the web UI's and the demo's). */
+export { GENERATED_PASSWORD_BITS };
 
 
 export async function listRemoteViews(configPath: string): Promise<RemoteView[]> {

@@ -4,7 +4,7 @@ import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { deletionRefusal } from '../sync/index.js';
 import { guardPush } from './steps/push-guards.js';
 import { estimateAfterEncrypt } from './steps/combined-estimate.js';
-import { buildRsyncArgs, runRsync, describeRsyncExit, formatShellCommand, type RsyncOptions } from '../rsync/index.js';
+import { buildRsyncArgs, runRsync, describeRsyncExit, formatShellCommand, itemizedPath, nextTotal, NO_TOTAL, type RsyncOptions, type RsyncProgress } from '../rsync/index.js';
 import { rsyncOptionsFor, parseRemoteSide, type SynchronizeTask, type SnapshotTask, type SyncremoteTask } from '../tasks/index.js';
 import { TailBuffer } from '../util/tail-buffer.js';
 import { finishSnapshotWrite, planSnapshotWrite, snapshotTarget, PARTIAL_NAME, type SnapshotTarget, type SnapshotWrite } from './snapshots/index.js';
@@ -93,22 +93,31 @@ export async function runRsyncStep(task: RsyncTask, ctx: StepContext): Promise<S
     const snap = task.type === 'snapshot' ? await planSnapshotWrite(task, new Date(), { env: ctx.env, signal: ctx.signal }) : undefined;
     const args = rsyncArgsFor(task, ctx.dryRun, snap ? snapshotTarget(snap, ctx.dryRun) : undefined);
     tail.line(`$ ${formatShellCommand('rsync', args)}`);
+    // progress2 totals that do not jump (rsync/progress-total.ts), the file rsync is on, and 100 % at a success
+    let totals = NO_TOTAL;
+    let file: string | undefined;
+    let last: { p: RsyncProgress; total: number } | undefined;
+    const emitProgress = (p: RsyncProgress, total: number): void =>
+      ctx.emit({ type: 'progress', runId: ctx.runId, step: 'rsync', files: p.filesDone ?? 0, filesTotal: p.filesTotal ?? 0, bytes: p.bytes, bytesTotal: total, rateBps: p.rateBps, etaSec: p.etaSec, ...(file ? { file } : {}) });
     const res = await runRsync(args, {
       signal: ctx.signal,
       env: ctx.env,
-      onProgress: (p) =>
-        ctx.emit({
-          type: 'progress',
-          runId: ctx.runId,
-          step: 'rsync',
-          files: p.filesDone ?? 0,
-          filesTotal: p.filesTotal ?? 0,
-          bytes: p.bytes,
-          bytesTotal: p.percent > 0 ? Math.round((p.bytes * 100) / p.percent) : 0,
-          rateBps: p.rateBps,
-          etaSec: p.etaSec,
-        }),
+      onLine: (line, stream) => {
+        if (stream === 'stdout') file = itemizedPath(line) ?? file;
+      },
+      onProgress: (p) => {
+        const t = nextTotal(totals, p);
+        totals = t.state;
+        last = { p, total: t.total };
+        emitProgress(p, t.total);
+      },
     });
+    if (last && res.exitCode === 0 && !res.aborted) {
+      const done = Math.max(last.p.bytes, last.total);
+      const files = last.p.filesTotal ?? last.p.filesDone ?? 0;
+      file = undefined;
+      emitProgress({ ...last.p, bytes: done, percent: 100, etaSec: 0, filesDone: files, filesTotal: files }, done);
+    }
     tail.push(res.tail);
     counts = {
       newFiles: res.itemized.newFiles,

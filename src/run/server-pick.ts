@@ -3,6 +3,7 @@
 import { buildFilter } from '../sync/index.js';
 import { parentOf, type PathFilter } from '../tree/index.js';
 import type { ServerCatalog, ServerEntry } from './server-names.js';
+import { isReservedName } from '../util/reserved-name.js';
 
 export interface ServerPickOptions {
   /** picked plain paths (files or folders), taken literally */
@@ -26,8 +27,10 @@ function passes(filter: PathFilter, e: ServerEntry): boolean {
 export async function pickFromListing(cat: ServerCatalog, pick: ServerPickOptions): Promise<{ files: ServerEntry[]; dirs: ServerEntry[]; whole: boolean }> {
   const include = [...(pick.include ?? []), ...(pick.paths ?? []).flatMap(pickedPathPatterns)];
   const filter = include.length ? await buildFilter({ include }) : undefined;
-  if (!filter) return { files: cat.files, dirs: cat.dirs, whole: true };
-  const files = cat.files.filter((f) => passes(filter, f));
+  // the catalog's manifest (docs/manifest.md) is cryptsync's, not one of the user's files
+  const userFiles = cat.files.filter((f) => !isReservedName(f.std));
+  if (!filter) return { files: userFiles, dirs: cat.dirs, whole: true };
+  const files = userFiles.filter((f) => passes(filter, f));
   const onTheWay = new Set<string>();
   for (const f of files) for (let p = parentOf(f.std); p !== '' && !onTheWay.has(p); p = parentOf(p)) onTheWay.add(p);
   const dirs = cat.dirs.filter((d) => onTheWay.has(d.std) || passes(filter, d));

@@ -2,6 +2,8 @@
 // end started it (the CLI prints these lines; the web API returns them as `text`).
 import type { SyncSummary, VerifyResult } from '../sync/index.js';
 import { humanBytes } from '../util/human-bytes.js';
+import type { ManifestReport } from '../integrity/index.js';
+import { manifestReportText } from './manifest-text.js';
 
 /** `verb`: what the run did to a file ("encrypted", "restored") */
 export function syncSummaryText(verb: string, s: SyncSummary): string[] {
@@ -18,12 +20,14 @@ export function verifyDifferences(r: VerifyResult): number {
   return r.differing.length + r.missingOnDest.length + r.missingOnSource.length;
 }
 
-export function verifySummaryText(r: VerifyResult): string[] {
+/** A cryptcheck's lines, then the manifest check's when there was one (manifest-text.ts). */
+export function verifySummaryText(r: VerifyResult & { manifest?: ManifestReport }): string[] {
   return [
     `${verifyDifferences(r)} differences found`,
     ...(r.missingOnDest.length ? [`${r.missingOnDest.length} files missing in the encrypted catalog`] : []),
     ...(r.missingOnSource.length ? [`${r.missingOnSource.length} files missing in the plain folder`] : []),
     ...(r.errors ? [`${r.errors} errors while checking`] : []),
     `${r.matching} matching files`,
+    ...(r.manifest ? manifestReportText(r.manifest) : []),
   ];
 }

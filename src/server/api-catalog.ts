@@ -10,6 +10,7 @@ import type { EnginePort } from './engine-port.js';
 import type { EventHub } from './event-hub.js';
 import { readBody, requiredQuery, withoutSecrets } from './request-input.js';
 import { RequestError } from './http-errors.js';
+import { CryptsyncError } from '../util/errors.js';
 
 /** Least time between two restore progress messages sent to the pages. */
 export const RESTORE_PROGRESS_MS = 150;
@@ -45,6 +46,15 @@ export function registerCatalogRoutes(app: Hono, engine: EnginePort, hub: EventH
   });
 
   let restoreSeq = 0;
+  /** restores in progress, by id: Abort reaches them here */
+  const restoring = new Map<number, AbortController>();
+  app.post('/api/restore/:id/abort', (c) => {
+    const id = Number(c.req.param('id'));
+    const ctl = restoring.get(id);
+    if (!ctl) throw new CryptsyncError('not-found', 'RESTORE_NOT_FOUND', `no restore ${c.req.param('id')} is running`);
+    ctl.abort();
+    return c.json({ aborted: true });
+  });
   app.post('/api/restore', async (c) => {
     const b = await readBody(c, RestoreBody);
     const target = b.target?.trim() ? b.target.trim() : undefined;
@@ -61,6 +71,8 @@ export function registerCatalogRoutes(app: Hono, engine: EnginePort, hub: EventH
       last = now;
       hub.publish({ type: 'restore-event', restoreId, ref, event: e });
     };
+    const ctl = new AbortController();
+    restoring.set(restoreId, ctl);
     hub.publish({ type: 'restore-start', restoreId, ref, source: b.source, dryRun: b.dryRun ?? false });
     try {
       const result = await engine.restore(
@@ -70,6 +82,7 @@ export function registerCatalogRoutes(app: Hono, engine: EnginePort, hub: EventH
           ...(target ? { target } : {}),
           dryRun: b.dryRun ?? false,
           overwrite: b.overwrite ?? false,
+          signal: ctl.signal,
         },
         forward,
       );
@@ -78,6 +91,8 @@ export function registerCatalogRoutes(app: Hono, engine: EnginePort, hub: EventH
     } catch (e) {
       hub.publish({ type: 'restore-end', restoreId, ref, ok: false });
       throw e;
+    } finally {
+      restoring.delete(restoreId);
     }
   });
 

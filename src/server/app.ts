@@ -14,6 +14,7 @@ import { registerTaskRoutes } from './api-tasks.js';
 import { registerRunRoutes } from './api-runs.js';
 import { registerCatalogRoutes } from './api-catalog.js';
 import { registerServerCopyRoutes } from './api-server-copy.js';
+import { registerSshRoutes } from './api-ssh.js';
 import { registerStatic } from './static-files.js';
 
 /** Largest request body accepted (task forms are a few KB). */
@@ -72,6 +73,7 @@ export function createApp(o: AppOptions): WebApp {
   registerRunRoutes(app, o.engine);
   registerCatalogRoutes(app, o.engine, hub);
   registerServerCopyRoutes(app, o.engine, hub);
+  registerSshRoutes(app, o.engine);
   app.all('/api/*', (c) => c.json({ error: { code: 'NOT_FOUND', message: `no such API route: ${c.req.method} ${c.req.path}` } }, 404));
   registerStatic(app, o.webRoot);
 

@@ -4,6 +4,7 @@
 import type { EnginePort } from './engine-port.js';
 import type { EventHub } from './event-hub.js';
 import { CryptsyncError } from '../util/errors.js';
+import { mayHaveChanges } from '../run/index.js';
 
 import type { BatchMode, BatchState } from './api-types.js';
 
@@ -26,7 +27,7 @@ export class BatchRunner {
     if (this.state) throw new CryptsyncError('conflict', 'BATCH_RUNNING', `a batch (${this.state.mode}) is already running`);
     const tasks = this.engine
       .listTasks()
-      .filter((t) => t.running === null && (mode === 'estimate' || t.estimate?.hasChanges === true))
+      .filter((t) => t.running === null && (mode === 'estimate' || mayHaveChanges(t.estimate)))
       .map((t) => t.name);
     const state: BatchState = { mode, tasks, done: [], current: null, currentRunId: null, aborted: false };
     this.state = state;

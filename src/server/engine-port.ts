@@ -31,4 +31,6 @@ export type EnginePort = Pick<
   | 'serverSnapshots'
   | 'serverBrowse'
   | 'serverRestore'
+  | 'sshScan'
+  | 'sshSetup'
 >;

@@ -17,7 +17,7 @@ import { open, stat } from 'node:fs/promises';
 import { BLOCK_DATA_SIZE, CryptError, diskToStandard, fsPath, hasRawBytes, removeVersionTag, type Cipher } from '../crypt/index.js';
 import { CryptsyncError } from '../util/errors.js';
 import { isJunkName } from '../util/junk-names.js';
-import { TEMP_PATTERN, readDirEntries, type CatalogEntry, type CatalogScan, type DirEntry } from '../tree/index.js';
+import { TEMP_PATTERN, readDirEntries, IndexList, type CatalogEntry, type CatalogScan, type CatalogTableScan, type DirEntry } from '../tree/index.js';
 import type { CryptDest } from './events.js';
 
 /** files whose first chunk is authenticated */
@@ -164,14 +164,22 @@ function refuse(code: 'WRONG_PASSWORD' | 'NAME_SETTINGS_MISMATCH', label: string
  * no_data_encryption only names can be judged, and the message says so. `label` names the
  * catalog in messages (a remote or task name).
  */
-export async function checkCatalogKey(dest: CryptDest, scan?: CatalogScan, label = dest.root): Promise<KeyCheck> {
-  const probe = await probeCatalog(dest);
-  if (scan) {
-    // the caller's scan covers the whole catalog: sample contents from all over it first
-    const headerSize = dest.cipher.encryptedSize(0);
+/** disk paths of up to `count` files with contents (more than a header), spread over the scan */
+function contentSamples(scan: CatalogScan | CatalogTableScan, headerSize: number, count: number): string[] {
+  if (Array.isArray(scan.files)) {
     const withContent = scan.files.filter((f) => f.encSize > headerSize);
-    probe.candidates.unshift(...spread(withContent.length, CONTENT_SAMPLES * 2).map((i) => (withContent[i] as CatalogEntry).disk));
+    return spread(withContent.length, count).map((i) => (withContent[i] as CatalogEntry).disk);
   }
+  const t = scan.files;
+  const withContent = new IndexList();
+  for (let i = 0; i < t.count; i++) if ((t.encSize[i] as number) > headerSize) withContent.push(i);
+  return spread(withContent.length, count).map((k) => t.disk(withContent.at(k)));
+}
+
+export async function checkCatalogKey(dest: CryptDest, scan?: CatalogScan | CatalogTableScan, label = dest.root): Promise<KeyCheck> {
+  const probe = await probeCatalog(dest);
+  // the caller's scan covers the whole catalog: sample contents from all over it first
+  if (scan) probe.candidates.unshift(...contentSamples(scan, dest.cipher.encryptedSize(0), CONTENT_SAMPLES * 2));
   const res: KeyCheck = {
     basis: 'nothing',
     namesDecrypted: probe.namesDecrypted,

@@ -8,14 +8,14 @@
 import { stat, mkdir, unlink, rmdir, readdir } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
 import { fsPath } from '../crypt/index.js';
-import { scanCatalog, PathEncryptor, isStaleTemporary, syncFolders, type PlainScan, type PathFilter, type ScanIssue } from '../tree/index.js';
+import { scanCatalogTable, PathEncryptor, parentOf, isStaleTemporary, syncFolders, type PathFilter, type ScanIssue, type FileTable, type CatalogFileTable } from '../tree/index.js';
 import { buildFilter, type FilterOptions } from './filter.js';
-import { buildPlan, type SyncPlan, type CopyItem } from './plan.js';
+import { buildTablePlan, newPairs, type TablePlan } from './table-plan.js';
 import { checkCatalogKey } from './catalog-guards.js';
-import { startPlainScan, type IssueFn, type PlainScanJob } from './plain-scan-thread.js';
+import { startPlainScan, plainScanResult, type IssueFn, type PlainScanJob } from './plain-scan-thread.js';
 import { assertNoOverlap } from './path-overlap.js';
 import { deletionRefusal } from './deletion-guard.js';
-import { isJunkPath } from '../util/junk-names.js';
+import { isJunkName, isJunkPath } from '../util/junk-names.js';
 import { unmountedMountPointOf } from '../util/mount-state.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
 import type { EncryptJob, VerifyJob } from './transfer-job.js';
@@ -110,9 +110,38 @@ export async function encryptCatalog(o: EncryptOptions): Promise<SyncSummary> {
 }
 
 /** files that are the user's data: system junk (.DS_Store, lost+found/...) does not count */
-function countUserFiles(files: ReadonlyArray<{ std: string }>): number {
+function countUserFiles(files: FileTable): number {
+  const junkFolder = files.folderStd.map((d) => d !== '' && isJunkPath(d));
   let n = 0;
-  for (const f of files) if (!isJunkPath(f.std)) n++;
+  for (let i = 0; i < files.count; i++) if (!junkFolder[files.parent[i] as number] && !isJunkName(files.name(i))) n++;
+  return n;
+}
+
+/** A plan and the two scans' file tables its indexes point into. */
+interface Planned {
+  plan: TablePlan;
+  src: FileTable;
+  dst: CatalogFileTable;
+  names: PathEncryptor;
+}
+
+/** copy k of the plan, spelled out */
+function copyAt(p: Planned, k: number): { i: number; action: 'new' | 'update'; std: string; encDisk: () => string; encDir: () => string } {
+  const i = p.plan.copies.src.at(k);
+  const j = p.plan.copies.dst.at(k);
+  const std = p.src.std(i);
+  return {
+    i,
+    action: j < 0 ? 'new' : 'update',
+    std,
+    encDisk: () => (j < 0 ? p.names.file(std) : p.dst.disk(j)),
+    encDir: () => (j < 0 ? p.names.dir(p.src.folderStd[p.src.parent[i] as number] as string) : (p.dst.folderDisk[p.dst.parent[j] as number] as string)),
+  };
+}
+
+function newCopies(plan: TablePlan): number {
+  let n = 0;
+  for (let k = 0; k < plan.copies.dst.length; k++) if (plan.copies.dst.at(k) < 0) n++;
   return n;
 }
 
@@ -135,40 +164,29 @@ async function runEncrypt(
   const { cipher, root } = dest;
   const dryRun = o.dryRun === true;
   const issue = (fn: IssueFn) => (i: ScanIssue) => rep[fn](i.path, i.code, i.message);
-  const plainScan = async (): Promise<PlainScan> => {
-    try {
-      return await early.result;
-    } catch (e) {
-      if (o.signal?.aborted) throw new CancelledError();
-      throw e;
-    } finally {
-      for (const i of early.issues.splice(0)) issue(i.fn)(i.issue);
-    }
-  };
   const [src, dst] = await Promise.all([
-    plainScan(),
-    scanCatalog(root, cipher, { missingOk: true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') }),
+    plainScanResult(early, o.signal, (q) => issue(q.fn)(q.issue)),
+    scanCatalogTable(root, cipher, { missingOk: true, ...(filter ? { filter } : {}), ...(o.signal ? { signal: o.signal } : {}), onWarning: issue('warn'), onError: issue('error') }),
   ]);
   await checkCatalogKey(dest, dst);
+  // the manifest (util/reserved-name.ts) is left out by both scans: never planned, counted or deleted
   for (const u of dst.undecryptable) if (!isJunkPath(u)) rep.warn(u, 'UNDECRYPTABLE_NAME', 'name in the encrypted catalog does not decrypt; left alone');
 
-  const plan = buildPlan(src, dst, new PathEncryptor(cipher), { keepSame: o.checksum === true });
-  const filesScanned = src.files.length;
-  const counts = { deletes: plan.deletes.length, total: dst.files.length, sourceFiles: countUserFiles(src.files) };
+  const names = new PathEncryptor(cipher);
+  const plan = buildTablePlan(src, dst, names, { keepSame: o.checksum === true });
+  const planned: Planned = { plan, src: src.files, dst: dst.files, names };
+  const filesScanned = src.files.count;
+  const counts = { deletes: plan.deletes.length, total: dst.files.count, sourceFiles: countUserFiles(src.files) };
   const foreign = dst.undecryptable.filter((u) => !isJunkPath(u));
   const temporaries = dst.temporaries;
-  // the plan holds what apply needs; let the scans go (100k entries per side add up)
-  src.files = [];
-  src.dirs = [];
-  dst.files = [];
-  dst.dirs = [];
-  if (plan.same) await recheckContents(plan, o, dest, rep);
+  if (plan.same) await recheckContents(planned, o, dest, rep);
   for (const c of plan.conflicts) rep.error(c.path, 'TYPE_CONFLICT', c.message);
   for (const d of plan.duplicates) rep.error(d.path, 'DUPLICATE_NAME', d.message);
+  const added = newCopies(plan);
   rep.emit({
     type: 'plan',
-    newFiles: plan.copies.filter((c) => c.action === 'new').length,
-    changedFiles: plan.copies.filter((c) => c.action === 'update').length,
+    newFiles: added,
+    changedFiles: plan.copies.src.length - added,
     deletedFiles: plan.deletes.length,
     newDirs: plan.mkdirs.length,
     deletedDirs: plan.rmdirs.length,
@@ -203,12 +221,12 @@ async function runEncrypt(
     ...(refusal ? { refusal: { code: refusal.code, message: refusal.message } } : {}),
   };
   if (dryRun) {
-    reportPlan(plan, rep, summary);
+    reportPlan(planned, rep, summary);
   } else {
     // folders whose entries this run changes: made durable at the end, so a power loss after the
     // run reported success cannot bring back what it deleted or lose what it renamed into place
     const touched = new Set<string>();
-    await applyPlan(plan, o, dest, rep, summary, temporaries, warm, (path) => touched.add(path.slice(0, path.lastIndexOf('/'))));
+    await applyPlan(planned, o, dest, rep, summary, temporaries, warm, (dir) => touched.add(dir));
     await syncFolders(touched);
   }
   summary.errors = rep.errors;
@@ -217,31 +235,40 @@ async function runEncrypt(
   return summary;
 }
 
-function reportPlan(plan: SyncPlan, rep: RunReporter, s: SyncSummary): void {
+function reportPlan(p: Planned, rep: RunReporter, s: SyncSummary): void {
+  const { plan, src, dst } = p;
   for (const d of plan.mkdirs) rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
-  for (const c of plan.copies) rep.emit({ type: 'file', action: c.action, path: c.std, bytes: c.size });
-  for (const d of plan.deletes) rep.emit({ type: 'file', action: 'delete', path: d.std, bytes: Math.max(0, d.size) });
+  for (let k = 0; k < plan.copies.src.length; k++) {
+    const c = copyAt(p, k);
+    rep.emit({ type: 'file', action: c.action, path: c.std, bytes: src.size[c.i] as number });
+  }
+  for (let k = 0; k < plan.deletes.length; k++) {
+    const j = plan.deletes.at(k);
+    rep.emit({ type: 'file', action: 'delete', path: dst.std(j), bytes: Math.max(0, dst.size[j] as number) });
+  }
   for (const d of plan.rmdirs) rep.emit({ type: 'file', action: 'rmdir', path: d.std, bytes: 0 });
   s.newDirs = plan.mkdirs.length;
-  s.newFiles = plan.copies.filter((c) => c.action === 'new').length;
-  s.changedFiles = plan.copies.length - s.newFiles;
+  s.newFiles = newCopies(plan);
+  s.changedFiles = plan.copies.src.length - s.newFiles;
   s.deletedFiles = plan.deletes.length;
   s.deletedDirs = plan.rmdirs.length;
   s.bytes = plan.bytes;
 }
 
 async function applyPlan(
-  plan: SyncPlan,
+  p: Planned,
   o: EncryptOptions,
   dest: CryptDest,
   rep: RunReporter,
   s: SyncSummary,
   temporaries: string[],
   warm: WorkerWarmup | undefined,
-  touch: (path: string) => void,
+  touchDir: (dir: string) => void,
 ): Promise<void> {
+  const { plan, src, dst } = p;
   const { root } = dest;
   const signal = o.signal;
+  const under = (rel: string) => (rel === '' ? root : `${root}/${rel}`);
   // leftovers of a killed run: never complete, never under a real name. A temporary whose
   // writer is still alive belongs to a concurrent run and must stay.
   for (const t of temporaries) {
@@ -249,12 +276,12 @@ async function applyPlan(
   }
   // a new catalog folder is a new entry in each folder up to the first one that existed
   const made = await mkdir(root, { recursive: true });
-  for (let p = root; made !== undefined && p.length >= made.length; p = p.slice(0, p.lastIndexOf('/'))) touch(p);
+  for (let q = root; made !== undefined && q.length >= made.length; q = q.slice(0, q.lastIndexOf('/'))) touchDir(q.slice(0, q.lastIndexOf('/')));
   for (const d of plan.mkdirs) {
     if (signal?.aborted) throw new CancelledError();
     try {
       await mkdir(fsPath(`${root}/${d.encDisk}`));
-      touch(`${root}/${d.encDisk}`);
+      touchDir(under(parentOf(d.encDisk)));
       s.newDirs++;
       rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
     } catch (e) {
@@ -262,40 +289,41 @@ async function applyPlan(
     }
   }
 
-  if (plan.copies.length > 0) {
-    const copies = plan.copies;
-    const pool = new TransferPool(dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: plan.bytes, files: copies.length }, warm);
+  const copies = plan.copies.src.length;
+  if (copies > 0) {
+    const pool = new TransferPool(dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: plan.bytes, files: copies }, warm);
     let files = 0;
     let bytes = 0;
     try {
       await pool.runIndexed(
-        copies.length,
-        (i) => (copies[i] as CopyItem).size,
-        (i): EncryptJob => {
-          const c = copies[i] as CopyItem;
-          return { kind: 'encrypt', src: `${o.source}/${c.srcDisk}`, dst: `${root}/${c.encDisk}`, size: c.size, mtimeNs: c.mtimeNs.toString() };
+        copies,
+        (k) => src.size[plan.copies.src.at(k)] as number,
+        (k): EncryptJob => {
+          const c = copyAt(p, k);
+          return { kind: 'encrypt', src: `${o.source}/${src.disk(c.i)}`, dst: `${root}/${c.encDisk()}`, size: src.size[c.i] as number, mtimeNs: src.mtimeNs(c.i).toString() };
         },
-        (i, r) => {
-          const c = copies[i] as CopyItem;
+        (k, r) => {
+          const c = copyAt(p, k);
+          const size = src.size[c.i] as number;
           files++;
           if (r.ok) {
-            touch(`${root}/${c.encDisk}`);
-            bytes += c.size;
-            s.bytes += c.size;
+            touchDir(under(c.encDir()));
+            bytes += size;
+            s.bytes += size;
             if (c.action === 'new') s.newFiles++;
             else s.changedFiles++;
-            rep.emit({ type: 'file', action: c.action, path: c.std, bytes: c.size });
+            rep.emit({ type: 'file', action: c.action, path: c.std, bytes: size });
           } else {
             rep.error(c.std, r.code, r.message);
           }
-          rep.progress(files, copies.length, bytes, plan.bytes);
+          rep.progress(files, copies, bytes, plan.bytes);
         },
         signal,
       );
     } finally {
       await pool.close();
     }
-    rep.progress(files, copies.length, bytes, plan.bytes, true);
+    rep.progress(files, copies, bytes, plan.bytes, true);
   }
   if (signal?.aborted) throw new CancelledError();
 
@@ -305,21 +333,23 @@ async function applyPlan(
     rep.warn(undefined, 'DELETIONS_SKIPPED', `not deleting ${plan.deletes.length} files and ${plan.rmdirs.length} folders because of errors`);
     return;
   }
-  for (const d of plan.deletes) {
+  for (let k = 0; k < plan.deletes.length; k++) {
     if (signal?.aborted) throw new CancelledError();
+    const j = plan.deletes.at(k);
+    const std = dst.std(j);
     try {
-      await unlink(fsPath(`${root}/${d.encDisk}`));
-      touch(`${root}/${d.encDisk}`);
+      await unlink(fsPath(`${root}/${dst.disk(j)}`));
+      touchDir(under(dst.folderDisk[dst.parent[j] as number] as string));
       s.deletedFiles++;
-      rep.emit({ type: 'file', action: 'delete', path: d.std, bytes: Math.max(0, d.size) });
+      rep.emit({ type: 'file', action: 'delete', path: std, bytes: Math.max(0, dst.size[j] as number) });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') rep.error(d.std, 'DELETE_FAILED', `cannot delete: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') rep.error(std, 'DELETE_FAILED', `cannot delete: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
   }
   for (const d of plan.rmdirs) {
     try {
       await rmdir(fsPath(`${root}/${d.encDisk}`));
-      touch(`${root}/${d.encDisk}`);
+      touchDir(under(parentOf(d.encDisk)));
       s.deletedDirs++;
       rep.emit({ type: 'file', action: 'rmdir', path: d.std, bytes: 0 });
     } catch (e) {
@@ -331,29 +361,32 @@ async function applyPlan(
 }
 
 /** --checksum: twins that no longer match their plain file become updates (see EncryptOptions.checksum). */
-async function recheckContents(plan: SyncPlan, o: EncryptOptions, dest: CryptDest, rep: RunReporter): Promise<void> {
-  const same = plan.same ?? [];
+async function recheckContents(p: Planned, o: EncryptOptions, dest: CryptDest, rep: RunReporter): Promise<void> {
+  const { plan, src, dst } = p;
+  const same = plan.same ?? newPairs();
   delete plan.same;
-  if (same.length === 0) return;
-  const bytes = same.reduce((a, c) => a + c.size, 0);
-  const pool = new TransferPool(dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes, files: same.length });
+  if (same.src.length === 0) return;
+  let bytes = 0;
+  for (let k = 0; k < same.src.length; k++) bytes += src.size[same.src.at(k)] as number;
+  const pool = new TransferPool(dest.cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes, files: same.src.length });
   try {
     await pool.runIndexed(
-      same.length,
-      (i) => (same[i] as CopyItem).size,
-      (i): VerifyJob => {
-        const c = same[i] as CopyItem;
-        return { kind: 'verify', plain: `${o.source}/${c.srcDisk}`, enc: `${dest.root}/${c.encDisk}`, name: c.std };
+      same.src.length,
+      (k) => src.size[same.src.at(k)] as number,
+      (k): VerifyJob => {
+        const i = same.src.at(k);
+        return { kind: 'verify', plain: `${o.source}/${src.disk(i)}`, enc: `${dest.root}/${dst.disk(same.dst.at(k))}`, name: src.std(i) };
       },
-      (i, r) => {
-        const c = same[i] as CopyItem;
+      (k, r) => {
+        const i = same.src.at(k);
         if (!r.ok) {
           // an unreadable or damaged twin is encrypted again too; the plain file decides
-          rep.warn(c.std, 'CONTENT_DIFFERS', `the encrypted copy cannot be checked (${r.message}); encrypted again`);
+          rep.warn(src.std(i), 'CONTENT_DIFFERS', `the encrypted copy cannot be checked (${r.message}); encrypted again`);
         } else if (r.same) return;
-        else rep.warn(c.std, 'CONTENT_DIFFERS', 'content differs: the encrypted copy no longer matches the plain file (damaged?); encrypted again');
-        plan.copies.push(c);
-        plan.bytes += c.size;
+        else rep.warn(src.std(i), 'CONTENT_DIFFERS', 'content differs: the encrypted copy no longer matches the plain file (damaged?); encrypted again');
+        plan.copies.src.push(i);
+        plan.copies.dst.push(same.dst.at(k));
+        plan.bytes += src.size[i] as number;
         plan.unchanged--;
       },
       o.signal,

@@ -2,7 +2,7 @@
 // encrypted path, both in rclone's Standard encoding, sorted by plain path. Read-only; also
 // feeds the web UI's restore browser.
 import { diskPathToStandard } from '../crypt/index.js';
-import { scanCatalog } from '../tree/index.js';
+import { scanCatalogTable } from '../tree/index.js';
 import type { CryptDest } from './events.js';
 import { checkCatalogKey } from './catalog-guards.js';
 
@@ -17,12 +17,13 @@ export interface MappingEntry {
 const NS_PER_MS = 1_000_000n;
 
 export async function listMapping(o: { dest: CryptDest; signal?: AbortSignal }): Promise<MappingEntry[]> {
-  const scan = await scanCatalog(o.dest.root, o.dest.cipher, o.signal ? { signal: o.signal } : {});
+  const scan = await scanCatalogTable(o.dest.root, o.dest.cipher, o.signal ? { signal: o.signal } : {});
   await checkCatalogKey(o.dest, scan);
-  const out: MappingEntry[] = [
-    ...scan.dirs.map((d): MappingEntry => ({ type: 'dir', plain: d.std, encrypted: diskPathToStandard(d.disk), mtimeMs: Number(d.mtimeNs / NS_PER_MS) })),
-    ...scan.files.map((f): MappingEntry => ({ type: 'file', plain: f.std, encrypted: diskPathToStandard(f.disk), size: f.size, mtimeMs: Number(f.mtimeNs / NS_PER_MS) })),
-  ];
+  const out: MappingEntry[] = scan.dirs.map((d): MappingEntry => ({ type: 'dir', plain: d.std, encrypted: diskPathToStandard(d.disk), mtimeMs: Number(d.mtimeNs / NS_PER_MS) }));
+  const f = scan.files;
+  for (let i = 0; i < f.count; i++) {
+    out.push({ type: 'file', plain: f.std(i), encrypted: diskPathToStandard(f.disk(i)), size: f.size[i] as number, mtimeMs: Number(f.mtimeNs(i) / NS_PER_MS) });
+  }
   out.sort((a, b) => (a.plain < b.plain ? -1 : a.plain > b.plain ? 1 : 0));
   return out;
 }

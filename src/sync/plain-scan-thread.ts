@@ -5,11 +5,11 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { CancelledError } from '../util/errors.js';
-import { scanPlainTree, type PlainScan, type PathFilter, type ScanIssue, type TreeEntry, type EntryKind } from '../tree/index.js';
+import { scanPlainTable, FileTable, FILE_TABLE_CHUNK, type PlainTableScan, type PackedFileTable, type PathFilter, type ScanIssue, type TreeEntry, type EntryKind } from '../tree/index.js';
 import type { FilterOptions } from './filter.js';
 
-/** heap caps for the scan worker: it holds one scan (~100 B per entry) and little else */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 32 };
+/** heap caps for the scan worker: it holds one scan (~40 B per file, file-table.ts) and little else */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 };
 const NS_PER_SEC = 1_000_000_000n;
 /** below this many cores a worker only adds start-up cost */
 const MIN_CORES = 2;
@@ -27,8 +27,9 @@ export interface QueuedIssue {
 }
 
 /**
- * Entries in columns: one string and two typed arrays copy across threads far faster than 20k
- * small objects (structured clone costs ~3 us per object here).
+ * Folder entries in columns: one string and typed arrays copy across threads far faster than
+ * many small objects (structured clone costs ~3 us per object here). Files come as a packed
+ * FileTable, already in columns.
  */
 export interface PackedEntries {
   /** std and disk of each entry, NUL-separated (NUL never occurs in a name); disk is '' when equal to std */
@@ -42,7 +43,13 @@ export interface PackedEntries {
   mtimeNsecs: Uint32Array;
 }
 
-export type PlainScanReply = { ok: true; files: PackedEntries; dirs: PackedEntries; errors: number; issues: QueuedIssue[] } | { ok: false };
+export type PlainScanReply = { ok: true; files: PackedFileTable; dirs: PackedEntries; errors: number; issues: QueuedIssue[] } | { ok: false };
+/** files posted while the scan goes on (FILE_TABLE_CHUNK-aligned); the reply carries the rest */
+export interface PlainScanPart {
+  part: PackedFileTable;
+}
+/** rows per part: small enough that neither thread holds much twice, large enough to be few messages */
+export const PART_ROWS = 64 * FILE_TABLE_CHUNK;
 
 export function packEntries(entries: TreeEntry[]): PackedEntries {
   const names: string[] = [];
@@ -73,14 +80,14 @@ export function unpackEntries(p: PackedEntries, kind: EntryKind): TreeEntry[] {
 
 export interface PlainScanJob {
   /** rejects with CancelledError when `signal` aborts */
-  result: Promise<PlainScan>;
+  result: Promise<PlainTableScan>;
   /** the scan's warnings and errors, in order; complete once `result` settles */
   issues: QueuedIssue[];
 }
 
-function inThread(req: PlainScanRequest, filter: Promise<PathFilter | undefined>, signal: AbortSignal, issues: QueuedIssue[]): Promise<PlainScan> {
+function inThread(req: PlainScanRequest, filter: Promise<PathFilter | undefined>, signal: AbortSignal, issues: QueuedIssue[]): Promise<PlainTableScan> {
   return filter.then((f) =>
-    scanPlainTree(req.source, {
+    scanPlainTable(req.source, {
       copyLinks: req.copyLinks,
       ...(f ? { filter: f } : {}),
       signal,
@@ -90,7 +97,8 @@ function inThread(req: PlainScanRequest, filter: Promise<PathFilter | undefined>
   );
 }
 
-function inWorker(req: PlainScanRequest, signal: AbortSignal): Promise<PlainScanReply> {
+/** the scan in a worker; its parts are appended to `files` as they come */
+function inWorker(req: PlainScanRequest, signal: AbortSignal, files: FileTable): Promise<PlainScanReply> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
@@ -106,7 +114,16 @@ function inWorker(req: PlainScanRequest, signal: AbortSignal): Promise<PlainScan
     };
     const onAbort = () => done({ ok: false });
     signal.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (reply: PlainScanReply) => done(reply));
+    worker.on('message', (m: PlainScanReply | PlainScanPart) => {
+      if (!('part' in m)) done(m);
+      else {
+        try {
+          files.appendPart(m.part);
+        } catch {
+          done({ ok: false }); // cannot happen with parts in order; the fallback scans again
+        }
+      }
+    });
     worker.once('error', () => done({ ok: false }));
     worker.once('exit', () => done({ ok: false }));
   });
@@ -121,13 +138,36 @@ export function startPlainScan(req: PlainScanRequest, filter: Promise<PathFilter
   const result =
     availableParallelism() < MIN_CORES
       ? inThread(req, filter, signal, issues)
-      : inWorker(req, signal).then((reply) => {
+      : (async () => {
+          const files = new FileTable();
+          const reply = await inWorker(req, signal, files);
           if (signal.aborted) throw new CancelledError();
           if (!reply.ok) return inThread(req, filter, signal, issues);
+          try {
+            files.appendPart(reply.files);
+          } catch {
+            return inThread(req, filter, signal, issues);
+          }
           issues.push(...reply.issues);
-          return { files: unpackEntries(reply.files, 'file'), dirs: unpackEntries(reply.dirs, 'dir'), errors: reply.errors };
-        });
+          files.seal();
+          return { files, dirs: unpackEntries(reply.dirs, 'dir'), errors: reply.errors };
+        })();
   // awaited later, or dropped when a check before it fails; never an unhandled rejection
   result.catch(() => undefined);
   return { result, issues };
+}
+
+/**
+ * The result of a started scan, its queued issues handed to `report` in order (also when it
+ * fails); a CancelledError when `outer` (the run's own signal) aborted it.
+ */
+export async function plainScanResult(job: PlainScanJob, outer: AbortSignal | undefined, report: (q: QueuedIssue) => void): Promise<PlainTableScan> {
+  try {
+    return await job.result;
+  } catch (e) {
+    if (outer?.aborted) throw new CancelledError();
+    throw e;
+  } finally {
+    for (const q of job.issues.splice(0)) report(q);
+  }
 }

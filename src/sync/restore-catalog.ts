@@ -9,12 +9,12 @@
 import { isJunkPath } from '../util/junk-names.js';
 import { readdir, mkdir, lstat } from 'node:fs/promises';
 import { CancelledError, CryptsyncError } from '../util/errors.js';
-import { scanCatalog, safeRestorePath, isStaleTemporary, removeStaleTemporaries, parentOf, syncFolders, type PathFilter } from '../tree/index.js';
+import { scanCatalogTable, safeRestorePath, isStaleTemporary, removeStaleTemporaries, parentOf, joinRel, syncFolders, IndexList, FolderGroups, type CatalogFileTable, type PathFilter } from '../tree/index.js';
 import { displayName, fsPath } from '../crypt/index.js';
 import { buildFilter } from './filter.js';
 import { checkCatalogKey } from './catalog-guards.js';
 import { TransferPool, WorkerWarmup } from './transfer-pool.js';
-import type { DecryptJob, TransferJob } from './transfer-job.js';
+import type { DecryptJob } from './transfer-job.js';
 import { RunReporter, type CryptDest, type RunControl, type SyncSummary } from './events.js';
 
 export interface RestoreOptions extends RunControl {
@@ -24,6 +24,8 @@ export interface RestoreOptions extends RunControl {
   dryRun?: boolean;
   overwrite?: boolean;
   transfers?: number;
+  /** files not to restore, by encrypted path in the catalog, with the reason reported for each (the manifest check) */
+  withhold?: ReadonlyMap<string, string>;
 }
 
 async function targetEntries(target: string): Promise<number> {
@@ -43,29 +45,44 @@ export async function assertEmptyTarget(target: string): Promise<void> {
   }
 }
 
-/** one entry to restore: plain Standard path, relative target path, encrypted path in the catalog */
-interface Target {
+/** one folder to restore: plain Standard path, relative target path, encrypted path in the catalog */
+interface DirTarget {
   std: string;
   disk: string;
   enc: string;
-  kind: 'file' | 'dir';
+}
+
+/** Where each file of the catalog scan lands: its relative target path, or null when unsafe. */
+class FileTargets {
+  /** target path of each scanned folder (index as in the file table), null when unsafe */
+  readonly folder: (string | null)[];
+  constructor(readonly files: CatalogFileTable) {
+    this.folder = files.folderStd.map((std) => (std === '' ? '' : safeRestorePath(std)));
+  }
+  /** the target path of file i, or null when its name (or a folder above it) would escape the target */
+  of(i: number): string | null {
+    const dir = this.folder[this.files.parent[i] as number] as string | null;
+    const seg = dir === null ? null : safeRestorePath(this.files.name(i));
+    return dir === null || seg === null ? null : joinRel(dir, seg);
+  }
 }
 
 /**
  * Reports every target path claimed by more than one catalog entry (a file and anything else, or
  * two folders) and returns those paths: no file on them is restored, so nothing is overwritten by
- * a twin. Folders that collide are still created (their files are judged one by one).
+ * a twin. Folders that collide are still created (their files are judged one by one). Files can
+ * only collide within one target folder, so names are compared folder by folder.
  */
-function reportCollisions(entries: Target[], rep: RunReporter): Set<string> {
-  const byDisk = new Map<string, Target[]>();
-  for (const e of entries) {
-    const list = byDisk.get(e.disk);
-    if (list) list.push(e);
-    else byDisk.set(e.disk, [e]);
+function reportCollisions(dirs: DirTarget[], t: FileTargets, rep: RunReporter): Set<string> {
+  type Claim = { enc: string; kind: 'file' | 'dir' };
+  const dirsAt = new Map<string, Claim[]>();
+  for (const d of dirs) {
+    const list = dirsAt.get(d.disk);
+    if (list) list.push({ enc: d.enc, kind: 'dir' });
+    else dirsAt.set(d.disk, [{ enc: d.enc, kind: 'dir' }]);
   }
   const out = new Set<string>();
-  for (const [disk, list] of byDisk) {
-    if (list.length < 2) continue;
+  const report = (disk: string, list: Claim[]) => {
     out.add(disk);
     for (const e of list) {
       const others = list.filter((x) => x !== e).map((x) => displayName(x.enc));
@@ -74,6 +91,34 @@ function reportCollisions(entries: Target[], rep: RunReporter): Set<string> {
         'RESTORE_COLLISION',
         `decrypts to ${displayName(disk)}, as ${others.join(', ')} does; ${e.kind === 'file' ? 'not restored (one would overwrite the other)' : 'their contents are merged'}`,
       );
+    }
+  };
+  for (const [disk, list] of dirsAt) if (list.length > 1) report(disk, list);
+  // the scanned folders landing on each target folder (twins that decrypt alike share one)
+  const byTarget = new Map<string, number[]>();
+  t.folder.forEach((disk, f) => {
+    if (disk === null) return;
+    const list = byTarget.get(disk);
+    if (list) list.push(f);
+    else byTarget.set(disk, [f]);
+  });
+  const files = t.files;
+  const groups = new FolderGroups(files);
+  for (const folders of byTarget.values()) {
+    const claims = new Map<string, Claim[]>();
+    for (const f of folders) {
+      for (const i of groups.files(f)) {
+        const disk = t.of(i);
+        if (disk === null) continue;
+        const claim: Claim = { enc: files.disk(i), kind: 'file' };
+        const list = claims.get(disk);
+        if (list) list.push(claim);
+        else claims.set(disk, [claim]);
+      }
+    }
+    for (const [disk, list] of claims) {
+      const all = [...(dirsAt.get(disk) ?? []), ...list];
+      if (all.length > 1) report(disk, all);
     }
   }
   return out;
@@ -96,7 +141,7 @@ export async function restoreCatalog(o: RestoreOptions): Promise<SyncSummary> {
 async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilter | undefined, warm: WorkerWarmup | undefined): Promise<SyncSummary> {
   const { cipher, root } = o.source;
   const dryRun = o.dryRun === true;
-  const scan = await scanCatalog(root, cipher, {
+  const scan = await scanCatalogTable(root, cipher, {
     ...(filter ? { filter } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     onWarning: (i) => rep.warn(i.path, i.code, i.message),
@@ -106,10 +151,11 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
   if (!o.overwrite) await assertEmptyTarget(o.target);
   // system junk (lost+found of a fresh disk, .DS_Store) holds none of the user's data
   for (const u of scan.undecryptable) if (!isJunkPath(u)) rep.error(u, 'UNDECRYPTABLE_NAME', 'name does not decrypt; not restored');
+  const files = scan.files;
 
   const summary: SyncSummary = {
     dryRun,
-    filesScanned: scan.files.length,
+    filesScanned: files.count,
     newFiles: 0,
     changedFiles: 0,
     deletedFiles: 0,
@@ -123,34 +169,40 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
     durationMs: 0,
   };
 
-  const dirs: Target[] = [];
+  const dirs: DirTarget[] = [];
   for (const d of scan.dirs) {
     const disk = safeRestorePath(d.std);
     if (disk === null) rep.error(d.disk, 'UNSAFE_NAME', 'decrypted folder name would escape the target; not restored');
-    else dirs.push({ std: d.std, disk, enc: d.disk, kind: 'dir' });
+    else dirs.push({ std: d.std, disk, enc: d.disk });
   }
-  const safeFiles: { f: (typeof scan.files)[number]; disk: string }[] = [];
-  for (const f of scan.files) {
-    const disk = safeRestorePath(f.std);
-    if (disk === null) rep.error(f.disk, 'UNSAFE_NAME', 'decrypted file name would escape the target; not restored');
-    else safeFiles.push({ f, disk });
+  const targets = new FileTargets(files);
+  for (let i = 0; i < files.count; i++) {
+    if (targets.of(i) === null) rep.error(files.disk(i), 'UNSAFE_NAME', 'decrypted file name would escape the target; not restored');
   }
   // two entries on one target path (names that decrypt alike, e.g. an obfuscated name and its
   // `!.` twin) would overwrite each other
-  const collided = reportCollisions([...dirs, ...safeFiles.map(({ f, disk }): Target => ({ std: f.std, disk, enc: f.disk, kind: 'file' }))], rep);
-  const jobs: DecryptJob[] = [];
-  const stdOf = new Map<TransferJob, string>();
+  const collided = reportCollisions(dirs, targets, rep);
+  // the files to restore, by index into the scan; their jobs are made as they are dispatched
+  const jobs = new IndexList();
   let bytesTotal = 0;
-  for (const { f, disk } of safeFiles) {
-    if (collided.has(disk)) continue;
-    if (f.size < 0) {
-      rep.error(f.std, 'TRUNCATED_BLOCK_HEADER', `${f.std}: file has truncated block header (encrypted size ${f.encSize} is impossible)`);
+  for (let i = 0; i < files.count; i++) {
+    const disk = targets.of(i);
+    if (disk === null || collided.has(disk)) continue;
+    const why = o.withhold?.get(files.disk(i));
+    if (why !== undefined) {
+      rep.error(files.std(i), 'MANIFEST_MISMATCH', `not restored: ${why}`);
+      continue;
+    }
+    const size = files.size[i] as number;
+    if (size < 0) {
+      const std = files.std(i);
+      rep.error(std, 'TRUNCATED_BLOCK_HEADER', `${std}: file has truncated block header (encrypted size ${files.encSize[i]} is impossible)`);
       continue;
     }
     if (o.overwrite) {
       try {
         const st = await lstat(fsPath(`${o.target}/${disk}`), { bigint: true });
-        if (st.isFile() && Number(st.size) === f.size && st.mtimeNs === f.mtimeNs) {
+        if (st.isFile() && Number(st.size) === size && st.mtimeNs === files.mtimeNs(i)) {
           summary.unchanged++;
           continue;
         }
@@ -158,16 +210,20 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
         // not there yet
       }
     }
-    const job: DecryptJob = { kind: 'decrypt', src: `${root}/${f.disk}`, dst: `${o.target}/${disk}`, name: f.std, size: f.size, mtimeNs: f.mtimeNs.toString() };
-    jobs.push(job);
-    stdOf.set(job, f.std);
-    bytesTotal += f.size;
+    jobs.push(i);
+    bytesTotal += size;
   }
   // a picked restore makes only the folders on the way to what was picked; a whole restore also
   // makes the empty folders
   if (filter) {
     const onTheWay = new Set<string>();
-    for (const j of jobs) for (let p = parentOf(j.name); p !== '' && !onTheWay.has(p); p = parentOf(p)) onTheWay.add(p);
+    const folderDone = new Set<number>();
+    for (let k = 0; k < jobs.length; k++) {
+      const f = files.parent[jobs.at(k)] as number;
+      if (folderDone.has(f)) continue;
+      folderDone.add(f);
+      for (let p = files.folderStd[f] as string; p !== '' && !onTheWay.has(p); p = parentOf(p)) onTheWay.add(p);
+    }
     for (const d of scan.dirs) if (filter.file(d.std)) onTheWay.add(d.std);
     const kept = dirs.filter((d) => onTheWay.has(d.std));
     dirs.length = 0;
@@ -176,9 +232,13 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
   dirs.sort((a, b) => a.disk.length - b.disk.length);
   rep.emit({ type: 'plan', newFiles: jobs.length, changedFiles: 0, deletedFiles: 0, newDirs: dirs.length, deletedDirs: 0, bytes: bytesTotal, unchanged: summary.unchanged });
 
+  const jobAt = (k: number): DecryptJob => {
+    const i = jobs.at(k);
+    return { kind: 'decrypt', src: `${root}/${files.disk(i)}`, dst: `${o.target}/${targets.of(i) ?? ''}`, name: files.std(i), size: files.size[i] as number, mtimeNs: files.mtimeNs(i).toString() };
+  };
   if (dryRun) {
     for (const d of dirs) rep.emit({ type: 'file', action: 'mkdir', path: d.std, bytes: 0 });
-    for (const j of jobs) rep.emit({ type: 'file', action: 'restore', path: j.name, bytes: j.size });
+    for (let k = 0; k < jobs.length; k++) rep.emit({ type: 'file', action: 'restore', path: files.std(jobs.at(k)), bytes: files.size[jobs.at(k)] as number });
     summary.newDirs = dirs.length;
     summary.newFiles = jobs.length;
     summary.bytes = bytesTotal;
@@ -203,30 +263,31 @@ async function runRestore(o: RestoreOptions, rep: RunReporter, filter: PathFilte
     }
     if (jobs.length > 0) {
       const pool = new TransferPool(cipher, { ...(o.transfers ? { transfers: o.transfers } : {}), bytes: bytesTotal, files: jobs.length }, warm);
-      let files = 0;
+      let done = 0;
       try {
-        await pool.run(
-          jobs,
-          (j) => (j as DecryptJob).size,
-          (j, r) => {
-            const std = stdOf.get(j) ?? '';
-            files++;
+        await pool.runIndexed(
+          jobs.length,
+          (k) => files.size[jobs.at(k)] as number,
+          jobAt,
+          (k, r) => {
+            const i = jobs.at(k);
+            done++;
             if (r.ok) {
-              touch((j as DecryptJob).dst);
+              touch(`${o.target}/${targets.of(i) ?? ''}`);
               summary.newFiles++;
               summary.bytes += r.bytes;
-              rep.emit({ type: 'file', action: 'restore', path: std, bytes: r.bytes });
+              rep.emit({ type: 'file', action: 'restore', path: files.std(i), bytes: r.bytes });
             } else {
-              rep.error(std, r.code, r.message);
+              rep.error(files.std(i), r.code, r.message);
             }
-            rep.progress(files, jobs.length, summary.bytes, bytesTotal);
+            rep.progress(done, jobs.length, summary.bytes, bytesTotal);
           },
           o.signal,
         );
       } finally {
         await pool.close();
       }
-      rep.progress(files, jobs.length, summary.bytes, bytesTotal, true);
+      rep.progress(done, jobs.length, summary.bytes, bytesTotal, true);
     }
     if (o.signal?.aborted) throw new CancelledError();
     await syncFolders(touched);

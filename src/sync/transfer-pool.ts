@@ -196,8 +196,7 @@ export class TransferPool {
     onResult: (i: number, r: TransferResult) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const batches = makeBatches(count, sizeOf);
-    let next = 0;
+    const batches = new Batches(count, sizeOf);
     const commit = new GroupCommit(onResult, (r) => this.renameOnWorkers(r));
     await new Promise<void>((resolve, reject) => {
       let running = 0;
@@ -210,11 +209,11 @@ export class TransferPool {
         for (let assigned = true; assigned; ) {
           assigned = false;
           for (const slot of this.slots) {
-            if (!slot.ready || slot.inFlight >= slot.maxInFlight || next >= batches.length || signal?.aborted) continue;
+            if (!slot.ready || slot.inFlight >= slot.maxInFlight || batches.peek() === undefined || signal?.aborted) continue;
             // a large file on this thread would stall dispatch to the workers for its duration
-            if (slot.helper && isLargeBatch(batches[next] as number[], sizeOf) && this.slots.some((w) => !w.helper && !w.dead)) continue;
+            if (slot.helper && isLargeBatch(batches.peek() as number[], sizeOf) && this.slots.some((w) => !w.helper && !w.dead)) continue;
             assigned = true;
-            const batch = batches[next++] as number[];
+            const batch = batches.take() as number[];
             const jobs = batch.map(makeJob);
             slot.inFlight++;
             running++;
@@ -237,7 +236,7 @@ export class TransferPool {
             );
           }
         }
-        if (!finishing && running === 0 && (next >= batches.length || signal?.aborted)) {
+        if (!finishing && running === 0 && (batches.peek() === undefined || signal?.aborted)) {
           finishing = true;
           void commit.drain().then(resolve);
         }
@@ -270,27 +269,48 @@ function isLargeBatch(batch: number[], sizeOf: (i: number) => number): boolean {
   return batch.length === 1 && sizeOf(batch[0] as number) >= BATCH_MAX_BYTES;
 }
 
-/** Large files first (they set the critical path), each alone; small files batched in order. */
-function makeBatches(count: number, sizeOf: (i: number) => number): number[][] {
-  const big: number[] = [];
-  const out: number[][] = [];
-  let cur: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < count; i++) {
-    const n = sizeOf(i);
-    if (n >= BATCH_MAX_BYTES) {
-      big.push(i);
-      continue;
-    }
-    cur.push(i);
-    bytes += n;
-    if (cur.length >= BATCH_MAX_FILES || bytes >= BATCH_MAX_BYTES) {
-      out.push(cur);
-      cur = [];
-      bytes = 0;
-    }
+/**
+ * The batches of a run, made one at a time as they are dispatched (a million files never sit in
+ * batch arrays at once): large files first (they set the critical path), each alone, largest
+ * first; then small files batched in order.
+ */
+class Batches {
+  private readonly big: number[] = [];
+  private bigAt = 0;
+  private at = 0;
+  private peeked: number[] | undefined;
+
+  constructor(
+    private readonly count: number,
+    private readonly sizeOf: (i: number) => number,
+  ) {
+    for (let i = 0; i < count; i++) if (sizeOf(i) >= BATCH_MAX_BYTES) this.big.push(i);
+    this.big.sort((a, b) => sizeOf(b) - sizeOf(a));
   }
-  if (cur.length > 0) out.push(cur);
-  big.sort((a, b) => sizeOf(b) - sizeOf(a));
-  return [...big.map((i) => [i]), ...out];
+
+  /** the next batch, left in place; undefined when all are taken */
+  peek(): number[] | undefined {
+    this.peeked ??= this.make();
+    return this.peeked;
+  }
+
+  take(): number[] | undefined {
+    const b = this.peek();
+    this.peeked = undefined;
+    return b;
+  }
+
+  private make(): number[] | undefined {
+    if (this.bigAt < this.big.length) return [this.big[this.bigAt++] as number];
+    const cur: number[] = [];
+    let bytes = 0;
+    while (this.at < this.count && cur.length < BATCH_MAX_FILES && bytes < BATCH_MAX_BYTES) {
+      const i = this.at++;
+      const n = this.sizeOf(i);
+      if (n >= BATCH_MAX_BYTES) continue;
+      cur.push(i);
+      bytes += n;
+    }
+    return cur.length > 0 ? cur : undefined;
+  }
 }

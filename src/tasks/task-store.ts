@@ -11,6 +11,7 @@ import { readTasksFile, writeTasksFile, tightenTasksFile, withTasksFileLock, TAS
 import { TASK_NAME_PATTERN, type EncryptTask, type Task, type TaskType } from './task-schema.js';
 import { TASK_TYPE_INFO, PUSH_TYPES, isPushTask } from './task-types.js';
 import { validateTask, ValidationError, type ValidationIssue } from './validate.js';
+import { didYouMean } from '../util/did-you-mean.js';
 
 export const DEFAULT_PROFILE = 'default';
 const PROFILES_DIR = 'profiles';
@@ -86,8 +87,9 @@ export class TaskStore {
   }
 
   get(name: string): Task {
-    const t = this.list().find((x) => x.name === name);
-    if (!t) throw notFound(name, this.profile);
+    const all = this.list();
+    const t = all.find((x) => x.name === name);
+    if (!t) throw notFound(name, this.profile, all);
     return t;
   }
 
@@ -126,7 +128,7 @@ export class TaskStore {
     return this.#edit(async (tasks) => {
       if (!isPlainObject(patch)) throw new UsageError('the changes to a task must be a JSON object');
       const index = tasks.findIndex((t) => t.name === name);
-      if (index < 0) throw notFound(name, this.profile);
+      if (index < 0) throw notFound(name, this.profile, tasks);
       const old = tasks[index] as Task;
       const merged: Record<string, unknown> = { ...old };
       for (const [k, v] of Object.entries(patch)) {
@@ -158,7 +160,7 @@ export class TaskStore {
   /** Refuses while another task is connected to this one (disconnect first). */
   remove(name: string): Promise<void> {
     return this.#edit(async (tasks) => {
-      if (!tasks.some((t) => t.name === name)) throw notFound(name, this.profile);
+      if (!tasks.some((t) => t.name === name)) throw notFound(name, this.profile, tasks);
       const dependant = tasks.find((t) => t.type !== 'encrypt' && t.connectedTo === name);
       if (dependant) {
         throw new CryptsyncError('conflict', 'TASK_CONNECTED', `task "${name}" is connected to "${dependant.name}"; disconnect first (cryptsync task disconnect ${dependant.name})`, { subject: name });
@@ -175,8 +177,8 @@ export class TaskStore {
     return this.#edit(async (tasks) => {
       const sync = tasks.find((t) => t.name === syncName);
       const enc = tasks.find((t) => t.name === encryptName);
-      if (!sync) throw notFound(syncName, this.profile);
-      if (!enc) throw notFound(encryptName, this.profile);
+      if (!sync) throw notFound(syncName, this.profile, tasks);
+      if (!enc) throw notFound(encryptName, this.profile, tasks);
       if (!isPushTask(sync)) {
         throw new CryptsyncError('usage', 'NOT_CONNECTABLE', `task "${syncName}" is a ${sync.type} task; only ${PUSH_TYPES.join(', ')} tasks can be connected to an encrypt task`, { subject: syncName });
       }
@@ -193,7 +195,7 @@ export class TaskStore {
   disconnect(syncName: string): Promise<void> {
     return this.#edit(async (tasks) => {
       const sync = tasks.find((t) => t.name === syncName);
-      if (!sync) throw notFound(syncName, this.profile);
+      if (!sync) throw notFound(syncName, this.profile, tasks);
       if (!isPushTask(sync) || sync.connectedTo === undefined) {
         throw new CryptsyncError('usage', 'NOT_CONNECTED', `task "${syncName}" is not connected to an encrypt task`, { subject: syncName });
       }
@@ -211,7 +213,7 @@ export class TaskStore {
   setSnapshotNum(name: string, n: number): Promise<void> {
     return this.#edit(async (tasks) => {
       const t = tasks.find((x) => x.name === name);
-      if (!t) throw notFound(name, this.profile);
+      if (!t) throw notFound(name, this.profile, tasks);
       if (t.type !== 'snapshot') throw new UsageError(`task "${name}" is a ${t.type} task, not a snapshot task`, name);
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`snapshot number must be a whole number >= 1, got ${n}`, 'snapshotNum');
       return { tasks: tasks.map((x) => (x.name === name ? { ...x, snapshotNum: n } : x)) as Task[], result: undefined };
@@ -299,8 +301,9 @@ export class TaskStore {
   }
 }
 
-function notFound(name: string, profile: string): CryptsyncError {
-  return new CryptsyncError('not-found', 'TASK_NOT_FOUND', `no task "${name}" in profile "${profile}"`, { subject: name });
+function notFound(name: string, profile: string, tasks: readonly Task[]): CryptsyncError {
+  const hint = didYouMean(name, tasks.map((t) => t.name), `tasks in profile "${profile}"`);
+  return new CryptsyncError('not-found', 'TASK_NOT_FOUND', `no task "${name}" in profile "${profile}"${hint}`, { subject: name });
 }
 
 /** Profile names under the home, 'default' always first (it exists without a folder). */

@@ -238,7 +238,11 @@ function checkEncrypt(task: EncryptTask, ctx: ValidateContext, err: Report, _war
   }
   const spec = parseRcloneSpec(task.remote);
   if (!spec) err('remote', 'must be a crypt remote written REMOTE:[path], e.g. "secret:" or "secret:photos"');
-  else for (const m of checkRcloneRemoteName(spec.remote)) err('remote', m);
+  else {
+    for (const m of checkRcloneRemoteName(spec.remote)) err('remote', m);
+    const parts = spec.path.replace(/^\/+|\/+$/g, '');
+    if (parts !== '' && parts.split('/').some((p) => p === '..' || p === '.' || p === '')) err('remote', 'the path after "REMOTE:" must not contain "." or ".." steps or empty parts');
+  }
   if (task.config !== undefined) {
     if (!isAbsolute(task.config)) err('config', 'must be an absolute path');
     else if (ctx.checkFs && statKind(task.config) !== 'file') err('config', `rclone config file ${task.config} does not exist`);

@@ -6,6 +6,7 @@
 // catalog folder is an error unless the caller is about to create it (encrypt): a restore from a
 // typo'd path must not look like a successful restore of nothing. Never reads file contents,
 // never writes.
+import { isReservedName } from '../util/reserved-name.js';
 import { statSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import { diskToStandard, hasRawBytes, nameToBytes, type Cipher } from '../crypt/index.js';
@@ -14,6 +15,7 @@ import { CryptsyncError } from '../util/errors.js';
 import { walkTree, type DirJob } from './walk.js';
 import { type CatalogEntry, TEMP_PATTERN, joinRel } from './tree-entry.js';
 import type { PathFilter, ScanIssue } from './plain-scan.js';
+import { CatalogFileTable } from './file-table.js';
 
 
 export interface CatalogScanOptions {
@@ -23,8 +25,6 @@ export interface CatalogScanOptions {
   onError?: (e: ScanIssue) => void;
   /** a missing catalog folder scans as empty instead of throwing CATALOG_NOT_FOUND */
   missingOk?: boolean;
-  /** checked after each folder: true ends the scan early (the result is then partial) */
-  stopWhen?: (scan: CatalogScan) => boolean;
 }
 
 export interface CatalogScan {
@@ -37,6 +37,10 @@ export interface CatalogScan {
   errors: number;
 }
 
+/** A catalog scan with its files in columns (file-table.ts): what the sync engine works on. */
+export interface CatalogTableScan extends Omit<CatalogScan, 'files'> {
+  files: CatalogFileTable;
+}
 
 /**
  * The plain Standard name of one catalog entry, or null when it does not decrypt. `parentStd` is
@@ -59,8 +63,14 @@ export function decryptCatalogName(cipher: Cipher, parentStd: string, diskName: 
   }
 }
 
+/** The scan as one object per entry (for small trees and tests). */
 export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogScanOptions = {}): Promise<CatalogScan> {
-  const out: CatalogScan = { files: [], dirs: [], undecryptable: [], temporaries: [], errors: 0 };
+  const scan = await scanCatalogTable(root, cipher, opts);
+  return { ...scan, files: Array.from({ length: scan.files.count }, (_, i) => scan.files.entry(i)) };
+}
+
+export async function scanCatalogTable(root: string, cipher: Cipher, opts: CatalogScanOptions = {}): Promise<CatalogTableScan> {
+  const out: CatalogTableScan = { files: new CatalogFileTable(), dirs: [], undecryptable: [], temporaries: [], errors: 0 };
   const fail = (path: string, code: string, message: string) => {
     out.errors++;
     opts.onError?.({ path, code, message });
@@ -84,6 +94,8 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
       return;
     }
     const std = joinRel(job.std, plainSeg);
+    // the catalog's manifest (util/reserved-name.ts) is cryptsync's own file, not user data
+    if (!isDir && isReservedName(std)) return;
     if (opts.filter && !(isDir ? opts.filter.dir(std) : opts.filter.file(std))) return;
     let st: BigIntStats;
     try {
@@ -96,7 +108,7 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
     }
     if (isDir) {
       out.dirs.push({ kind: 'dir', std, disk, size: 0, encSize: 0, mtimeNs: st.mtimeNs });
-      found.push({ abs, disk, std, raw });
+      found.push({ abs, disk, std, raw, folder: out.files.addFolder(std, disk) });
       return;
     }
     const encSize = Number(st.size);
@@ -106,7 +118,7 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
     } catch {
       size = -1;
     }
-    out.files.push({ kind: 'file', std, disk, size, encSize, mtimeNs: st.mtimeNs });
+    out.files.addCatalogFile(job.folder, plainSeg, d.name, size, encSize, st.mtimeNs);
   };
 
   await walkTree(root, {
@@ -123,7 +135,7 @@ export async function scanCatalog(root: string, cipher: Cipher, opts: CatalogSca
       }
       fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list encrypted folder: ${code ?? String(e)}`);
     },
-    done: () => opts.stopWhen?.(out) ?? false,
   });
+  out.files.seal();
   return out;
 }

@@ -7,6 +7,7 @@ export { tempNameFor, isStaleTemporary, removeStaleTemporaries } from './temp-na
 export { readDirEntries, type DirEntry } from './read-dir.js';
 export { setMtimeNs } from './mtime.js';
 export { flushFiles, syncFolders } from './durable.js';
-export { scanPlainTree, type PathFilter, type PlainScan, type PlainScanOptions, type ScanIssue } from './plain-scan.js';
-export { scanCatalog, decryptCatalogName, type CatalogScan, type CatalogScanOptions } from './catalog-scan.js';
+export { scanPlainTree, scanPlainTable, type PathFilter, type PlainScan, type PlainTableScan, type PlainScanOptions, type ScanIssue } from './plain-scan.js';
+export { scanCatalog, scanCatalogTable, decryptCatalogName, type CatalogScan, type CatalogTableScan, type CatalogScanOptions } from './catalog-scan.js';
+export { FileTable, CatalogFileTable, StringColumn, IndexList, FolderGroups, withRoom, FILE_TABLE_CHUNK, type PackedFileTable } from './file-table.js';
 export { PathEncryptor, encryptPath, safeRestorePath } from './name-map.js';

@@ -4,12 +4,14 @@
 // and counted. Names that are not valid UTF-8 are kept byte for byte as raw-byte strings
 // (crypt/names-on-disk.ts) and reached through Buffer paths, as rclone keeps them.
 // Never reads file contents, never writes.
+import { isReservedName } from '../util/reserved-name.js';
 import { statSync, lstatSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import { diskToStandard, hasRawBytes, nameToBytes } from '../crypt/names-on-disk.js';
 import type { DirEntry } from './read-dir.js';
 import { walkTree, type DirJob } from './walk.js';
 import { type TreeEntry, joinRel } from './tree-entry.js';
+import { FileTable, FILE_TABLE_CHUNK, type PackedFileTable } from './file-table.js';
 
 
 export interface ScanIssue {
@@ -31,6 +33,11 @@ export interface PlainScanOptions {
   signal?: AbortSignal;
   onWarning?: (w: ScanIssue) => void;
   onError?: (e: ScanIssue) => void;
+  /**
+   * hand the files over in parts of this many rows (a multiple of FILE_TABLE_CHUNK) as they are
+   * found; the returned table then holds only the rows after the last part
+   */
+  parts?: { rows: number; take: (part: PackedFileTable) => void };
 }
 
 export interface PlainScan {
@@ -39,9 +46,22 @@ export interface PlainScan {
   errors: number;
 }
 
+/** A plain scan with its files in columns (file-table.ts): what the sync engine works on. */
+export interface PlainTableScan {
+  files: FileTable;
+  dirs: TreeEntry[];
+  errors: number;
+}
 
+/** The scan as one object per entry (for small trees and tests). */
 export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): Promise<PlainScan> {
-  const files: TreeEntry[] = [];
+  const scan = await scanPlainTable(root, opts);
+  return { files: Array.from({ length: scan.files.count }, (_, i) => scan.files.entry(i)), dirs: scan.dirs, errors: scan.errors };
+}
+
+export async function scanPlainTable(root: string, opts: PlainScanOptions = {}): Promise<PlainTableScan> {
+  if (opts.parts && (opts.parts.rows <= 0 || opts.parts.rows % FILE_TABLE_CHUNK !== 0)) throw new Error(`parts of ${opts.parts.rows} rows: not a multiple of ${FILE_TABLE_CHUNK}`);
+  const files = new FileTable();
   const dirs: TreeEntry[] = [];
   let errors = 0;
   const seenDirs = new Set<string>();
@@ -86,7 +106,8 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
       warn(disk, 'SPECIAL_SKIPPED', 'special file skipped');
       return;
     }
-    const std = joinRel(job.std, diskToStandard(d.name));
+    const name = diskToStandard(d.name);
+    const std = joinRel(job.std, name);
     if (kind === 'dir') {
       if (opts.filter && !opts.filter.dir(std)) return;
       if (opts.copyLinks) {
@@ -98,10 +119,15 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
         seenDirs.add(id);
       }
       dirs.push({ kind: 'dir', std, disk, size: 0, mtimeNs: st.mtimeNs });
-      found.push({ abs, disk, std, raw });
+      found.push({ abs, disk, std, raw, folder: files.addFolder(std, disk) });
     } else {
+      if (isReservedName(std)) {
+        warn(disk, 'RESERVED_NAME', 'this name is reserved for the catalog manifest; not encrypted');
+        return;
+      }
       if (opts.filter && !opts.filter.file(std)) return;
-      files.push({ kind: 'file', std, disk, size: Number(st.size), mtimeNs: st.mtimeNs });
+      files.add(job.folder, name, d.name, Number(st.size), st.mtimeNs);
+      if (opts.parts && files.count >= opts.parts.rows) opts.parts.take(files.takePart());
     }
   };
 
@@ -110,5 +136,6 @@ export async function scanPlainTree(root: string, opts: PlainScanOptions = {}): 
     visit,
     onListError: (job, e) => fail(job.disk || '.', 'READ_DIR_FAILED', `cannot list folder: ${e.code ?? String(e)}`),
   });
+  files.seal();
   return { files, dirs, errors };
 }

@@ -18,6 +18,8 @@ export interface DirJob {
   std: string;
   /** abs holds raw bytes (names that are not UTF-8): fs calls under it take Buffer paths */
   raw: boolean;
+  /** the scan's index of this folder (FileTable folders); the root is 0 */
+  folder: number;
 }
 
 export interface WalkOptions {
@@ -32,7 +34,7 @@ export interface WalkOptions {
 
 export async function walkTree(root: string, o: WalkOptions): Promise<void> {
   let sinceYield = 0;
-  let queue: DirJob[] = [{ abs: root, disk: '', std: '', raw: hasRawBytes(root) }];
+  let queue: DirJob[] = [{ abs: root, disk: '', std: '', raw: hasRawBytes(root), folder: 0 }];
   while (queue.length > 0) {
     if (o.signal?.aborted) throw new CancelledError();
     const next: DirJob[] = [];

@@ -137,7 +137,8 @@ test('remote add --generate-password --bits 1024: printed once with a warning, w
   const j = await run(['remote', 'add', 'g2', '--path', '/tmp/z', '--generate-password', '--config', conf, '--json']);
   const lines = jsonLines(j.out);
   assert.equal(lines[0]?.type, 'generated-password');
-  assert.equal(Buffer.from(String(lines[0]?.password), 'base64url').length, 16, 'default 128 bits');
+  assert.equal(Buffer.from(String(lines[0]?.password), 'base64url').length, 32, 'default 256 bits, the strength of the web UI and the demo');
+  assert.equal(lines[0]?.bits, 256);
   const bad = await run(['remote', 'add', 'g3', '--path', '/tmp/z', '--generate-password', '--bits', '4096', '--config', conf]);
   assert.equal(bad.code, 2);
 });

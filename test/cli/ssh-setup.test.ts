@@ -5,18 +5,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSshd, type SshServer } from '../helpers/sshd.js';
+import { IS_ROOT, makePasswordUser, type PasswordUser } from '../helpers/password-user.js';
 import { cryptsync, cliEnv, jsonLines } from '../helpers/cli.js';
 import { tempDir } from '../helpers/rclone.js';
 import { makeTree, readTree, SAMPLE_TREE } from '../helpers/tree.js';
 
-const isRoot = process.getuid?.() === 0;
-const USER = `cssetup${randomBytes(3).toString('hex')}`;
-const PASSWORD = `pw-${randomBytes(12).toString('base64url')}`;
+const isRoot = IS_ROOT;
+let USER: string;
+let PASSWORD: string;
+let account: PasswordUser;
 let sshd: SshServer;
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let userHome: string;
@@ -25,13 +26,8 @@ let fingerprint: string;
 before(async () => {
   if (!isRoot) return;
   tmp = await tempDir('cryptsync-ssh-setup-');
-  await chmod(tmp.dir, 0o711); // the account must reach its home inside it
-  userHome = join(tmp.dir, 'user-home');
-  await mkdir(userHome, { mode: 0o755 });
-  execFileSync('useradd', ['-M', '-d', userHome, '-s', '/bin/sh', USER]);
-  execFileSync('chpasswd', { input: `${USER}:${PASSWORD}\n` });
-  const id = Number(execFileSync('id', ['-u', USER]).toString().trim());
-  await chown(userHome, id, id);
+  account = await makePasswordUser('cssetup', tmp.dir);
+  ({ name: USER, password: PASSWORD, home: userHome } = account);
   sshd = await startSshd({ passwordUsers: [USER] });
   // the fingerprint as the server's admin would read it, computed by ssh-keygen, not by cryptsync
   fingerprint = execFileSync('ssh-keygen', ['-lf', join(sshd.dir, 'host_ed25519.pub')]).toString().split(' ')[1]!;
@@ -39,7 +35,7 @@ before(async () => {
 after(async () => {
   if (!isRoot) return;
   await sshd?.stop();
-  spawnSync('userdel', [USER]);
+  account?.remove();
   await tmp?.cleanup();
 });
 

@@ -1,6 +1,7 @@
 // Accessibility of every view, checked by axe-core in the real Chromium: no serious or critical
 // violation (WCAG 2.x A and AA rules) on the task table with the demo loaded, the task form, the
-// remote form, logs, restore, mapping and verify — in the light and the dark colour scheme.
+// remote form, logs, restore, mapping and verify, the history charts and the 30-day strip, the
+// narrow layout — in the light and the dark colour scheme.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -36,6 +37,18 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.locator('tr[data-task="demo-backup"]').waitFor();
     await page.locator('tr[data-task="demo-backup"]').click();
     found.push(...(await violations(page, 'tasks')));
+    if (scheme === 'light') {
+      // a run gives the detail its history charts and the strip a green day; an estimate its age
+      await page.getByRole('button', { name: /^Run( (Ctrl\+|⌘)R)?$/ }).click();
+      await page.locator('tr[data-task="demo-backup"] .status-ok').waitFor();
+      await page.getByRole('button', { name: 'Estimate', exact: true }).click();
+      await page.locator('tr[data-task="demo-backup"] [data-testid=estimated]').waitFor();
+    }
+    await page.getByTestId('run-charts').waitFor();
+    found.push(...(await violations(page, 'tasks with history and an estimate')));
+    await page.setViewportSize({ width: 390, height: 800 });
+    found.push(...(await violations(page, 'tasks at 390 px')));
+    await page.setViewportSize({ width: 1280, height: 720 });
     for (const tab of ['Logs', 'Restore', 'Mapping', 'Verify', 'Crypt remotes']) {
       await page.getByRole('tab', { name: tab }).click();
       await page.waitForTimeout(300);

@@ -56,7 +56,7 @@ test('add, estimate and execute a cloud task from the page; a bad destination is
   await card.locator('[data-testid=count-new]', { hasText: String(files.length) }).waitFor();
   await assert.rejects(readdir(dst), 'an estimate sends nothing');
 
-  await page.getByRole('button', { name: /^Execute/ }).click();
+  await page.getByRole('button', { name: /^Run( (Ctrl\+|⌘)R)?$/ }).click();
   await detail.locator('[data-testid=step-cloud][data-status=ok]').waitFor();
   await row.locator('.status-ok').waitFor();
   assert.deepEqual((await readdir(dst)).sort(), files);

@@ -58,7 +58,7 @@ test('a mass deletion is refused, explained, and run only after the task name is
   await page.goto(ui.serve.url);
   await page.locator('[data-testid=connection]', { hasText: 'live' }).waitFor();
   await page.locator('tr[data-task="docs"]').click();
-  await page.getByRole('button', { name: /^Execute/ }).click();
+  await page.getByRole('button', { name: /^Run( (Ctrl\+|⌘)R)?$/ }).click();
   const notice = page.getByTestId('guard-notice');
   await notice.waitFor();
   assert.match(await notice.innerText(), /stopped to protect the backup[\s\S]*delete/i);

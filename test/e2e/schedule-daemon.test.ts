@@ -41,7 +41,7 @@ async function localTask(name: string, extra: string[]): Promise<{ env: NodeJS.P
 }
 
 async function runsOf(env: NodeJS.ProcessEnv, task: string): Promise<Array<Record<string, unknown>>> {
-  return jsonLines(ok(await cryptsync(['log', task, '--json'], { env }), 'log').stdout)[0]!.runs as Array<Record<string, unknown>>;
+  return jsonLines(ok(await cryptsync(['log', task, '--json'], { env }), 'log').stdout).map((l) => l.run) as Array<Record<string, unknown>>;
 }
 
 before(async () => {

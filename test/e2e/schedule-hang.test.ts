@@ -73,7 +73,7 @@ test('a silent server ends each scheduled run within ConnectTimeout, named by ho
     assert.equal(await d.stop(), 0, d.output());
   }
   assert.ok(Date.now() - t0 < 45_000);
-  const runs = jsonLines(ok(await cryptsync(['log', 'silent', '--json'], { env }), 'log').stdout)[0]!.runs as Array<{ status: string; steps: Array<{ kind: string; message: string | null }> }>;
+  const runs = jsonLines(ok(await cryptsync(['log', 'silent', '--json'], { env }), 'log').stdout).map((l) => l.run) as Array<{ status: string; steps: Array<{ kind: string; message: string | null }> }>;
   const failed = runs.filter((r) => r.status === 'failed');
   assert.ok(failed.length >= 3, JSON.stringify(runs));
   for (const r of failed) {

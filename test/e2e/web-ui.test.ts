@@ -99,7 +99,7 @@ test('estimate the combined task: per-step counts and the green estimated marker
 test('execute the combined task and watch both steps finish', async () => {
   // a bigger file so the encrypt step shows progress for a moment
   await writeFile(join(home, 'demo', 'plain', 'video.bin'), Buffer.alloc(48 * 1024 * 1024, 7));
-  await page.getByRole('button', { name: /^Execute/ }).click();
+  await page.getByRole('button', { name: /^Run( (Ctrl\+|⌘)R)?$/ }).click();
   const detail = page.getByTestId('task-detail');
   await detail.getByTestId('run-status').filter({ hasText: /run #\d+: (running|ok)/ }).waitFor();
   await detail.locator('[data-testid=step-encrypt][data-status=ok]').waitFor();
@@ -118,7 +118,7 @@ test('logs: the run shows both steps with their output', async () => {
   await page.getByRole('tab', { name: 'Logs' }).click();
   const first = page.locator('tr[data-run]').first();
   await first.waitFor();
-  assert.match(await first.innerText(), /demo-backup[\s\S]*execute[\s\S]*encrypt → rsync[\s\S]*ok/);
+  assert.match(await first.innerText(), /demo-backup[\s\S]*run[\s\S]*encrypt → rsync[\s\S]*ok/);
   await first.click();
   const detail = page.getByTestId('run-detail');
   await detail.locator('[data-step=encrypt]').waitFor();
@@ -163,6 +163,10 @@ test('mapping is searchable; verify reports the catalog matches', async () => {
   const result = page.getByTestId('verify-result');
   await result.waitFor();
   assert.equal(await result.getAttribute('data-problems'), '0', await result.innerText());
+  // and the catalog against the manifest its encrypt wrote
+  const manifest = page.getByTestId('manifest-check');
+  assert.equal(await manifest.getAttribute('data-verdict'), 'clean', await result.innerText());
+  assert.match(await manifest.innerText(), /manifest generation \d+ .*the catalog matches it/);
   await screenshot(page, 'verify');
 });
 
@@ -251,7 +255,7 @@ test('Abort stops a running execute; the run is logged as aborted', async () => 
   await writeFile(big, Buffer.alloc(BIG_FILE_BYTES, 3));
   try {
     await row('demo-backup').click();
-    await page.getByRole('button', { name: /^Execute/ }).click();
+    await page.getByRole('button', { name: /^Run( (Ctrl\+|⌘)R)?$/ }).click();
     await page.locator('[data-testid=step-encrypt][data-status=running]').waitFor();
     await screenshot(page, 'tasks-running');
     await page.getByRole('button', { name: 'Abort' }).click();

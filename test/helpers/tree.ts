@@ -48,3 +48,14 @@ export const SAMPLE_TREE: TreeSpec = {
   '日本語/ファイル.txt': 'cjk\n',
   'empty folder': null,
 };
+
+/**
+ * A catalog cryptsync wrote, restored by stock rclone, holds its manifest as one extra file at
+ * the top (docs/manifest.md): checks it is there and returns the tree without it.
+ */
+export function withoutManifest(tree: Map<string, string>): Map<string, string> {
+  if (!tree.has('.cryptsync-manifest')) throw new Error(`no .cryptsync-manifest among ${[...tree.keys()].join(', ')}`);
+  const rest = new Map(tree);
+  rest.delete('.cryptsync-manifest');
+  return rest;
+}

@@ -187,3 +187,13 @@ test('a remote path with a line break is refused and the config is not touched',
     await cleanup();
   }
 });
+
+test('REMOTE:path never steps up or out: "..", "." and empty parts are refused before any catalog is opened', async () => {
+  const { parseRemoteSpec } = await import('../../src/rclone/index.js');
+  for (const bad of ['cs:..', 'cs:../x', 'cs:a/../b', 'cs:./a', 'cs:a//b', 'cs:a/.']) {
+    assert.throws(() => parseRemoteSpec(bad), /must not contain "\." or "\.\." steps/, bad);
+  }
+  assert.deepEqual(parseRemoteSpec('cs:/a/b/'), { remote: 'cs', path: 'a/b' });
+  assert.deepEqual(parseRemoteSpec('cs:'), { remote: 'cs', path: '' });
+  assert.deepEqual(parseRemoteSpec('cs:a..b/.c'), { remote: 'cs', path: 'a..b/.c' });
+});

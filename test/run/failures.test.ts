@@ -57,7 +57,7 @@ test('a failed encrypt step (wrong password) never runs rsync and is logged fail
   assert.ok(!ev.some((e) => e.type === 'step-start' && e.step === 'rsync'), 'rsync must not start');
   await assert.rejects(readdir(server), 'nothing may reach the server');
   assert.deepEqual(await readdir(catalog), before, 'the catalog is untouched');
-  const runs = jsonLines((await cryptsync(['log', 'push', '--json'], { env })).stdout)[0]!.runs as Array<Record<string, unknown>>;
+  const runs = jsonLines((await cryptsync(['log', 'push', '--json'], { env })).stdout).map((l) => l.run as Record<string, unknown>);
   assert.equal(runs[0]!.status, 'failed');
   const steps = runs[0]!.steps as Array<Record<string, unknown>>;
   assert.deepEqual(steps.map((s) => s.kind), ['encrypt']);

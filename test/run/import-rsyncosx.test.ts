@@ -20,7 +20,7 @@ test('import adds every mappable task, reports the rest, and never duplicates', 
     assert.ok(added.length >= 5, `expected the mappable tasks, got ${added.join(',')}`);
     const skipped = res.skipped as Array<{ reason: string }>;
     assert.ok(skipped.some((s) => /ProxyCommand|not a valid host/.test(s.reason)), 'a hostile server name is refused');
-    const list = jsonLines((await cryptsync(['task', 'list', '--json'], { env })).stdout)[0]!.tasks as Array<Record<string, unknown>>;
+    const list = jsonLines((await cryptsync(['task', 'list', '--json'], { env })).stdout).map((l) => l.task as Record<string, unknown>);
     assert.deepEqual(list.map((t) => t.name).sort(), [...added].sort());
     const cmd = await cryptsync(['task', 'command', 'Pictures-to-server'], { env });
     assert.equal(cmd.code, 0, cmd.stderr);

@@ -99,7 +99,10 @@ test('restore: the CLI prints the summary text the web API returns; both restore
 test('verify and mapping: the same lines and entries from the CLI (task or remote) and the web API', async () => {
   const api = await h.json<{ text: string[]; matching: number }>('POST', '/api/verify', { task: 'enc' });
   assert.equal(api.status, 200, api.text);
-  assert.deepEqual(api.body.text, ['0 differences found', '3 matching files']);
+  assert.deepEqual(api.body.text.slice(0, 2), ['0 differences found', '3 matching files']);
+  // then the catalog against the manifest its encrypt wrote (docs/manifest.md)
+  assert.equal(api.body.text.length, 3);
+  assert.match(api.body.text[2] as string, /^manifest generation 1 \(.*\): the catalog matches it, 3 files/);
   for (const source of ['vault:', 'enc']) {
     const cli = await cryptsync(['verify', plain, source], { env });
     assert.equal(cli.code, 0, cli.stderr);
@@ -122,7 +125,9 @@ test('verify and mapping: the same lines and entries from the CLI (task or remot
   const apiMap = await h.json<Array<{ plain: string; encrypted: string; type: string }>>('GET', '/api/mapping?source=enc');
   const cliMap = jsonLines((await cryptsync(['mapping', 'enc', '--json'], { env })).stdout).filter((l) => l.type !== 'summary');
   const pairs = (xs: Array<Record<string, unknown>>) => xs.map((m) => `${String(m.type)} ${String(m.plain)} ${String(m.encrypted)}`).sort();
+  // the tree's five entries; the catalog's manifest is cryptsync's own file, not a mapping of user data
   assert.equal(apiMap.body.length, 5);
+  assert.equal(apiMap.body.filter((m) => m.plain === '.cryptsync-manifest').length, 0);
   assert.deepEqual(pairs(cliMap), pairs(apiMap.body));
 });
 

@@ -10,10 +10,10 @@ const LOG = ['--use-json-log', '-v', '--stats', '1s', '--stats-log-level', 'NOTI
 
 test('encrypt argv: minimal and with every filter and limit, real run and dry run', () => {
   const min = { name: 'e', type: 'encrypt', source: '/p', remote: 'v:' } as unknown as EncryptTask;
-  assert.deepEqual(encryptRcloneArgs(min, '/c.conf', false), ['sync', '/p', 'v:', '--config', '/c.conf', '--create-empty-src-dirs', ...LOG]);
+  assert.deepEqual(encryptRcloneArgs(min, '/c.conf', false), ['sync', '/p', 'v:', '--config', '/c.conf', '--create-empty-src-dirs', '--exclude', '/.cryptsync-manifest', ...LOG]);
   const full = { ...min, excludes: ['*.tmp'], includes: ['k/**'], excludeFrom: ['/x'], maxDelete: 0, transfers: 2, copyLinks: true } as EncryptTask;
   const flags = ['--exclude', '*.tmp', '--include', 'k/**', '--exclude-from', '/x', '--max-delete', '0', '--transfers', '2', '--copy-links'];
-  assert.deepEqual(encryptRcloneArgs(full, '/c.conf', true), ['sync', '/p', 'v:', '--config', '/c.conf', '--create-empty-src-dirs', ...flags, '--dry-run', ...LOG]);
+  assert.deepEqual(encryptRcloneArgs(full, '/c.conf', true), ['sync', '/p', 'v:', '--config', '/c.conf', '--create-empty-src-dirs', '--exclude', '/.cryptsync-manifest', ...flags, '--dry-run', ...LOG]);
   assert.deepEqual(syncFlags(full, true), [...flags, '--dry-run']);
   assert.deepEqual(syncFlags(full, false), flags);
 });

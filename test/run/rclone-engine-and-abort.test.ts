@@ -69,7 +69,7 @@ test('Ctrl+C aborts a running rsync step; the run is logged as aborted with exit
     assert.equal(r.code, 0, r.stderr);
     const { code, stdout } = await interruptWhen(['run', 'slow', '--json'], { env, ready: /"step-start"/, delayMs: 800 });
     assert.equal(code, 130, stdout);
-    const runs = jsonLines((await cryptsync(['log', 'slow', '--json'], { env })).stdout)[0]!.runs as Array<Record<string, unknown>>;
+    const runs = jsonLines((await cryptsync(['log', 'slow', '--json'], { env })).stdout).map((l) => l.run as Record<string, unknown>);
     assert.equal(runs[0]!.status, 'aborted');
     const steps = runs[0]!.steps as Array<Record<string, unknown>>;
     assert.equal(steps[0]!.status, 'aborted');

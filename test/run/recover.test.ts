@@ -51,8 +51,8 @@ test('from an emergency kit in an empty home: restored, verified, saved, and the
   assert.deepEqual(s.verified.differing, []);
   assert.equal(s.saved.pushTask, 'laptop');
   assert.deepEqual(await readdir(join(home, 'staging')), []);
-  const listed = jsonLines(ok(await cryptsync(['task', 'list', '--json'], { env }), 'task list').stdout)[0] as { tasks: Array<{ name: string }> };
-  const tasks = listed.tasks.map((t) => t.name).sort();
+  const listed = jsonLines(ok(await cryptsync(['task', 'list', '--json'], { env }), 'task list').stdout).map((l) => l.task as { name: string });
+  const tasks = listed.map((t) => t.name).sort();
   assert.deepEqual(tasks, ['laptop', 'laptop-enc']);
   ok(await cryptsync(['run', 'laptop'], { env }), 'the saved task backs the restored folder up again');
   const after = join(f.work, 'after-run');

@@ -90,7 +90,8 @@ test('verify --server reads a chosen snapshot; a wrong snapshot name is a clear 
   assert.equal(r.code, 0, r.stderr);
   const s = jsonLines(r.stdout).find((e) => e.type === 'summary') as { snapshot: string; deep: { authenticated: number } };
   assert.equal(s.snapshot, snapshots[2]);
-  assert.equal(s.deep.authenticated, f.files.size + 1);
+  // and the catalog's manifest (docs/manifest.md), ciphertext like every file
+  assert.equal(s.deep.authenticated, f.files.size + 1 + 1);
   const bad = await cryptsync(['restore', '--from-task', 'snaps', '--snapshot', '1999-01-01', join(f.work, 'none')], { env: f.env });
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /no snapshot matches "1999-01-01"/);

@@ -53,6 +53,9 @@ async function countFiles(dir: string): Promise<number> {
   return n;
 }
 
+/** every catalog an encrypt run wrote holds its manifest too, one file at the top (docs/manifest.md) */
+const MANIFEST = 1;
+
 function sshDest(path: string): string[] {
   return [
     '--dest', `${sshd.user}@127.0.0.1:${path}`, '--ssh-port', String(sshd.port), '--ssh-key', sshd.keyPath,
@@ -83,14 +86,14 @@ async function combined(name: string, engine: 'native' | 'rclone', files: number
   ok(await cryptsync(['task', 'add', 'push', '--type', 'synchronize', '--source', catalog, ...sshDest(server)], { env }), 'task add push');
   ok(await cryptsync(['task', 'connect', 'push', 'enc'], { env }), 'connect');
   ok(await cryptsync(['run', 'push'], { env }), 'first run');
-  assert.equal(await countFiles(catalog), files);
-  assert.equal(await countFiles(server), files);
+  assert.equal(await countFiles(catalog), files + MANIFEST);
+  assert.equal(await countFiles(server), files + MANIFEST);
   return { env, dir, plain, catalog, server, names };
 }
 
 async function assertUntouched(s: Setup, files: number, what: string): Promise<void> {
-  assert.equal(await countFiles(s.catalog), files, `${what}: the catalog lost files`);
-  assert.equal(await countFiles(s.server), files, `${what}: the server lost files`);
+  assert.equal(await countFiles(s.catalog), files + MANIFEST, `${what}: the catalog lost files`);
+  assert.equal(await countFiles(s.server), files + MANIFEST, `${what}: the server lost files`);
 }
 
 for (const engine of ['native', 'rclone'] as const) {
@@ -136,13 +139,13 @@ for (const engine of ['native', 'rclone'] as const) {
     refused(await cryptsync(['run', 'push', '--force', '--json'], { env: s.env }), 'missing source with --force', /not found|does not exist/);
     await assertUntouched(s, files, 'missing source');
     refused(await cryptsync(['encrypt', s.plain, 'v:', '--force'], { env: s.env }), 'one-off encrypt of a missing source', /not found/);
-    assert.equal(await countFiles(s.catalog), files);
+    assert.equal(await countFiles(s.catalog), files + MANIFEST);
 
     // the deletions are real and the user says so: --force runs them on both copies
     await rename(kept, s.plain);
     ok(await cryptsync(['run', 'push', '--force'], { env: s.env }), 'forced run');
-    assert.equal(await countFiles(s.catalog), files - vanish.length);
-    assert.equal(await countFiles(s.server), files - vanish.length);
+    assert.equal(await countFiles(s.catalog), files - vanish.length + MANIFEST);
+    assert.equal(await countFiles(s.server), files - vanish.length + MANIFEST);
   });
 }
 
@@ -151,10 +154,10 @@ test('a task-level maxDeletePercent replaces the default share; the one-off encr
   for (const n of s.names.slice(0, 30)) await rm(join(s.plain, n));
   refused(await cryptsync(['run', 'push'], { env: s.env }), 'default 50 %', /30 of the 40 files/);
   refused(await cryptsync(['encrypt', s.plain, 'v:'], { env: s.env }), 'one-off encrypt', /30 of the 40 files/);
-  assert.equal(await countFiles(s.catalog), 40);
+  assert.equal(await countFiles(s.catalog), 40 + MANIFEST);
   ok(await cryptsync(['task', 'edit', 'enc', '--max-delete-percent', '80'], { env: s.env }), 'edit');
   ok(await cryptsync(['run', 'push'], { env: s.env }), 'run within 80 %');
-  assert.equal(await countFiles(s.server), 10);
+  assert.equal(await countFiles(s.server), 10 + MANIFEST);
 });
 
 test('two encrypt tasks cannot share a catalog: refused at task add, at run time after a hand edit, and for a one-off encrypt', async () => {
@@ -174,10 +177,10 @@ test('two encrypt tasks cannot share a catalog: refused at task add, at run time
   doc.tasks.push({ name: 'enc2', type: 'encrypt', source: other, remote: 'v:' });
   await writeFile(tasksPath, JSON.stringify(doc, null, 2));
   refused(await cryptsync(['run', 'enc2'], { env: s.env }), 'run of a hand-added twin', /encrypt task "enc"/);
-  assert.equal(await countFiles(s.catalog), 30);
+  assert.equal(await countFiles(s.catalog), 30 + MANIFEST);
   // a one-off encrypt from another source into a task's catalog is the same danger
   refused(await cryptsync(['encrypt', other, 'v:'], { env: s.env }), 'one-off encrypt into a task catalog', /encrypt task "enc"/);
-  assert.equal(await countFiles(s.catalog), 30);
+  assert.equal(await countFiles(s.catalog), 30 + MANIFEST);
   // the task's own source is no danger (once the hand-added twin is gone)
   doc.tasks.pop();
   await writeFile(tasksPath, JSON.stringify(doc, null, 2));
@@ -220,7 +223,7 @@ for (const engine of ['rclone', 'native'] as const) {
 
     ok(await cryptsync(['run', 'enc'], { env }), 'a completing encrypt run');
     ok(await cryptsync(['run', 'push'], { env }), 'push after the encrypt completed');
-    assert.equal(await countFiles(server), 6);
+    assert.equal(await countFiles(server), 6 + MANIFEST);
     for (const f of await readdir(catalog)) {
       assert.equal((await stat(join(server, f))).size, (await stat(join(catalog, f))).size);
     }

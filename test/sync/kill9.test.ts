@@ -28,7 +28,7 @@ async function temporaries(dir: string): Promise<string[]> {
 }
 
 /**
- * Starts an encrypt and kills it with SIGKILL a random 0-250 ms after it starts writing files
+ * Starts an encrypt and kills it with SIGKILL a random 0-80 ms after it starts writing files
  * (so the kill lands in the write phase however slow the machine is). Resolves true when the
  * kill interrupted the run (no summary printed).
  */
@@ -48,7 +48,7 @@ function runAndKill(source: string, root: string): Promise<boolean> {
       while (!exited) {
         const writing = (await temporaries(root)).some((n) => !old.has(n));
         if (writing) {
-          const delay = Math.floor(random() * 250);
+          const delay = Math.floor(random() * 80);
           console.log(`kill9 seed=${SEED}: SIGKILL ${delay} ms after the first new temporary`);
           setTimeout(() => child.kill('SIGKILL'), delay);
           return;
@@ -69,7 +69,8 @@ async function put(plain: string, rel: string, data: Buffer): Promise<void> {
 }
 
 async function changeSome(plain: string, round: number): Promise<void> {
-  await put(plain, `big${round % 3}.bin`, randomBytes(8 * 1024 * 1024 + round));
+  // every big file changes, so the write phase outlasts the kill delay on a fast machine too
+  for (let i = 0; i < 3; i++) await put(plain, `big${i}.bin`, randomBytes(8 * 1024 * 1024 + round * 3 + i));
   for (let f = 0; f < 60; f++) await put(plain, `dir${round % 10}/f${f}.bin`, randomBytes(100 + f * 50));
 }
 

@@ -1,6 +1,6 @@
 // The app shell: navigation, the live connection, the shared state (tasks, live runs, batch)
 // and the global keyboard shortcuts. Views get data and actions as props.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { errorText, get, post, api } from './api';
 import { applyRunEvent, useLive, type Connection } from './live';
 import { isTyping, shortcutOf } from './shortcuts';
@@ -15,6 +15,7 @@ import { TaskForm } from './views/task-form';
 import { ConnectDialog } from './views/connect-dialog';
 import { ForceRunDialog } from './views/force-run-dialog';
 import { ThemeToggle } from './views/theme-toggle';
+import { SshSetupDialog } from './views/ssh-setup-dialog';
 
 type View = 'tasks' | 'logs' | 'restore' | 'mapping' | 'verify' | 'remotes';
 const VIEWS: Array<[View, string]> = [
@@ -32,7 +33,7 @@ const CONNECTION_LABEL: Record<Connection, string> = {
   'signed-out': 'signed out',
 };
 
-type Dialog = null | { kind: 'add' } | { kind: 'edit'; task: TaskView } | { kind: 'connect'; task: TaskView } | { kind: 'force'; task: string; reason: string };
+type Dialog = null | { kind: 'add' } | { kind: 'edit'; task: TaskView } | { kind: 'connect'; task: TaskView } | { kind: 'force'; task: string; reason: string } | { kind: 'ssh'; task: TaskView };
 
 function viewFromHash(): View {
   const h = location.hash.replace(/^#\/?/, '');
@@ -54,6 +55,8 @@ export function App() {
   const [runsVersion, setRunsVersion] = useState(0);
   const [restoreEvents, setRestoreEvents] = useState<EngineEvent[]>([]);
   const [allowCommands, setAllowCommands] = useState(false);
+  /** the run Logs shows first (a click on a chart point or a day of the strip) */
+  const [logRun, setLogRun] = useState<number | null>(null);
 
   const reloadTasks = useCallback(async () => {
     try {
@@ -121,7 +124,7 @@ export function App() {
   const actions: TaskActions = {
     select: setSelected,
     estimate: (name) => guard('Estimate', () => post(`/api/tasks/${encodeURIComponent(name)}/runs`, { dryRun: true })),
-    execute: (name) => guard('Execute', () => post(`/api/tasks/${encodeURIComponent(name)}/runs`, { dryRun: false })),
+    execute: (name) => guard('Run', () => post(`/api/tasks/${encodeURIComponent(name)}/runs`, { dryRun: false })),
     abort: (runId) => guard('Abort', () => post(`/api/runs/${runId}/abort`)),
     batch: (mode) => guard(mode === 'estimate' ? 'Estimate all' : 'Run all with changes', () => post('/api/batch', { mode })),
     abortBatch: () => guard('Abort', () => post('/api/batch/abort')),
@@ -129,6 +132,12 @@ export function App() {
     edit: (task) => setDialog({ kind: 'edit', task }),
     connect: (task) => setDialog({ kind: 'connect', task }),
     forceRun: (task, reason) => setDialog({ kind: 'force', task, reason }),
+    sshSetup: (task) => setDialog({ kind: 'ssh', task }),
+    openRun: (runId) => {
+      setLogRun(runId);
+      location.hash = '#/logs';
+      setView('logs');
+    },
     disconnect: (name) =>
       guard('Disconnect', async () => {
         await post(`/api/tasks/${encodeURIComponent(name)}/disconnect`);
@@ -145,7 +154,7 @@ export function App() {
         const r = await post<{ tasks: string[] }>('/api/demo');
         await reloadTasks();
         await reloadRemotes();
-        setNotice({ kind: 'info', text: `Demo profile loaded: ${r.tasks.join(', ')}. Estimate, then execute the combined task.` });
+        setNotice({ kind: 'info', text: `Demo profile loaded: ${r.tasks.join(', ')}. Estimate, then run the combined task.` });
       }),
   };
 
@@ -194,6 +203,19 @@ export function App() {
     return () => window.removeEventListener('keydown', f);
   }, []);
 
+  /** the ARIA tabs pattern: arrows, Home and End move to a tab and show its view */
+  const onTabKey = (e: ReactKeyboardEvent) => {
+    const i = VIEWS.findIndex(([v]) => v === view);
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: VIEWS.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = VIEWS[(to + VIEWS.length) % VIEWS.length];
+    if (!next) return;
+    location.hash = `#/${next[0]}`;
+    setView(next[0]);
+    document.getElementById(`tab-${next[0]}`)?.focus();
+  };
+
   const encryptTasks = (tasks ?? []).filter((t) => t.type === 'encrypt');
   const sources = [...encryptTasks.map((t) => t.name), ...remotes.map((r) => `${r.name}:`)];
 
@@ -208,9 +230,19 @@ export function App() {
           </svg>
           cryptsync
         </div>
-        <nav className="tabs" role="tablist">
+        <nav className="tabs" role="tablist" aria-label="views" onKeyDown={onTabKey}>
           {VIEWS.map(([v, label]) => (
-            <a key={v} role="tab" aria-selected={view === v} className={view === v ? 'tab active' : 'tab'} href={`#/${v}`} onClick={() => setView(v)}>
+            <a
+              key={v}
+              id={`tab-${v}`}
+              role="tab"
+              aria-selected={view === v}
+              aria-controls="view-panel"
+              tabIndex={view === v ? 0 : -1}
+              className={view === v ? 'tab active' : 'tab'}
+              href={`#/${v}`}
+              onClick={() => setView(v)}
+            >
               {label}
             </a>
           ))}
@@ -231,14 +263,14 @@ export function App() {
       {notice && (
         <div className={`notice notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
           <span>{notice.text}</span>
-          <button className="link" onClick={() => setNotice(null)} aria-label="dismiss">
+          <button className="link" onClick={() => setNotice(null)} aria-label="dismiss this message">
             ✕
           </button>
         </div>
       )}
-      <main className="content">
-        {view === 'tasks' && <TasksView tasks={tasks} live={live} batch={batch} selected={selected} actions={actions} runsVersion={runsVersion} />}
-        {view === 'logs' && <LogsView tasks={tasks ?? []} version={runsVersion} />}
+      <main className="content" id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
+        {view === 'tasks' && <TasksView tasks={tasks} live={live} batch={batch} selected={selected} actions={actions} runsVersion={runsVersion} remotes={remotes} />}
+        {view === 'logs' && <LogsView tasks={tasks ?? []} version={runsVersion} focusRun={logRun} />}
         {view === 'restore' && <RestoreView sources={sources} events={restoreEvents} />}
         {view === 'mapping' && <MappingView sources={sources} />}
         {view === 'verify' && <VerifyView encryptTasks={encryptTasks.map((t) => t.name)} />}
@@ -268,6 +300,7 @@ export function App() {
         />
       )}
       {dialog?.kind === 'force' && <ForceRunDialog task={dialog.task} reason={dialog.reason} onClose={() => setDialog(null)} onStarted={() => setDialog(null)} />}
+      {dialog?.kind === 'ssh' && <SshSetupDialog task={dialog.task} onClose={() => setDialog(null)} onDone={() => void reloadTasks()} />}
       {dialog?.kind === 'connect' && (
         <ConnectDialog
           task={dialog.task}

@@ -90,7 +90,10 @@ export function applyRunEvent(runs: Record<number, LiveRun>, e: EngineEvent): Re
     case 'progress':
       return {
         ...runs,
-        [e.runId]: setStep(e.step, (s) => ({ ...s, files: e.files, filesTotal: e.filesTotal, bytes: e.bytes, bytesTotal: e.bytesTotal, rateBps: e.rateBps, etaSec: e.etaSec })),
+        [e.runId]: setStep(e.step, (s) => {
+          const { file: _previous, ...rest } = s;
+          return { ...rest, files: e.files, filesTotal: e.filesTotal, bytes: e.bytes, bytesTotal: e.bytesTotal, rateBps: e.rateBps, etaSec: e.etaSec, ...(e.file ? { file: e.file } : {}) };
+        }),
       };
     case 'step-end':
       return {

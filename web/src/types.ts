@@ -29,6 +29,8 @@ export interface LiveStep {
   bytesTotal: number;
   rateBps: number;
   etaSec: number | null;
+  /** the file the step is working on */
+  file?: string;
   counts?: StepCounts;
   message?: string;
 }

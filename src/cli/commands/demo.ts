@@ -12,6 +12,7 @@ import { countsText } from '../engine-render.js';
 import { humanDuration } from '../format.js';
 import { ExitCode } from '../exit-code.js';
 import { Engine, DEMO_SYNC_TASK, DEMO_ENCRYPT_TASK, DEMO_REMOTE } from '../../run/index.js';
+import { generatedStrengthText } from '../../rclone/index.js';
 
 async function runAndWait(e: Engine, name: string, dryRun: boolean) {
   const { runId } = e.startRun(name, { dryRun });
@@ -38,7 +39,7 @@ export function registerDemo(program: Command, io: CliIo): void {
       try {
         say(`cryptsync demo — everything lives in ${home}\n`);
         const demo = await e.loadDemo();
-        say(`1. Set up: a plain folder, a crypt remote "${DEMO_REMOTE}" (generated 1024-bit password, stored obscured in ${e.rcloneConfig}),`);
+        say(`1. Set up: a plain folder, a crypt remote "${DEMO_REMOTE}" (a generated ${generatedStrengthText()} password, stored obscured in ${e.rcloneConfig}),`);
         say(`   an encrypt task "${DEMO_ENCRYPT_TASK}" and a synchronize task "${DEMO_SYNC_TASK}" to ${join(demo.folder, 'server')}, connected as a combined task.\n`);
         for (const c of e.taskCommand(DEMO_SYNC_TASK)) say(`   ${c.step}: ${c.shell}`);
 

@@ -7,14 +7,15 @@ import { out, jsonLine } from '../io.js';
 import { withEngine } from '../open-engine.js';
 import { importRsyncOSX } from '../../tasks/index.js';
 import { CryptsyncError } from '../../util/errors.js';
+import { PROFILE_HELP, JSON_HELP } from '../option-help.js';
 
 export function registerImport(program: Command, io: CliIo): void {
   program
     .command('import-rsyncosx')
     .argument('<file>', 'RsyncOSX configurations.json')
     .option('--dry-run', 'show what would be imported, change nothing')
-    .option('--profile <name>')
-    .option('--json')
+    .option('--profile <name>', PROFILE_HELP)
+    .option('--json', JSON_HELP)
     .description('import tasks from an RsyncOSX configurations.json')
     .action(async (file: string, o: Record<string, unknown>) => {
       let json: unknown;

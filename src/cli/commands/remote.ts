@@ -17,6 +17,8 @@ import {
   addCryptRemote,
   describeCryptRemote,
   generatePassword,
+  generatedStrengthText,
+  GENERATED_PASSWORD_BITS,
   getCryptRemote,
   listRemotes,
   loadRcloneConfig,
@@ -29,7 +31,6 @@ type Opts = Record<string, unknown>;
 
 const ENCRYPTIONS = ['standard', 'obfuscate', 'off'];
 const ENCODINGS = ['base32', 'base64', 'base32768'];
-const DEFAULT_BITS = 128;
 
 export function configPathOf(o: Opts, io: CliIo): string {
   return typeof o.config === 'string' && o.config !== '' ? o.config : defaultRcloneConfigPath(io.env);
@@ -63,8 +64,8 @@ async function addAction(io: CliIo, name: string, o: Opts): Promise<void> {
 
   let password: string;
   let generated = false;
+  const bits = o.bits === undefined ? GENERATED_PASSWORD_BITS : Number(o.bits);
   if (o.generatePassword === true) {
-    const bits = o.bits === undefined ? DEFAULT_BITS : Number(o.bits);
     password = generatePassword(bits);
     generated = true;
   } else if (typeof o.passwordEnv === 'string') {
@@ -93,11 +94,12 @@ async function addAction(io: CliIo, name: string, o: Opts): Promise<void> {
   });
   const warning = 'Write this password down and keep it safe: without it the encrypted backup cannot be read, by anyone.';
   if (o.json) {
-    if (generated) jsonLine(io, { type: 'generated-password', name, password, warning });
+    if (generated) jsonLine(io, { type: 'generated-password', name, password, bits, warning });
     jsonLine(io, { type: 'remote-added', name, config: configPath });
   } else {
     if (generated) {
       out(io, `Generated password for "${name}": ${password}`);
+      out(io, `(a ${generatedStrengthText(bits)} random password)`);
       err(io, `WARNING: ${warning} It is shown only this once.`);
     }
     out(io, `Added crypt remote "${name}" to ${configPath}`);
@@ -147,7 +149,7 @@ export function registerRemote(program: Command, io: CliIo): void {
     .option('--ask-password2', 'prompt for password2 (the salt) as well')
     .option('--generate-password', 'generate a strong random password and print it once')
     .option('--weak-password', 'keep a password (or password2) that the strength estimate calls too easy to guess')
-    .option('--bits <n>', `strength of the generated password in bits (64..1024, default ${DEFAULT_BITS})`)
+    .option('--bits <n>', `strength of the generated password in bits (64..1024, default ${GENERATED_PASSWORD_BITS}, as in the web UI and the demo)`)
     .option('--config <file>', 'rclone config file')
     .option('--json', 'JSON output')
     .description('add a crypt remote (the password is prompted for, taken from --password-env, or generated)')

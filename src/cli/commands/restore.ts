@@ -34,6 +34,7 @@ export function registerRestore(program: Command, io: CliIo): void {
     .option('--path <path>', 'restore only this file or folder, named literally (repeatable)', collect)
     .option('--overwrite', 'allow restoring into a non-empty folder (files equal in size and mtime are skipped)')
     .option('--transfers <n>', 'worker threads for the byte work (default: one per core)')
+    .option('--no-manifest-check', "restore files whose ciphertext does not match the catalog's manifest too (default: they are withheld and reported)")
     .option('-v, --verbose', 'print every file')
     .option('--config <file>', 'rclone config file (default: $RCLONE_CONFIG, else the cryptsync home)')
     .option('--profile <name>', 'profile of a task named instead of a remote (default: "default")')
@@ -55,7 +56,11 @@ export function registerRestore(program: Command, io: CliIo): void {
         if (first === undefined || second === undefined) throw new UsageError('restore: give REMOTE:[path] and TARGET_DIR, or a server source (--from-task TASK, or [user@]host:path --remote REMOTE:)');
         const r = await withEngine(io, profileOption(o), (engine) =>
           withAbortOnSignal((signal) =>
-            engine.restore(first, { ...catalogOptions(o, signal), ...picks, target: second, targetField: '<target-dir>' }, (e) => render.onEvent(e)),
+            engine.restore(
+              first,
+              { ...catalogOptions(o, signal), ...picks, ...(o.manifestCheck === false ? { noManifestCheck: true } : {}), target: second, targetField: '<target-dir>' },
+              (e) => render.onEvent(e),
+            ),
           ),
         );
         render.finish(r.summary, r.text);

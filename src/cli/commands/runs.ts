@@ -10,6 +10,7 @@ import { table, humanDuration } from '../format.js';
 import { ExitCode } from '../exit-code.js';
 import type { Engine, Estimate } from '../../run/index.js';
 import { UsageError } from '../../util/errors.js';
+import { PROFILE_HELP, JSON_HELP } from '../option-help.js';
 
 type Opts = Record<string, unknown>;
 
@@ -60,7 +61,7 @@ export function registerRuns(program: Command, io: CliIo): void {
     .command('estimate')
     .argument('[task]', 'task name')
     .option('--all', 'estimate every task')
-    .option('--profile <name>')
+    .option('--profile <name>', PROFILE_HELP)
     .option('--json', 'one JSON event per line')
     .description('dry run: what each step of a task would change (counts and bytes), nothing is written')
     .action(async (name: string | undefined, o: Opts) => {
@@ -81,7 +82,7 @@ export function registerRuns(program: Command, io: CliIo): void {
     .option('--all', 'run every task')
     .option('--only-changed', 'with --all: estimate first, then run only the tasks with changes')
     .option('--force', 'lift the overridable guards: an empty source, a mass deletion (more than the share limit), a catalog whose last encrypt did not finish. Never lifted: a missing source, plaintext in a catalog, a shared catalog, maxDelete')
-    .option('--profile <name>')
+    .option('--profile <name>', PROFILE_HELP)
     .option('--json', 'one JSON event per line')
     .description('execute a task (a combined task encrypts, then pushes only if that succeeded)')
     .action(async (name: string | undefined, o: Opts) => {
@@ -109,8 +110,8 @@ export function registerRuns(program: Command, io: CliIo): void {
     .option('--status <status>', 'only runs with this status (ok, partial, failed, aborted, running)')
     .option('--limit <n>', 'at most N runs (default 20)', (v) => Number(v))
     .option('--run <id>', 'one run with its steps and output tails', (v) => Number(v))
-    .option('--profile <name>')
-    .option('--json')
+    .option('--profile <name>', PROFILE_HELP)
+    .option('--json', JSON_HELP)
     .description('the run log: every run and each of its steps')
     .action(async (name: string | undefined, o: Opts) => {
       await withEngine(io, o, async (e) => {
@@ -135,7 +136,7 @@ export function registerRuns(program: Command, io: CliIo): void {
           limit: (o.limit as number | undefined) ?? 20,
         });
         if (o.json) {
-          jsonLine(io, { type: 'runs', runs });
+          for (const run of runs) jsonLine(io, { type: 'run', run });
           return;
         }
         if (runs.length === 0) {
@@ -150,6 +151,10 @@ export function registerRuns(program: Command, io: CliIo): void {
           rows.push([String(r.id), r.task, runKindText(r), r.status, r.startedAt.slice(0, 19).replace('T', ' '), r.startedBy, r.durationMs === null ? '-' : humanDuration(r.durationMs), steps]);
         }
         out(io, table(rows));
+        out(io, STEPS_LEGEND);
       });
     });
 }
+
+/** what the STEPS column's short notation means, printed under the table */
+export const STEPS_LEGEND = 'STEPS: kind:status(N+C~D-,bytes) = N new, C changed and D deleted files, bytes written; e.g. rsync:ok(0+2~0-,1.2 KiB)';

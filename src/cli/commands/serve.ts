@@ -13,6 +13,7 @@ import { readUrlFile, removeUrlFile, writeUrlFile } from '../../server/url-file.
 import { CryptsyncError, UsageError, describeError } from '../../util/errors.js';
 import { cryptsyncHome } from '../../util/home.js';
 import { type CliIo, out, err, jsonLine } from '../io.js';
+import { PROFILE_HELP } from '../option-help.js';
 import { abortActiveRuns, startScheduling, untilStopped, type RunningScheduler } from '../scheduling.js';
 
 /** web/dist, from dist/src/cli/commands/serve.js */
@@ -85,7 +86,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--host <HOST>', 'address to bind', DEFAULT_HOST)
     .option('--allow-remote', 'allow binding a non-loopback address (exposes the UI on the network)')
     .option('--allow-commands', 'let the web UI set pre/post commands and ssh/rsync options that run programs (anyone with the token can then run any program as you)')
-    .option('--profile <NAME>', 'task profile')
+    .option('--profile <name>', PROFILE_HELP)
     .option('--config <FILE>', 'rclone config file with the crypt remotes (default: $RCLONE_CONFIG, else the cryptsync home)')
     .option('--json', 'print the start-up line as JSON')
     .option('--url', 'print the URL (with its access token) of the web UI already running for this home, then exit')

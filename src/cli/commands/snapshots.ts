@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { out, jsonLine } from '../io.js';
 import { withEngine } from '../open-engine.js';
+import { withAbortOnSignal } from '../render/abort-on-signal.js';
 import { table } from '../format.js';
 import { humanBytes } from '../../util/human-bytes.js';
 import { UsageError } from '../../util/errors.js';
@@ -12,6 +13,7 @@ import type { Engine } from '../../run/index.js';
 import type { SnapshotTask } from '../../tasks/index.js';
 import type { RunRecord } from '../../store/index.js';
 import { listSnapshots, snapshotSizes, type SnapshotEntry } from '../../run/snapshots/index.js';
+import { PROFILE_HELP } from '../option-help.js';
 
 type Opts = Record<string, unknown>;
 
@@ -48,18 +50,15 @@ export function registerSnapshots(program: Command, io: CliIo): void {
     .command('snapshots')
     .argument('<task>', 'a snapshot task')
     .option('--sizes', 'also count files and bytes of each snapshot (one recursive listing of the server: slower)')
-    .option('--profile <name>')
+    .option('--profile <name>', PROFILE_HELP)
     .option('--json', 'one JSON object per snapshot')
     .description('list the snapshots of a snapshot task, read from its server: date, age, files, size, the run that wrote it')
     .action(async (name: string, o: Opts) => {
-      const ac = new AbortController();
-      const onSignal = (): void => ac.abort();
-      process.once('SIGINT', onSignal);
-      try {
-        await withEngine(io, o, async (e) => {
+      await withAbortOnSignal((signal) =>
+        withEngine(io, o, async (e) => {
           const task = snapshotTaskOf(e, name);
-          const list = await listSnapshots(task, { env: e.env, signal: ac.signal });
-          const sizes = o.sizes ? await snapshotSizes(task, { env: e.env, signal: ac.signal }) : undefined;
+          const list = await listSnapshots(task, { env: e.env, signal: signal });
+          const sizes = o.sizes ? await snapshotSizes(task, { env: e.env, signal: signal }) : undefined;
           const runs = e.listRuns({ task: name, limit: 10_000 });
           const now = Date.now();
           const rows = list.map((s) => {
@@ -96,9 +95,7 @@ export function registerSnapshots(program: Command, io: CliIo): void {
             ]),
           ]));
           if (!sizes) out(io, '(files and size: --sizes)');
-        });
-      } finally {
-        process.removeListener('SIGINT', onSignal);
-      }
+        }),
+      );
     });
 }

@@ -8,7 +8,7 @@ import type { CliIo } from '../io.js';
 import { out, err, jsonLine, readSecretLine } from '../io.js';
 import { withEngine } from '../open-engine.js';
 import { setUpSsh, taskPatchFor, type HostKey } from '../../run/ssh-setup.js';
-import { parseRemoteSide } from '../../tasks/index.js';
+import { sshTargetOfTask } from '../../run/ssh-for-task.js';
 import { UsageError, CryptsyncError } from '../../util/errors.js';
 import { wholeNumber } from '../render/sync-cli.js';
 
@@ -61,13 +61,11 @@ export function registerSsh(program: Command, io: CliIo): void {
         let port = wholeNumber(o.port, '--port', 1, 65535);
         const task = o.task !== undefined ? engine.getTask(o.task).task : undefined;
         if (task) {
-          if (task.type === 'encrypt' || task.type === 'cloud') throw new UsageError(`task "${task.name}" is a ${task.type} task: ssh set-up is for rsync tasks`, '--task');
-          const side = parseRemoteSide(task.type === 'syncremote' ? task.source : task.dest);
-          if (!side || side.daemon) throw new UsageError(`task "${task.name}" does not reach a server over ssh`, '--task');
+          const side = sshTargetOfTask(task, '--task');
           const fromTask = side.user ? `${side.user}@${side.host}` : side.host;
           if (spec !== undefined && spec !== fromTask) throw new UsageError(`${spec} is not the server of task "${task.name}" (${fromTask})`, '<login>');
           spec = fromTask;
-          port ??= task.sshPort;
+          port ??= side.port;
         }
         if (spec === undefined) throw new UsageError('name the server ([user@]host) or --task NAME', '<login>');
         const { host, user } = splitLogin(spec);
@@ -84,7 +82,7 @@ export function registerSsh(program: Command, io: CliIo): void {
           onStep: (s) => (o.json ? jsonLine(io, { type: 'ssh-step', ...s }) : out(io, `${s.status === 'failed' ? 'FAIL' : s.status === 'done' ? 'done' : 'ok  '}  ${s.step}: ${s.detail}`)),
         });
         if (task) {
-          await engine.editTask(task.name, taskPatchFor(task, r));
+          await engine.editTask(task.name, taskPatchFor(task.type === 'encrypt' || task.type === 'cloud' ? {} : task, r));
           if (!o.json) out(io, `task ${task.name}: now uses ${r.keyPath}, port ${r.port} and ${r.knownHostsPath}`);
         }
         const { steps: _steps, ...result } = r;

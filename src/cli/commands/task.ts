@@ -10,6 +10,7 @@ import { TASK_TYPES, TASK_TYPE_INFO, SCHEDULE_FORMS } from '../../tasks/index.js
 import { relativeWords } from '../../util/relative-time.js';
 import { parseTargets } from '../notify-targets.js';
 import { addRetentionOptions, retentionFrom, retentionText } from './retention-options.js';
+import { PROFILE_HELP, JSON_HELP } from '../option-help.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -72,7 +73,7 @@ function addTaskOptions(c: Command): Command {
     .option('--stall-minutes <n>', 'stop a step that shows no progress for N minutes (default 30)', numberArg('--stall-minutes'))
     .option('--notify <json>', 'a notification target as JSON, e.g. \'{"type":"webhook","url":"https://…"}\' (repeatable; replaces the list)', collect)
     .option('--no-notify', 'remove every notification target')
-    .option('--profile <name>', 'profile (default: "default")')
+    .option('--profile <name>', PROFILE_HELP)
     .option('--json', 'JSON output');
 }
 
@@ -125,7 +126,7 @@ export function taskRow(t: TaskView): string[] {
   const type = t.combined ? `combined (encrypt ${t.connectedTo} -> ${t.type})` : t.type;
   const last = t.lastRunAt ? `${t.lastRunAt.slice(0, 16).replace('T', ' ')} ${t.lastStatus}` : 'not verified (dry run)';
   const days = t.daysSince === null ? '-' : `${t.daysSince.toFixed(1)}${t.overdue ? ' (overdue)' : ''}`;
-  const est = t.estimate ? (t.estimate.hasChanges ? 'changes' : 'up to date') : '';
+  const est = t.estimate ? (t.estimate.error !== undefined ? 'estimate failed' : `${t.estimate.hasChanges ? 'changes' : 'up to date'}${t.estimate.stale ? ' (stale)' : ''}`) : '';
   return [t.name, type, t.source, t.destination, t.server ?? '', days, last, nextRunWords(t), est];
 }
 
@@ -184,8 +185,8 @@ export function registerTask(program: Command, io: CliIo): void {
   task
     .command('remove')
     .argument('<name>')
-    .option('--profile <name>')
-    .option('--json')
+    .option('--profile <name>', PROFILE_HELP)
+    .option('--json', JSON_HELP)
     .description('remove a task (never touches its folders)')
     .action(async (name: string, o: TaskOpts) => {
       await withEngine(io, o, async (e) => {
@@ -198,8 +199,8 @@ export function registerTask(program: Command, io: CliIo): void {
   task
     .command('show')
     .argument('<name>')
-    .option('--profile <name>')
-    .option('--json')
+    .option('--profile <name>', PROFILE_HELP)
+    .option('--json', JSON_HELP)
     .description('show one task')
     .action(async (name: string, o: TaskOpts) => {
       await withEngine(io, o, async (e) => {
@@ -211,14 +212,15 @@ export function registerTask(program: Command, io: CliIo): void {
 
   task
     .command('list')
-    .option('--profile <name>')
-    .option('--json')
+    .option('--profile <name>', PROFILE_HELP)
+    .option('--json', JSON_HELP)
     .description('list the tasks of a profile')
     .action(async (o: TaskOpts) => {
       await withEngine(io, o, async (e) => {
         const tasks = e.listTasks();
         if (o.json) {
-          jsonLine(io, { type: 'tasks', tasks: tasks.map((t) => ({ ...t, type: t.combined ? 'combined' : t.type, taskType: t.type })) });
+          // one line per task, the shape of `task add --json`
+          for (const t of tasks) jsonLine(io, { type: 'task', task: { ...t, type: t.combined ? 'combined' : t.type, taskType: t.type } });
           return;
         }
         if (tasks.length === 0) {
@@ -233,8 +235,8 @@ export function registerTask(program: Command, io: CliIo): void {
     .command('connect')
     .argument('<sync-task>', 'a synchronize or snapshot task whose source is the encrypted catalog')
     .argument('<encrypt-task>', 'the encrypt task that writes that catalog')
-    .option('--profile <name>')
-    .option('--json')
+    .option('--profile <name>', PROFILE_HELP)
+    .option('--json', JSON_HELP)
     .description('connect a synchronize/snapshot task to an encrypt task: running it encrypts first (combined task)')
     .action(async (sync: string, enc: string, o: TaskOpts) => {
       await withEngine(io, o, async (e) => {
@@ -247,8 +249,8 @@ export function registerTask(program: Command, io: CliIo): void {
   task
     .command('disconnect')
     .argument('<sync-task>')
-    .option('--profile <name>')
-    .option('--json')
+    .option('--profile <name>', PROFILE_HELP)
+    .option('--json', JSON_HELP)
     .description('disconnect a combined task into two plain tasks')
     .action(async (sync: string, o: TaskOpts) => {
       await withEngine(io, o, async (e) => {
@@ -262,8 +264,8 @@ export function registerTask(program: Command, io: CliIo): void {
     .command('command')
     .argument('<name>')
     .option('--dry-run', 'the estimate\'s command lines')
-    .option('--profile <name>')
-    .option('--json')
+    .option('--profile <name>', PROFILE_HELP)
+    .option('--json', JSON_HELP)
     .description('print the command line(s) a task runs, ready to copy')
     .action(async (name: string, o: TaskOpts) => {
       await withEngine(io, o, async (e) => {

@@ -5,12 +5,14 @@
 // the task's server copy — quick: its listing against the local catalog; deep: a resumable
 // sample fetched and authenticated chunk by chunk (and compared with the plain file at hand).
 // Exit 3 when anything is missing, extra, differing or damaged; logged as a run.
+// Then (or alone: `cryptsync verify REMOTE:[path]`) the catalog against its manifest when it has
+// one (docs/manifest.md; --deep hashes every file, --no-manifest skips it); exit 3 when tampered.
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { out, err, jsonLine } from '../io.js';
 import { ExitCode } from '../exit-code.js';
 import { EXIT, UsageError } from '../../util/errors.js';
-import { verifyDifferences, verifySummaryText, parseSampleSpec, parseDuration, type Engine, type ServerVerifyResult } from '../../run/index.js';
+import { verifyDifferences, verifySummaryText, manifestReportText, parseSampleSpec, parseDuration, type Engine, type ServerVerifyResult } from '../../run/index.js';
 import { withEngine } from '../open-engine.js';
 import { withAbortOnSignal } from '../render/abort-on-signal.js';
 import { type Opts, collect, wholeNumber, catalogOptions, filterOptions, profileOption } from '../render/sync-cli.js';
@@ -81,16 +83,20 @@ export function registerVerify(program: Command, io: CliIo): void {
     .option('--transfers <n>', 'worker threads (default: one per core)')
     .option('--config <file>', 'rclone config file (default: $RCLONE_CONFIG, else the cryptsync home)')
     .option('--profile <name>', 'profile of a task named instead of a remote (default: "default")')
+    .option('--deep', 'check the catalog against its manifest by hashing every ciphertext file (default: listing, sizes, mtimes)')
+    .option('--no-manifest', 'do not check the catalog against its manifest')
     .option('--json', 'one JSON object per event line, then a summary')
-    .action(async (plainDir: string | undefined, spec: string | undefined, o: Opts) => {
+    .action(async (first: string | undefined, second: string | undefined, o: Opts) => {
       if (typeof o.server === 'string') {
-        if (plainDir !== undefined || spec !== undefined) throw new UsageError('verify --server TASK takes no folder or remote (the task names both)', 'server');
+        if (first !== undefined || second !== undefined) throw new UsageError('verify --server TASK takes no folder or remote (the task names both)', 'server');
         const server = o.server;
         await withEngine(io, profileOption(o), (engine) => withAbortOnSignal((signal) => verifyServer(io, engine, server, o, signal)));
         return;
       }
-      if (plainDir === undefined || spec === undefined) throw new UsageError('verify: give PLAIN_DIR and REMOTE:[path], or --server TASK');
+      if (first === undefined) throw new UsageError('verify: give PLAIN_DIR and REMOTE:[path], REMOTE:[path] alone for its manifest, or --server TASK');
       if (o.readData !== undefined || o.snapshot !== undefined) throw new UsageError('--read-data and --snapshot go with --server TASK', 'server');
+      if (second === undefined) return verifyManifestOnly(io, first, o);
+      const [plainDir, spec] = [first, second];
       const transfers = wholeNumber(o.transfers, '--transfers', 1, MAX_TRANSFERS);
       const json = o.json === true;
       const filter = filterOptions(o);
@@ -103,6 +109,8 @@ export function registerVerify(program: Command, io: CliIo): void {
               plain: plainDir,
               ...(filter ? { filter } : {}),
               ...(transfers !== undefined ? { transfers } : {}),
+              manifest: o.manifest !== false,
+              deep: o.deep === true,
             },
             (e) => {
               if (json) jsonLine(io, e);
@@ -114,6 +122,15 @@ export function registerVerify(program: Command, io: CliIo): void {
       const differences = verifyDifferences(r);
       if (json) jsonLine(io, { type: 'summary', ...r, differences });
       else for (const line of verifySummaryText(r)) out(io, line);
-      if (differences + r.errors > 0) throw new ExitCode(EXIT.PARTIAL);
+      if (differences + r.errors > 0 || r.manifest?.verdict === 'tampered') throw new ExitCode(EXIT.PARTIAL);
     });
+}
+
+/** `cryptsync verify REMOTE:[path]`: the catalog against its manifest only. */
+async function verifyManifestOnly(io: CliIo, spec: string, o: Opts): Promise<void> {
+  if (o.manifest === false) throw new UsageError('verify REMOTE alone checks the manifest; --no-manifest leaves nothing to check', 'no-manifest');
+  const r = await withEngine(io, profileOption(o), (engine) => withAbortOnSignal((signal) => engine.verifyManifest(spec, { ...catalogOptions(o, signal), deep: o.deep === true })));
+  if (o.json === true) jsonLine(io, { type: 'summary', manifest: r });
+  else for (const line of manifestReportText(r)) out(io, line);
+  if (r.verdict === 'tampered') throw new ExitCode(EXIT.PARTIAL);
 }

@@ -30,7 +30,7 @@ export async function isDirectory(p: string): Promise<boolean> {
 }
 
 /** true when `dir` holds at least one file that is not system junk; walks only until it finds one */
-async function holdsUserFiles(dir: string): Promise<boolean> {
+export async function holdsUserFiles(dir: string): Promise<boolean> {
   const ents = await readdir(dir, { withFileTypes: true });
   const sub: string[] = [];
   for (const d of ents) {

@@ -1,5 +1,6 @@
 // Small form building blocks: a labelled field with its inline error, and a modal frame.
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useFocusTrap } from './focus-trap';
 
 export function Field({ label, name, error, hint, children }: { label: string; name: string; error?: string | undefined; hint?: string; children: ReactNode }) {
   return (
@@ -19,15 +20,17 @@ export function Field({ label, name, error, hint, children }: { label: string; n
 
 export function Modal({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
+  useFocusTrap(ref);
   useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('input:not([disabled]), select, textarea')?.focus();
+    const el = ref.current;
+    (el?.querySelector<HTMLElement>('input:not([disabled]), select, textarea') ?? el)?.focus();
   }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className={wide ? 'modal wide' : 'modal'} role="dialog" aria-modal="true" aria-label={title} ref={ref}>
+      <div className={wide ? 'modal wide' : 'modal'} role="dialog" aria-modal="true" aria-label={title} ref={ref} tabIndex={-1}>
         <header>
           <h2>{title}</h2>
-          <button className="link" onClick={onClose} aria-label="close">
+          <button type="button" className="link" onClick={onClose} aria-label="close dialog">
             ✕
           </button>
         </header>

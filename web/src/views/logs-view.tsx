@@ -7,12 +7,18 @@ import type { RunRecord, TaskView } from '../types';
 
 const STATUSES = ['ok', 'partial', 'failed', 'aborted', 'running'];
 
-export function LogsView({ tasks, version }: { tasks: TaskView[]; version: number }) {
+export function LogsView({ tasks, version, focusRun }: { tasks: TaskView[]; version: number; focusRun?: number | null }) {
   const [task, setTask] = useState('');
   const [status, setStatus] = useState('');
   const [runs, setRuns] = useState<RunRecord[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [openId, setOpenId] = useState<number | null>(null);
+  const [openId, setOpenId] = useState<number | null>(focusRun ?? null);
+  useEffect(() => {
+    if (focusRun === null || focusRun === undefined) return;
+    setOpenId(focusRun);
+    setTask('');
+    setStatus('');
+  }, [focusRun]);
 
   useEffect(() => {
     let gone = false;
@@ -64,9 +70,9 @@ export function LogsView({ tasks, version }: { tasks: TaskView[]; version: numbe
                 <th>Task</th>
                 <th>Started</th>
                 <th>Kind</th>
-                <th>Steps</th>
+                <th className="secondary">Steps</th>
                 <th>Status</th>
-                <th className="num">Duration</th>
+                <th className="num secondary">Duration</th>
               </tr>
             </thead>
             <tbody>
@@ -77,12 +83,12 @@ export function LogsView({ tasks, version }: { tasks: TaskView[]; version: numbe
                     {r.task} {r.combined && <span className="badge badge-combined small">combined</span>}
                   </td>
                   <td>{when(r.startedAt)}</td>
-                  <td>{r.dryRun ? 'estimate' : 'execute'}</td>
-                  <td>{r.steps.map((s) => s.kind).join(' → ')}</td>
+                  <td>{r.dryRun ? 'estimate' : 'run'}</td>
+                  <td className="secondary">{r.steps.map((s) => s.kind).join(' → ')}</td>
                   <td>
                     <span className={`status status-${r.status}`}>{r.status}</span>
                   </td>
-                  <td className="num">{duration(r.durationMs)}</td>
+                  <td className="num secondary">{duration(r.durationMs)}</td>
                 </tr>
               ))}
               {runs?.length === 0 && (
@@ -103,7 +109,7 @@ export function LogsView({ tasks, version }: { tasks: TaskView[]; version: numbe
               Run #{open.id}: {open.task} <span className={`status status-${open.status}`}>{open.status}</span>
             </h2>
             <p className="muted">
-              {open.dryRun ? 'estimate (dry run)' : 'execute'} · started {when(open.startedAt)} · {duration(open.durationMs)} · exit code {open.exitCode ?? '–'}
+              {open.dryRun ? 'estimate (dry run)' : 'run'} · started {when(open.startedAt)} · {duration(open.durationMs)} · exit code {open.exitCode ?? '–'}
             </p>
             {open.steps.map((s) => (
               <section key={s.id} className="log-step" data-step={s.kind}>

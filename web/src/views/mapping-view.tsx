@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { errorText, get, q } from '../api';
 import { bytes } from '../format';
+import { MiddleEllipsis } from './middle-ellipsis';
 import { SourcePicker } from './source-picker';
 
 interface Entry {
@@ -55,16 +56,20 @@ export function MappingView({ sources }: { sources: string[] }) {
         <table className="grid mapping" aria-label="name mapping">
           <thead>
             <tr>
-              <th>Plain name</th>
-              <th>Encrypted name</th>
-              <th className="num">Size</th>
+              <th className="w-name">Plain name</th>
+              <th className="w-name">Encrypted name</th>
+              <th className="num w-size">Size</th>
             </tr>
           </thead>
           <tbody>
             {shown.slice(0, MAX_ROWS).map((e) => (
               <tr key={e.encrypted + e.plain}>
-                <td className={e.type === 'dir' ? 'path icon-dir' : 'path icon-file'}>{e.plain}</td>
-                <td className="path mono">{e.encrypted}</td>
+                <td className={e.type === 'dir' ? 'cut icon-dir' : 'cut icon-file'}>
+                  <MiddleEllipsis text={e.plain} />
+                </td>
+                <td className="cut mono">
+                  <MiddleEllipsis text={e.encrypted} />
+                </td>
                 <td className="num">{e.type === 'file' ? bytes(e.size) : ''}</td>
               </tr>
             ))}

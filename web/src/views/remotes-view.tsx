@@ -81,21 +81,23 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
                 <th>Name</th>
                 <th>Encrypted folder</th>
                 <th>File names</th>
-                <th>Encoding</th>
-                <th>Folder names</th>
-                <th>Salt</th>
-                <th />
+                <th className="secondary">Encoding</th>
+                <th className="secondary">Folder names</th>
+                <th className="secondary">Salt</th>
+                <th>
+                  <span className="sr-only">actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {remotes.map((r) => (
                 <tr key={r.name}>
                   <td className="name">{r.name}:</td>
-                  <td className="path">{r.path}</td>
+                  <td className="path" title={r.path}>{r.path}</td>
                   <td>{r.filenameEncryption}</td>
-                  <td>{r.filenameEncoding}</td>
-                  <td>{r.directoryNameEncryption ? 'encrypted' : 'plain'}</td>
-                  <td>{r.hasPassword2 ? 'yes' : 'no'}</td>
+                  <td className="secondary">{r.filenameEncoding}</td>
+                  <td className="secondary">{r.directoryNameEncryption ? 'encrypted' : 'plain'}</td>
+                  <td className="secondary">{r.hasPassword2 ? 'yes' : 'no'}</td>
                   <td>
                     <button type="button" className="danger" onClick={() => void remove(r.name)} aria-label={`remove ${r.name}`}>
                       Remove
@@ -158,7 +160,7 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
           {generated && (
             <div className="generated" role="status" data-testid="generated-password">
               <p className="warn-text">
-                Store this password now (in a password manager). It is shown only once; without it the encrypted files cannot be read by anyone, you included.
+                A generated {GENERATED_PASSWORD_BYTES * 8}-bit ({generated.length} characters) random password. Store it now (in a password manager). It is shown only once; without it the encrypted files cannot be read by anyone, you included.
               </p>
               <div className="inline">
                 <code className="secret">{generated}</code>

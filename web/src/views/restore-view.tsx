@@ -3,7 +3,7 @@
 // with live progress and the result summary. "Restore from" switches to a push task's server
 // copy (server-restore.tsx), which reuses the folder tree below.
 import { useEffect, useState, type ReactNode } from 'react';
-import { errorText, get, post, q } from '../api';
+import { ApiError, errorText, get, post, q } from '../api';
 import { bytes, duration, eta, pct, rate, when } from '../format';
 import type { BrowseEntry, EngineEvent } from '../types';
 import { SourcePicker } from './source-picker';
@@ -77,7 +77,8 @@ export function Folder({
             {e.type === 'dir' ? (
               <button
                 className="twisty"
-                aria-label={open.has(e.path) ? 'collapse' : 'expand'}
+                aria-label={`${open.has(e.path) ? 'collapse' : 'expand'} folder ${e.name}`}
+                aria-expanded={open.has(e.path)}
                 onClick={() =>
                   setOpen((o) => {
                     const n = new Set(o);
@@ -167,7 +168,7 @@ function CatalogRestore({ sources, events, fromPicker }: { sources: string[]; ev
       });
       setResult({ ...r, dryRun });
     } catch (e) {
-      setError(errorText(e));
+      setError(e instanceof ApiError && e.code === 'CANCELLED' ? 'Restore aborted. The files finished before the abort are in the target; none is left half-written under its name.' : errorText(e));
     } finally {
       setBusy(null);
     }
@@ -175,6 +176,10 @@ function CatalogRestore({ sources, events, fromPicker }: { sources: string[]; ev
 
   const mine = events.filter((e) => e.type === 'restore-event' && e.ref === ref) as Array<{ event: Record<string, unknown> }>;
   const last = mine[mine.length - 1]?.event;
+  const started = events.find((e) => e.type === 'restore-start' && e.ref === ref) as { restoreId: number } | undefined;
+  const abort = () => {
+    if (started) void post(`/api/restore/${started.restoreId}/abort`).catch((e: unknown) => setError(errorText(e)));
+  };
 
   return (
     <div className="split">
@@ -229,15 +234,22 @@ function CatalogRestore({ sources, events, fromPicker }: { sources: string[]; ev
             </button>
           </footer>
         </div>
-        {busy && last?.type === 'progress' && (
+        {busy && (
           <div className="progress-block" data-testid="restore-progress">
-            <div className="bar">
-              <div className="fill running" style={{ width: `${pct(Number(last.bytes), Number(last.bytesTotal))}%` }} />
+            <div className="bar" role="progressbar" aria-label="restore progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={last?.type === 'progress' ? pct(Number(last.bytes), Number(last.bytesTotal)) : 0}>
+              <div className="fill running" style={{ width: `${last?.type === 'progress' ? pct(Number(last.bytes), Number(last.bytesTotal)) : 0}%` }} />
             </div>
+            {last?.type === 'progress' ? (
             <div className="progress-text">
               {String(last.files)} / {String(last.filesTotal)} files · {bytes(Number(last.bytes))} / {bytes(Number(last.bytesTotal))} · {rate(Number(last.rateBps))} · ETA{' '}
               {eta(last.etaSec === null ? null : Number(last.etaSec))}
             </div>
+            ) : (
+              <div className="progress-text">starting…</div>
+            )}
+            <button type="button" className="danger" onClick={abort} disabled={!started} data-testid="restore-abort">
+              Abort restore
+            </button>
           </div>
         )}
         {error && (

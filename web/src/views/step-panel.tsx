@@ -41,8 +41,24 @@ function loggedCounts(s: StepRecord): StepCounts {
  * What a step panel shows, most recent first: the live run, else the newest estimate, else
  * the last run in the log.
  */
-export function StepPanel({ step, estimate, live, logged }: { step: StepKind; estimate?: StepCounts; live?: LiveStep; logged?: StepRecord }) {
-  const status = live?.status ?? (estimate ? 'estimated' : logged ? logged.status : 'idle');
+export function StepPanel({
+  step,
+  estimate,
+  estimateNote,
+  stale,
+  live,
+  logged,
+}: {
+  step: StepKind;
+  estimate?: StepCounts;
+  /** what the estimate of this step says about itself ("includes the files the encrypt step will write") */
+  estimateNote?: string;
+  /** the estimate is out of date */
+  stale?: boolean;
+  live?: LiveStep;
+  logged?: StepRecord;
+}) {
+  const status = live?.status ?? (estimate ? (stale ? 'stale' : 'estimated') : logged ? logged.status : 'idle');
   const running = live?.status === 'running';
   const p = live ? pct(live.bytesTotal > 0 ? live.bytes : live.files, live.bytesTotal > 0 ? live.bytesTotal : live.filesTotal) : 0;
   return (
@@ -61,6 +77,11 @@ export function StepPanel({ step, estimate, live, logged }: { step: StepKind; es
             {live.filesTotal ? ` / ${live.filesTotal}` : ''} files · {bytes(live.bytes)}
             {live.bytesTotal ? ` / ${bytes(live.bytesTotal)}` : ''} · {rate(live.rateBps)} · ETA {eta(live.etaSec)}
           </div>
+          {running && live.file && (
+            <div className="progress-file" data-testid={`progress-file-${step}`} title={live.file}>
+              {live.file}
+            </div>
+          )}
         </div>
       )}
       {live?.counts ? (
@@ -72,7 +93,12 @@ export function StepPanel({ step, estimate, live, logged }: { step: StepKind; es
       ) : running || live?.status === 'waiting' ? null : (
         <p className="muted">not estimated yet</p>
       )}
-      {live?.message && <p className={live.status === 'ok' ? 'step-note' : 'step-message'}>{live.message}</p>}
+      {live?.message && live.message !== estimateNote && <p className={live.status === 'ok' ? 'step-note' : 'step-message'}>{live.message}</p>}
+      {!running && estimate && estimateNote && (
+        <p className="step-note" data-testid={`estimate-note-${step}`}>
+          {estimateNote}
+        </p>
+      )}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, api, errorText } from '../api';
 import type { RemoteView, TaskType, TaskView } from '../types';
 import { Field, Modal, lines } from './form-bits';
+import { sendsPlain, serverOf } from '../plain-push';
 import { RetentionFields, retentionInput, retentionValues } from './retention-fields';
 
 type Values = Record<string, string | boolean>;
@@ -185,6 +186,12 @@ export function TaskForm({ remotes, allowCommands, existing, onClose, onSaved }:
           <Field label="Destination" name="dest" error={errors.dest} hint={type === 'syncremote' ? 'a local folder' : '[user@]host:path or a local path'}>
             <input {...text('dest')} placeholder="backup@nas:/srv/backup/docs" autoComplete="off" />
           </Field>
+        )}
+        {sendsPlain({ type, source: String(v.source ?? ''), server: serverOf(String(v.dest ?? '')), connectedTo: existing?.connectedTo }, remotes) && (
+          <p className="plain-warning" data-testid="form-sends-plain">
+            This task sends <b>unencrypted files</b> to the server: the source is a plain folder, not an encrypted catalog. Connect it to an encrypt task (Connect… in the task
+            table) to send ciphertext only.
+          </p>
         )}
         {isRsync && (
           <>

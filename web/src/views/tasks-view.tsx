@@ -1,12 +1,16 @@
 // The task table (RsyncOSX-like): type with a combined badge and row colour, both steps shown,
 // days since last run (red past the threshold), last run or "not verified (dry run)", a green
 // estimated marker; below it the selected task's steps with estimate counts and live progress.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { get } from '../api';
-import { when } from '../format';
-import { MOD } from '../shortcuts';
-import type { BatchState, LiveRun, RunRecord, TaskView } from '../types';
+import { relative, when } from '../format';
+import { ariaKeys, keyLabel } from '../shortcuts';
+import type { BatchState, LiveRun, RemoteView, RunRecord, TaskView } from '../types';
 import { StepPanel } from './step-panel';
+import { RunCharts } from './run-charts';
+import { StatusStrip } from './status-strip';
+import { EstimateCell, estimateState } from './estimate-cell';
+import { sendsPlain } from '../plain-push';
 import { SafetySummary, nextRunText } from './safety-summary';
 
 /** the task types that push a folder and so can be connected to an encrypt task */
@@ -26,6 +30,10 @@ export interface TaskActions {
   /** a run with the overridable guards lifted, after the user confirms */
   forceRun(name: string, reason: string): void;
   disconnect(name: string): void;
+  /** shows one run in Logs */
+  openRun(runId: number): void;
+  /** the ssh set-up dialog for the task's server */
+  sshSetup(t: TaskView): void;
   remove(name: string): void;
   loadDemo(): void;
 }
@@ -38,6 +46,18 @@ interface Props {
   actions: TaskActions;
   /** changes whenever the run log may have changed */
   runsVersion: number;
+  /** the crypt remotes: a push from inside their folders sends ciphertext */
+  remotes: RemoteView[];
+}
+
+/** the clock for "estimated 3 min ago", ticking every half minute */
+function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(id);
+  }, [everyMs]);
+  return now;
 }
 
 function latestRunOf(live: Record<number, LiveRun>, task: string): LiveRun | undefined {
@@ -65,23 +85,8 @@ function TypeCell({ t, usedBy }: { t: TaskView; usedBy: string[] }) {
   );
 }
 
-function EstimateCell({ t, run }: { t: TaskView; run?: LiveRun }) {
-  if (run && run.status === 'running') {
-    return <td className="est running">{run.dryRun ? 'estimating…' : 'running…'}</td>;
-  }
-  if (!t.estimate) return <td className="est muted">–</td>;
-  const n = t.estimate.steps.reduce((a, s) => a + s.counts.newFiles + s.counts.changedFiles + s.counts.deletedFiles, 0);
-  return (
-    <td className="est" data-testid="estimated">
-      <span className="estimated" title={`estimated ${when(t.estimate.at)}`}>
-        ●
-      </span>{' '}
-      {t.estimate.hasChanges ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'}
-    </td>
-  );
-}
-
-export function TasksView({ tasks, live, batch, selected, actions, runsVersion }: Props) {
+export function TasksView({ tasks, live, batch, selected, actions, runsVersion, remotes }: Props) {
+  const now = useNow();
   const tableRef = useRef<HTMLTableSectionElement>(null);
   const [commands, setCommands] = useState<Array<{ step: string; shell: string }>>([]);
   const [lastRun, setLastRun] = useState<RunRecord | null>(null);
@@ -114,8 +119,28 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
   }, [sel?.name, sel?.task]);
 
   useEffect(() => {
-    tableRef.current?.querySelector('tr.selected')?.scrollIntoView({ block: 'nearest' });
+    const row = tableRef.current?.querySelector<HTMLElement>('tr.selected');
+    row?.scrollIntoView({ block: 'nearest' });
+    // roving tabindex: while the keyboard is in the table, focus follows the selection
+    if (row && tableRef.current?.contains(document.activeElement) && document.activeElement !== row) row.focus();
   }, [selected]);
+
+  /** rows: arrows move (the selection and the focus), Home/End jump, Enter opens the task */
+  function onRowKey(e: ReactKeyboardEvent<HTMLTableRowElement>, t: TaskView): void {
+    if (!tasks || e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return;
+    const i = tasks.findIndex((x) => x.name === t.name);
+    const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: tasks.length - 1 }[e.key];
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      actions.edit(t);
+    } else if (to !== undefined) {
+      e.preventDefault();
+      e.stopPropagation();
+      const next = tasks[Math.max(0, Math.min(tasks.length - 1, to))];
+      if (next) actions.select(next.name);
+      if (next?.name === t.name) e.currentTarget.focus();
+    }
+  }
 
   if (tasks === null) return <p className="muted pad">Loading…</p>;
   const selRun = sel ? latestRunOf(live, sel.name) : undefined;
@@ -127,18 +152,24 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
         <button onClick={() => sel && actions.estimate(sel.name)} disabled={!sel || selRunning !== null} title="Estimate the selected task (E)">
           Estimate
         </button>
-        <button className="primary" onClick={() => sel && actions.execute(sel.name)} disabled={!sel || selRunning !== null} title={`Execute the selected task (${MOD}R)`}>
-          Execute <kbd>{MOD}R</kbd>
+        <button
+          className="primary"
+          onClick={() => sel && actions.execute(sel.name)}
+          disabled={!sel || selRunning !== null}
+          title={`Run the selected task (${keyLabel('execute')})`}
+          aria-keyshortcuts={ariaKeys('execute')}
+        >
+          Run <kbd>{keyLabel('execute')}</kbd>
         </button>
         <button className="danger" onClick={() => selRunning !== null && actions.abort(selRunning)} disabled={selRunning === null}>
           Abort
         </button>
         <span className="sep" />
-        <button onClick={() => actions.batch('estimate')} disabled={batch !== null || tasks.length === 0} title="Estimate every task, one after another">
-          Estimate all <kbd>{MOD}T</kbd>
+        <button onClick={() => actions.batch('estimate')} disabled={batch !== null || tasks.length === 0} title={`Estimate every task, one after another (${keyLabel('estimate-all')})`} aria-keyshortcuts={ariaKeys('estimate-all')}>
+          Estimate all <kbd>{keyLabel('estimate-all')}</kbd>
         </button>
-        <button onClick={() => actions.batch('run-changed')} disabled={batch !== null || !tasks.some((t) => t.estimate?.hasChanges)} title="Execute every task whose estimate found changes">
-          Run all with changes <kbd>{MOD}B</kbd>
+        <button onClick={() => actions.batch('run-changed')} disabled={batch !== null || !tasks.some((t) => t.estimate && t.estimate.error === undefined && (t.estimate.hasChanges || t.estimate.stale !== undefined))} title={`Run every task whose estimate found changes (${keyLabel('run-changed')})`} aria-keyshortcuts={ariaKeys('run-changed')}>
+          Run all with changes <kbd>{keyLabel('run-changed')}</kbd>
         </button>
         {batch && (
           <span className="batch" data-testid="batch">
@@ -161,12 +192,18 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
             <button onClick={() => actions.connect(sel)}>Connect…</button>
           )
         )}
+        {sel?.server && (
+          <button onClick={() => actions.sshSetup(sel)} title={`trust ${sel.server}'s host key, make and install a key, test the login`}>
+            Set up ssh…
+          </button>
+        )}
         <button className="danger-quiet" onClick={() => sel && actions.remove(sel.name)} disabled={!sel || selRunning !== null}>
           Delete
         </button>
       </div>
 
       <SafetySummary tasks={tasks} onSelect={actions.select} />
+      {tasks.length > 0 && <StatusStrip version={runsVersion} onOpenRun={actions.openRun} />}
 
       {tasks.length === 0 ? (
         <div className="empty">
@@ -186,12 +223,12 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
               <tr>
                 <th>Type</th>
                 <th>Name</th>
-                <th>Source</th>
-                <th>Destination</th>
-                <th>Server</th>
-                <th className="num">Days</th>
+                <th className="secondary">Source</th>
+                <th className="secondary">Destination</th>
+                <th className="secondary">Server</th>
+                <th className="num secondary">Days</th>
                 <th>Last run</th>
-                <th>Next run</th>
+                <th className="secondary">Next run</th>
                 <th>Estimate</th>
               </tr>
             </thead>
@@ -202,17 +239,33 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                   .filter(Boolean)
                   .join(' ');
                 return (
-                  <tr key={t.name} className={cls} onClick={() => actions.select(t.name)} onDoubleClick={() => actions.edit(t)} aria-selected={t.name === selected} data-task={t.name}>
+                  <tr
+                    key={t.name}
+                    className={cls}
+                    onClick={() => actions.select(t.name)}
+                    onDoubleClick={() => actions.edit(t)}
+                    onKeyDown={(e) => onRowKey(e, t)}
+                    tabIndex={t.name === (sel?.name ?? tasks[0]?.name) ? 0 : -1}
+                    aria-selected={t.name === selected}
+                    data-task={t.name}
+                  >
                     <TypeCell t={t} usedBy={tasks.filter((x) => x.combined && x.connectedTo === t.name).map((x) => x.name)} />
-                    <td className="name">{t.name}</td>
-                    <td className="path" title={t.source}>
+                    <td className="name">
+                      {t.name}
+                      {sendsPlain(t, remotes) && (
+                        <span className="badge badge-plain" data-testid="sends-plain" title="this task sends unencrypted files to the server">
+                          unencrypted
+                        </span>
+                      )}
+                    </td>
+                    <td className="path secondary" title={t.source}>
                       {t.source}
                     </td>
-                    <td className="path" title={t.destination}>
+                    <td className="path secondary" title={t.destination}>
                       {t.destination}
                     </td>
-                    <td>{t.server ? `${t.user ? `${t.user}@` : ''}${t.server}` : <span className="muted">local</span>}</td>
-                    <td className={t.overdue ? 'num overdue' : 'num'} title={`threshold ${t.thresholdDays} days`}>
+                    <td className="secondary">{t.server ? `${t.user ? `${t.user}@` : ''}${t.server}` : <span className="muted">local</span>}</td>
+                    <td className={t.overdue ? 'num secondary overdue' : 'num secondary'} title={`threshold ${t.thresholdDays} days`}>
                       {t.daysSince === null ? '–' : t.daysSince.toFixed(t.daysSince < 10 ? 1 : 0)}
                     </td>
                     <td>
@@ -224,10 +277,10 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                         <span className="not-verified">not verified (dry run)</span>
                       )}
                     </td>
-                    <td className="next-run" data-testid="next-run-cell">
+                    <td className="next-run secondary" data-testid="next-run-cell">
                       {t.safety.scheduled ? nextRunText(t, Date.now()) : <span className="muted">–</span>}
                     </td>
-                    <EstimateCell t={t} {...(run ? { run } : {})} />
+                    <EstimateCell t={t} run={run} now={now} />
                   </tr>
                 );
               })}
@@ -244,7 +297,7 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
           </span>
           <span className="keys">
             <kbd>↑</kbd>
-            <kbd>↓</kbd> select · <kbd>E</kbd> estimate · <kbd>{MOD}R</kbd> execute · <kbd>{MOD}T</kbd> estimate all · <kbd>{MOD}B</kbd> run all with changes · double-click edits
+            <kbd>↓</kbd> select · <kbd>E</kbd> estimate · <kbd>{keyLabel('execute')}</kbd> run · <kbd>{keyLabel('estimate-all')}</kbd> estimate all · <kbd>{keyLabel('run-changed')}</kbd> run all with changes · double-click edits
           </span>
         </div>
       )}
@@ -264,11 +317,27 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                 {lastRun.startedBy !== 'manual' ? ` (started by the scheduler: ${lastRun.startedBy})` : ''} <span className={`status status-${lastRun.status}`}>{lastRun.status}</span>
               </span>
             )}
-            {sel.estimate && <span className="muted">estimated {when(sel.estimate.at)}</span>}
+            {sel.estimate && (
+              <span className={`est-when est-${estimateState(sel.estimate)}`} data-testid="estimate-when" title={when(sel.estimate.at)}>
+                {sel.estimate.error !== undefined ? 'estimate failed' : 'estimated'} {relative(sel.estimate.at, Math.max(now, Date.now(), Date.parse(sel.estimate.at)))}
+                {sel.estimate.stale && <> · stale: {sel.estimate.stale}</>}
+              </span>
+            )}
           </div>
+          {sel.estimate?.error !== undefined && (
+            <p className="step-message" role="alert" data-testid="estimate-error">
+              The estimate failed: {sel.estimate.error}
+            </p>
+          )}
+          {sendsPlain(sel, remotes) && (
+            <p className="plain-warning" data-testid="sends-plain-detail">
+              This task sends <b>unencrypted files</b> to {sel.server}: its source is a plain folder, not an encrypted catalog. Connect it to an encrypt task to send ciphertext only.
+            </p>
+          )}
           <div className="steps">
             {sel.steps.map((step, i) => {
-              const est = sel.estimate?.steps.find((s) => s.step === step)?.counts;
+              const estStep = sel.estimate?.error === undefined ? sel.estimate?.steps.find((s) => s.step === step) : undefined;
+              const est = estStep?.counts;
               const liveStep = selRun?.steps.find((s) => s.step === step);
               const logged = selRun ? undefined : lastRun?.steps.find((s) => s.kind === step);
               return (
@@ -278,13 +347,16 @@ export function TasksView({ tasks, live, batch, selected, actions, runsVersion }
                       →
                     </span>
                   )}
-                  <StepPanel step={step} {...(est ? { estimate: est } : {})} {...(liveStep ? { live: liveStep } : {})} {...(logged ? { logged } : {})} />
+                  <StepPanel step={step} {...(est ? { estimate: est } : {})} {...(estStep?.note ? { estimateNote: estStep.note } : {})} {...(sel.estimate?.stale ? { stale: true } : {})} {...(liveStep ? { live: liveStep } : {})} {...(logged ? { logged } : {})} />
                 </div>
               );
             })}
           </div>
           {selRun?.lastLog && <p className="lastlog">{selRun.lastLog}</p>}
           {selRunning === null && lastRun && !lastRun.dryRun && lastRun.status === 'failed' && <GuardNotice task={sel.name} run={lastRun} onForce={actions.forceRun} />}
+          <section className="history" aria-label={`history of ${sel.name}`}>
+            <RunCharts task={sel.name} version={runsVersion} onOpenRun={actions.openRun} />
+          </section>
           {commands.length > 0 && (
             <details className="commands">
               <summary>Command lines</summary>

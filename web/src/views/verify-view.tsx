@@ -1,5 +1,6 @@
 // Verify (cryptcheck): compares an encrypt task's plain folder with its encrypted catalog and
-// shows what matches, what differs and what is missing on either side.
+// shows what matches, what differs and what is missing on either side; then the catalog against
+// its manifest (docs/manifest.md): the verdict and each finding by path.
 import { useEffect, useState } from 'react';
 import { errorText, post } from '../api';
 import { duration } from '../format';
@@ -11,6 +12,14 @@ interface VerifyResult {
   missingOnSource: string[];
   errors: number;
   durationMs: number;
+  manifest?: ManifestCheck;
+  /** the summary lines, the same the CLI prints */
+  text?: string[];
+}
+
+interface ManifestCheck {
+  verdict: 'clean' | 'changed-outside' | 'tampered' | 'none';
+  findings: Array<{ kind: string; class: 'attack' | 'outside'; path: string; detail: string }>;
 }
 
 const LISTS: Array<[keyof VerifyResult, string, string]> = [
@@ -43,6 +52,9 @@ export function VerifyView({ encryptTasks }: { encryptTasks: string[] }) {
   }
 
   const problems = result ? result.differing.length + result.missingOnDest.length + result.missingOnSource.length + result.errors : 0;
+  const manifest = result?.manifest;
+  // the manifest's headline is the last summary line that is not a finding
+  const manifestLine = manifest ? result?.text?.find((l) => /^(no manifest|manifest generation|changed outside|TAMPERED)/.test(l)) : undefined;
 
   return (
     <div className="pane full">
@@ -88,6 +100,23 @@ export function VerifyView({ encryptTasks }: { encryptTasks: string[] }) {
               <div className="card-label">errors</div>
             </div>
           </div>
+          {manifest && (
+            <section data-testid="manifest-check" data-verdict={manifest.verdict}>
+              <div className={manifest.verdict === 'tampered' ? 'verdict bad' : manifest.verdict === 'clean' ? 'verdict ok' : 'verdict'}>
+                {manifest.verdict === 'tampered' ? '✖ ' : manifest.verdict === 'clean' ? '✔ ' : ''}
+                {manifestLine ?? manifest.verdict}
+              </div>
+              {manifest.findings.length > 0 && (
+                <ul className="paths">
+                  {manifest.findings.slice(0, 1000).map((f) => (
+                    <li key={`${f.kind} ${f.path}`}>
+                      {f.class === 'attack' ? 'tampered' : 'changed'}: {f.kind}: {f.path} <span className="muted small">{f.detail}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          )}
           {LISTS.filter(([k]) => (result[k] as string[]).length > 0).map(([k, label, help]) => (
             <section key={k}>
               <h3>
