@@ -26,6 +26,17 @@ interface Result {
   summary: Summary;
 }
 
+/** The picked set with `p` added or removed. */
+export function toggled(s: Set<string>, p: string): Set<string> {
+  const n = new Set(s);
+  if (n.has(p)) n.delete(p);
+  else n.add(p);
+  return n;
+}
+
+/** The page's own id for one restore, echoed in its progress events. */
+export const newRef = (): string => Math.random().toString(36).slice(2);
+
 /** The encrypted name of the entry itself (the API gives the whole encrypted path). */
 function lastSegment(p: string): string {
   return p.split('/').filter(Boolean).pop() ?? p;
@@ -140,20 +151,14 @@ function CatalogRestore({ sources, events, fromPicker }: { sources: string[]; ev
     if (!source && sources[0]) setSource(sources[0]);
   }, [sources, source]);
 
-  const toggle = (p: string) =>
-    setPicked((s) => {
-      const n = new Set(s);
-      if (n.has(p)) n.delete(p);
-      else n.add(p);
-      return n;
-    });
+  const toggle = (p: string) => setPicked((s) => toggled(s, p));
 
   /** never rejects: a failure is shown in the form (hence `void` at the handler) */
   async function go(dryRun: boolean) {
     setBusy(dryRun ? 'dry' : 'real');
     setError(null);
     setResult(null);
-    const myRef = Math.random().toString(36).slice(2);
+    const myRef = newRef();
     setRef(myRef);
     try {
       const t = target.trim();

@@ -7,7 +7,7 @@ import { errorText, get, post, q } from '../api';
 import { bytes, duration, eta, pct, when } from '../format';
 import type { EngineEvent } from '../types';
 import type { ServerCopyTask, ServerDryRunFile, ServerSnapshotView } from '../../../src/server/api-types';
-import { Folder } from './restore-view';
+import { Folder, newRef, toggled } from './restore-view';
 
 export type { ServerCopyTask };
 
@@ -54,19 +54,13 @@ export function ServerRestore({ task, events, fromPicker }: { task: ServerCopyTa
     get<ServerSnapshotView[]>(`/api/server-copies/snapshots${q({ task: task.name })}`).then(setSnapshots, (e) => setError(errorText(e)));
   }, [task]);
 
-  const toggle = (p: string) =>
-    setPicked((s) => {
-      const n = new Set(s);
-      if (n.has(p)) n.delete(p);
-      else n.add(p);
-      return n;
-    });
+  const toggle = (p: string) => setPicked((s) => toggled(s, p));
 
   async function go(dryRun: boolean) {
     setBusy(dryRun ? 'dry' : 'real');
     setError(null);
     setResult(null);
-    const myRef = Math.random().toString(36).slice(2);
+    const myRef = newRef();
     setRef(myRef);
     try {
       const t = target.trim();
