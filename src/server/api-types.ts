@@ -47,3 +47,23 @@ export type ServerEvent =
   | { type: 'restore-start'; restoreId: number; ref: string; source?: string; dryRun?: boolean }
   | { type: 'restore-event'; restoreId: number; ref: string; event: Record<string, unknown> }
   | { type: 'restore-end'; restoreId: number; ref: string; ok: boolean };
+
+/** GET /api/server-copies: a push task whose destination holds a server copy to restore from. */
+export interface ServerCopyTask {
+  name: string;
+  type: 'synchronize' | 'snapshot';
+  connectedTo?: string;
+}
+
+/** GET /api/server-copies/snapshots: one snapshot on the server (newest first). */
+export interface ServerSnapshotView {
+  name: string;
+  /** ISO UTC time of a dated snapshot; null for an old numbered folder */
+  time: string | null;
+}
+
+/** A file a server dry run would restore (plain path and size). */
+export interface ServerDryRunFile {
+  path: string;
+  size: number;
+}

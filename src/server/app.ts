@@ -13,6 +13,7 @@ import { registerEvents } from './sse-route.js';
 import { registerTaskRoutes } from './api-tasks.js';
 import { registerRunRoutes } from './api-runs.js';
 import { registerCatalogRoutes } from './api-catalog.js';
+import { registerServerCopyRoutes } from './api-server-copy.js';
 import { registerSshRoutes } from './api-ssh.js';
 import { registerStatic } from './static-files.js';
 
@@ -71,6 +72,7 @@ export function createApp(o: AppOptions): WebApp {
   registerTaskRoutes(app, o.engine, batch, { allowCommands });
   registerRunRoutes(app, o.engine);
   registerCatalogRoutes(app, o.engine, hub);
+  registerServerCopyRoutes(app, o.engine, hub);
   registerSshRoutes(app, o.engine);
   app.all('/api/*', (c) => c.json({ error: { code: 'NOT_FOUND', message: `no such API route: ${c.req.method} ${c.req.path}` } }, 404));
   registerStatic(app, o.webRoot);

@@ -28,6 +28,9 @@ export type EnginePort = Pick<
   | 'mapping'
   | 'verify'
   | 'loadDemo'
+  | 'serverSnapshots'
+  | 'serverBrowse'
+  | 'serverRestore'
   | 'sshScan'
   | 'sshSetup'
 >;

@@ -1,11 +1,13 @@
 // Restore: browse an encrypted catalog by decrypted names (folders expand on demand), pick files
 // and folders, dry run or restore into a chosen folder (a fresh temporary folder by default),
-// with live progress and the result summary.
-import { useEffect, useState } from 'react';
+// with live progress and the result summary. "Restore from" switches to a push task's server
+// copy (server-restore.tsx), which reuses the folder tree below.
+import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError, errorText, get, post, q } from '../api';
 import { bytes, duration, eta, pct, rate, when } from '../format';
 import type { BrowseEntry, EngineEvent } from '../types';
 import { SourcePicker } from './source-picker';
+import { FromPicker, ServerRestore, type ServerCopyTask } from './server-restore';
 
 interface Summary {
   filesScanned: number;
@@ -24,32 +26,63 @@ interface Result {
   summary: Summary;
 }
 
+/** The picked set with `p` added or removed. */
+export function toggled(s: Set<string>, p: string): Set<string> {
+  const n = new Set(s);
+  if (n.has(p)) n.delete(p);
+  else n.add(p);
+  return n;
+}
+
+/** The page's own id for one restore, echoed in its progress events. */
+export const newRef = (): string => Math.random().toString(36).slice(2);
+
 /** The encrypted name of the entry itself (the API gives the whole encrypted path). */
 function lastSegment(p: string): string {
   return p.split('/').filter(Boolean).pop() ?? p;
 }
 
-function Folder({ source, path, picked, toggle, depth }: { source: string; path: string; picked: Set<string>; toggle(p: string): void; depth: number }) {
+/** One folder of a listing by decrypted names; `base` is the browse URL without the path (it has a query already). */
+export function Folder({
+  base,
+  path,
+  picked,
+  toggle,
+  depth,
+  emptyText = 'The catalog is empty (run the encrypt task first).',
+  filter = '',
+}: {
+  base: string;
+  path: string;
+  picked: Set<string>;
+  toggle(p: string): void;
+  depth: number;
+  emptyText?: string;
+  filter?: string;
+}) {
   const [entries, setEntries] = useState<BrowseEntry[] | null>(null);
   const [open, setOpen] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let gone = false;
     setEntries(null);
-    get<BrowseEntry[]>(`/api/browse${q({ source, path })}`).then(
+    get<BrowseEntry[]>(path ? `${base}&path=${encodeURIComponent(path)}` : base).then(
       (e) => !gone && setEntries(e),
       (e) => !gone && setError(errorText(e)),
     );
     return () => {
       gone = true;
     };
-  }, [source, path]);
+  }, [base, path]);
   if (error) return <div className="form-error">{error}</div>;
   if (!entries) return <div className="muted tree-row" style={{ paddingLeft: depth * 18 + 24 }}>loading…</div>;
-  if (entries.length === 0 && depth === 0) return <div className="muted pad">The catalog is empty (run the encrypt task first).</div>;
+  if (entries.length === 0 && depth === 0) return <div className="muted pad">{emptyText}</div>;
+  const needle = filter.trim().toLowerCase();
   return (
     <>
-      {entries.map((e) => (
+      {entries
+        .filter((e) => needle === '' || e.type === 'dir' || e.name.toLowerCase().includes(needle))
+        .map((e) => (
         <div key={e.path}>
           <div className={picked.has(e.path) ? 'tree-row picked' : 'tree-row'} style={{ paddingLeft: depth * 18 + 4 }} data-path={e.path}>
             {e.type === 'dir' ? (
@@ -84,14 +117,26 @@ function Folder({ source, path, picked, toggle, depth }: { source: string; path:
             <span className="num size">{e.type === 'file' ? bytes(e.size) : ''}</span>
             <span className="muted when">{e.mtimeMs ? when(new Date(e.mtimeMs).toISOString()) : ''}</span>
           </div>
-          {e.type === 'dir' && open.has(e.path) && <Folder source={source} path={e.path} picked={picked} toggle={toggle} depth={depth + 1} />}
+          {e.type === 'dir' && open.has(e.path) && <Folder base={base} path={e.path} picked={picked} toggle={toggle} depth={depth + 1} emptyText={emptyText} filter={filter} />}
         </div>
       ))}
     </>
   );
 }
 
+/** Restore from: the local catalog, or the server copy of a push task (server-restore.tsx). */
 export function RestoreView({ sources, events }: { sources: string[]; events: EngineEvent[] }) {
+  const [from, setFrom] = useState('');
+  const [copies, setCopies] = useState<ServerCopyTask[]>([]);
+  useEffect(() => {
+    get<ServerCopyTask[]>('/api/server-copies').then(setCopies, () => setCopies([]));
+  }, []);
+  const server = copies.find((c) => c.name === from);
+  const picker = <FromPicker copies={copies} value={server ? from : ''} onChange={setFrom} />;
+  return server ? <ServerRestore key={server.name} task={server} events={events} fromPicker={picker} /> : <CatalogRestore sources={sources} events={events} fromPicker={picker} />;
+}
+
+function CatalogRestore({ sources, events, fromPicker }: { sources: string[]; events: EngineEvent[]; fromPicker: ReactNode }) {
   const [source, setSource] = useState(sources[0] ?? '');
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [target, setTarget] = useState('');
@@ -106,20 +151,14 @@ export function RestoreView({ sources, events }: { sources: string[]; events: En
     if (!source && sources[0]) setSource(sources[0]);
   }, [sources, source]);
 
-  const toggle = (p: string) =>
-    setPicked((s) => {
-      const n = new Set(s);
-      if (n.has(p)) n.delete(p);
-      else n.add(p);
-      return n;
-    });
+  const toggle = (p: string) => setPicked((s) => toggled(s, p));
 
   /** never rejects: a failure is shown in the form (hence `void` at the handler) */
   async function go(dryRun: boolean) {
     setBusy(dryRun ? 'dry' : 'real');
     setError(null);
     setResult(null);
-    const myRef = Math.random().toString(36).slice(2);
+    const myRef = newRef();
     setRef(myRef);
     try {
       const t = target.trim();
@@ -151,6 +190,7 @@ export function RestoreView({ sources, events }: { sources: string[]; events: En
     <div className="split">
       <div className="pane list-pane">
         <div className="toolbar">
+          {fromPicker}
           <SourcePicker
             sources={sources}
             value={source}
@@ -167,7 +207,7 @@ export function RestoreView({ sources, events }: { sources: string[]; events: En
           )}
         </div>
         <div className="tree" data-testid="restore-tree">
-          {source ? <Folder key={source} source={source} path="" picked={picked} toggle={toggle} depth={0} /> : <p className="muted pad">Add an encrypt task or a crypt remote first.</p>}
+          {source ? <Folder key={source} base={`/api/browse${q({ source })}`} path="" picked={picked} toggle={toggle} depth={0} /> : <p className="muted pad">Add an encrypt task or a crypt remote first.</p>}
         </div>
       </div>
       <div className="pane detail-pane">
