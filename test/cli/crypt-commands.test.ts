@@ -85,7 +85,7 @@ test('remote add: prompt from stdin, --config and RCLONE_CONFIG select the file,
   const viaEnv = await run(['remote', 'show', 'p', '--json'], { env: { ...env, RCLONE_CONFIG: conf } });
   assert.equal(viaEnv.code, 0, viaEnv.err);
   const r = await rclone(['reveal', (/^password = (.*)$/m.exec(await readFile(conf, 'utf8')) as RegExpExecArray)[1] as string], { config: conf });
-  assert.equal(r.stdout.toString().trim(), 'typed password');
+  assert.equal(r.stdout.toString().trim(), 'typed password', `rclone reveal exit ${r.code}: ${r.stderr}`);
   assert.equal((await run(['remote', 'remove', 'p', '--config', conf])).code, 0);
   const gone = await run(['remote', 'show', 'p', '--config', conf]);
   assert.equal(gone.code, 1);

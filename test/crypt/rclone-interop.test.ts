@@ -157,7 +157,7 @@ MODES.forEach((mode, idx) => {
     // and rclone's names agree with ours, via cryptdecode --reverse on one file
     const sample = [...files.keys()][3] as string;
     const rev = await rclone(['cryptdecode', '--reverse', 'byrclone:', diskPathToStandard(sample)], { config });
-    assert.equal(rev.stdout.toString('utf8'), `${diskPathToStandard(sample)} \t ${cipher.encryptFileName(diskPathToStandard(sample))}\n`);
+    assert.equal(rev.stdout.toString('utf8'), `${diskPathToStandard(sample)} \t ${cipher.encryptFileName(diskPathToStandard(sample))}\n`, `rclone cryptdecode exit ${rev.code}: ${rev.stderr}`);
   });
 });
 
