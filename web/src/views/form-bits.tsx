@@ -47,3 +47,13 @@ export function lines(s: string): string[] {
     .map((x) => x.trim())
     .filter(Boolean);
 }
+
+/** A form's or view's error line, announced to screen readers; nothing when there is no error. */
+export function ErrorAlert({ text }: { text: string | null | undefined }) {
+  if (!text) return null;
+  return (
+    <p className="form-error" role="alert">
+      {text}
+    </p>
+  );
+}

@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, errorText, post } from '../api';
 import type { RemoteView } from '../types';
-import { Field } from './form-bits';
+import { Field, ErrorAlert } from './form-bits';
 
 /** Random bytes in a generated password (base64url: 43 characters, 256 bits). */
 const GENERATED_PASSWORD_BYTES = 32;
@@ -115,11 +115,7 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
             </tbody>
           </table>
         </div>
-        {listError && (
-          <p className="form-error" role="alert">
-            {listError}
-          </p>
-        )}
+        <ErrorAlert text={listError} />
       </div>
       <div className="pane detail-pane">
         <h2>Add a crypt remote</h2>
@@ -186,11 +182,7 @@ export function RemotesView({ remotes, onAdded }: { remotes: RemoteView[]; onAdd
               <input type="checkbox" checked={allowWeak} onChange={(e) => setAllowWeak(e.target.checked)} data-testid="allow-weak-password" /> keep this weak password anyway
             </label>
           )}
-          {formError && (
-            <p className="form-error" role="alert">
-              {formError}
-            </p>
-          )}
+          <ErrorAlert text={formError} />
           {added && <p className="ok-text">Crypt remote {added}: added.</p>}
           <footer className="left">
             <button type="submit" className="primary">

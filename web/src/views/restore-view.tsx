@@ -2,6 +2,7 @@
 // and folders, dry run or restore into a chosen folder (a fresh temporary folder by default),
 // with live progress and the result summary. "Restore from" switches to a push task's server
 // copy (server-restore.tsx), which reuses the folder tree below.
+import { ErrorAlert } from './form-bits';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError, errorText, get, post, q } from '../api';
 import { bytes, duration, eta, pct, rate, when } from '../format';
@@ -257,11 +258,7 @@ function CatalogRestore({ sources, events, fromPicker }: { sources: string[]; ev
             </button>
           </div>
         )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert text={error} />
         {result && (
           <div className="result" data-testid="restore-result">
             <h3>{result.dryRun ? 'Dry run: nothing was written' : 'Restored'}</h3>

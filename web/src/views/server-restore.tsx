@@ -2,6 +2,7 @@
 // own list (newest first, "latest" by default); browse by decrypted names, filter by name, pick,
 // dry run (the file list), restore into a fresh folder by default, progress with phase and ETA,
 // Abort, and the result summary. Only ciphertext of what was picked is fetched (by the engine).
+import { ErrorAlert } from './form-bits';
 import { useEffect, useState, type ReactNode } from 'react';
 import { errorText, get, post, q } from '../api';
 import { bytes, duration, eta, pct, when } from '../format';
@@ -160,11 +161,7 @@ export function ServerRestore({ task, events, fromPicker }: { task: ServerCopyTa
             )}
           </div>
         )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert text={error} />
         {result && (
           <div className="result" data-testid="restore-result">
             <h3>{result.dryRun ? 'Dry run: nothing fetched, nothing written' : 'Restored'}</h3>

@@ -1,6 +1,7 @@
 // Verify (cryptcheck): compares an encrypt task's plain folder with its encrypted catalog and
 // shows what matches, what differs and what is missing on either side; then the catalog against
 // its manifest (docs/manifest.md): the verdict and each finding by path.
+import { ErrorAlert } from './form-bits';
 import { useEffect, useState } from 'react';
 import { errorText, post } from '../api';
 import { duration } from '../format';
@@ -73,11 +74,7 @@ export function VerifyView({ encryptTasks }: { encryptTasks: string[] }) {
         </button>
         <span className="muted">like rclone cryptcheck: every plain file is checked against its encrypted copy</span>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert text={error} />
       {result && (
         <div className="verify-result" data-testid="verify-result" data-problems={problems}>
           <div className={problems === 0 ? 'verdict ok' : 'verdict bad'}>
